@@ -1,0 +1,145 @@
+// Command jury turns an occupation's O*NET task list into a published
+// verdict on how far AI can automate the job: four jurors score every
+// task, the pipeline validates and re-asks, and a consensus report is
+// written as report.json and report.md.
+//
+// Exit codes: 0 done; 1 a verdict failed; 2 bad input or usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/llm"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(report(err, os.Stderr))
+}
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitInvalid = 2
+)
+
+// errUsage marks a command line that cannot be run as typed.
+var errUsage = errors.New("usage")
+
+func usagef(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// report prints err in one line and returns the exit code it maps to.
+func report(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	}
+	msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
+	fmt.Fprintln(stderr, "jury: "+llm.Redact(strings.Join(strings.Fields(msg), " ")))
+	if errors.Is(err, errUsage) || errors.Is(err, jury.ErrInvalid) {
+		return exitInvalid
+	}
+	return exitFailed
+}
+
+// command is one subcommand of jury.
+type command struct {
+	name, args, summary string
+	exec                func(ctx context.Context, env func(string) string, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "[flags] <occupation.json | O*NET-SOC code>", "judge one occupation and write its report", execRun},
+		{"personas", "", "list the jurors and their voices", execPersonas},
+		{"version", "", "print the version", execVersion},
+	}
+}
+
+// run connects the command line to the subcommands; main only adds the OS.
+func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return usagef("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.exec(ctx, env, args[1:], stdout, stderr)
+		}
+	}
+	return usagef("unknown command %q: run 'jury help' for the list", args[0])
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "jury: an AI jury's verdict on how far AI can automate an occupation")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  jury %-9s %s\n", c.name, c.args)
+		fmt.Fprintf(w, "            %s\n", c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'jury <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "Exit codes: 0 done, 1 a verdict failed, 2 bad input or usage.")
+}
+
+// parseArgs parses flags wherever they stand among the positional
+// arguments, as users type them ("run 29-2072.00 --tasks FILE").
+func parseArgs(fs *flagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.help()
+				return nil, err
+			}
+			return nil, usagef("%s: %v (see jury %s --help)", fs.Name(), err, fs.Name())
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// flagSet is a subcommand's flags and its help text.
+type flagSet struct {
+	*flag.FlagSet
+	help func()
+}
+
+// newFlagSet returns a subcommand's flag set. Parse errors become one line
+// from report; the usage is printed only for --help.
+func newFlagSet(name, args, summary string, stderr io.Writer) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, help: func() {
+		fmt.Fprintf(stderr, "Usage: jury %s %s\n\n%s\n\nFlags:\n", name, args, summary)
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}}
+}

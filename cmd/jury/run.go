@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/onet"
+	"github.com/onet-jury/jury/prompts"
+)
+
+// runConfig is what `jury run` is told by flags and environment.
+type runConfig struct {
+	tasks, occupations string
+	out                string
+	model, baseURL     string
+	temperature        float64
+	seed               int
+	timeout            time.Duration
+	retries            int
+	logFormat          string
+}
+
+// Defaults of `jury run`.
+const (
+	defaultModel       = "gpt-4o-mini"
+	defaultTemperature = 0.2
+	defaultSeed        = 1
+	defaultOut         = "out"
+)
+
+func (c *runConfig) register(fs interface {
+	StringVar(*string, string, string, string)
+	Float64Var(*float64, string, float64, string)
+	IntVar(*int, string, int, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
+}, env func(string) string) {
+	fs.StringVar(&c.tasks, "tasks", "", "O*NET task `file` (tab-separated) to find a code in")
+	fs.StringVar(&c.occupations, "occupations", "", "O*NET Occupation Data.txt `file` for titles (default: beside --tasks)")
+	fs.StringVar(&c.out, "out", defaultOut, "output `dir`ectory; reports go to DIR/<code>/")
+	fs.StringVar(&c.model, "model", defaultModel, "model `name` for every juror")
+	fs.StringVar(&c.baseURL, "base-url", env("OPENAI_BASE_URL"), "OpenAI-compatible API `url` (env OPENAI_BASE_URL)")
+	fs.Float64Var(&c.temperature, "temperature", defaultTemperature, "sampling temperature")
+	fs.IntVar(&c.seed, "seed", defaultSeed, "seed sent with every request")
+	fs.DurationVar(&c.timeout, "timeout", llm.DefaultTimeout, "time limit of each model call attempt")
+	fs.IntVar(&c.retries, "retries", llm.DefaultRetries, "retries of a failed call (429s that name a wait have their own budget of 5)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")
+}
+
+func (c *runConfig) check() error {
+	switch {
+	case c.temperature < 0 || c.temperature > 2:
+		return usagef("--temperature %v: want 0 to 2", c.temperature)
+	case c.timeout <= 0:
+		return usagef("--timeout %v: want a positive duration such as 90s", c.timeout)
+	case c.retries < 0:
+		return usagef("--retries %d: want 0 or more", c.retries)
+	case c.out == "":
+		return usagef("--out is empty: name an output directory")
+	case c.logFormat != "text" && c.logFormat != "json":
+		return usagef("--log-format %q: want text or json", c.logFormat)
+	}
+	return nil
+}
+
+func (c *runConfig) logger(stderr io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(stderr, opts))
+}
+
+func execRun(ctx context.Context, env func(string) string, args []string, stdout, stderr io.Writer) error {
+	var cfg runConfig
+	fs := newFlagSet("run", "[flags] <occupation.json | O*NET-SOC code>",
+		"Judge one occupation: ask the jurors, decide the consensus, write DIR/<code>/report.json and report.md.\n"+
+			"Environment: OPENAI_API_KEY (required), OPENAI_BASE_URL.", stderr)
+	cfg.register(fs, env)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("run takes one occupation file or O*NET-SOC code, got %d arguments: jury run [flags] <occupation.json | code>", len(pos))
+	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	occ, err := loadOccupation(pos[0], cfg.tasks, cfg.occupations)
+	if err != nil {
+		return err
+	}
+	logger := cfg.logger(stderr)
+	panel, err := newPanel(&cfg, env, logger)
+	if err != nil {
+		return err
+	}
+	report, _, err := panel.Deliberate(ctx, occ)
+	if err != nil {
+		return err
+	}
+	dir, err := pipeline.WriteReport(cfg.out, report)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s %s: %d %% (%s) → %s\n", report.Occupation.Code, report.Occupation.Title,
+		report.Headline, report.Band, filepath.Join(dir, "report.{json,md}"))
+	return nil
+}
+
+// loadOccupation reads the positional argument: an occupation file, or a
+// code to look up in the --tasks file.
+func loadOccupation(arg, tasks, occupations string) (jury.Occupation, error) {
+	if jury.ValidCode(arg) {
+		if tasks == "" {
+			if _, err := os.Stat(arg); err != nil {
+				return jury.Occupation{}, usagef("%s is a code: name the O*NET task file to find it in with --tasks FILE", arg)
+			}
+		} else {
+			cat, err := onet.ReadCatalog(tasks, occupations)
+			if err != nil {
+				return jury.Occupation{}, err
+			}
+			return cat.Occupation(arg)
+		}
+	}
+	if tasks != "" {
+		return jury.Occupation{}, usagef("--tasks needs an O*NET-SOC code such as 29-2072.00, not %q", arg)
+	}
+	if !strings.HasSuffix(arg, ".json") {
+		if _, err := os.Stat(arg); err != nil {
+			return jury.Occupation{}, usagef("%q is neither an occupation file (.json) nor an O*NET-SOC code like 29-2072.00", arg)
+		}
+	}
+	return onet.ReadOccupationFile(arg)
+}
+
+// newPanel builds the panel: the built-in personas, each seat on the
+// OpenAI client wrapped in Retry.
+func newPanel(cfg *runConfig, env func(string) string, logger *slog.Logger) (*pipeline.Panel, error) {
+	key := env("OPENAI_API_KEY")
+	if key == "" {
+		return nil, usagef("OPENAI_API_KEY is not set: export your API key (and OPENAI_BASE_URL for another OpenAI-compatible server)")
+	}
+	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: key, BaseURL: cfg.baseURL})
+	retries := cfg.retries
+	if retries == 0 {
+		retries = llm.NoRetries
+	}
+	model := llm.Retry(client, llm.RetryPolicy{Retries: retries, Timeout: cfg.timeout, Logger: logger})
+	set := prompts.Default()
+	p := &pipeline.Panel{
+		Prompts:    set,
+		Seed:       cfg.seed,
+		Version:    pipeline.Version,
+		Logger:     logger,
+		Foreperson: pipeline.Seat{Model: model, ModelName: cfg.model, Temperature: cfg.temperature},
+	}
+	for _, persona := range set.Personas() {
+		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: cfg.model, Temperature: cfg.temperature})
+	}
+	return p, nil
+}

@@ -1,0 +1,150 @@
+package jury
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of the foreperson's note.
+const (
+	// MinSummarySentences and MaxSummarySentences bound the summary.
+	MinSummarySentences = 2
+	MaxSummarySentences = 4
+	// MaxSummary is the longest summary, in characters.
+	MaxSummary = 1200
+)
+
+// Note is the foreperson's validated answer: a summary of the verdict and
+// one rationale sentence per task, keyed by task ID.
+type Note struct {
+	Summary    string
+	Rationales map[string]string
+}
+
+type noteWire struct {
+	Summary *string `json:"summary"`
+	Tasks   []struct {
+		ID        json.RawMessage `json:"id"`
+		Rationale *string         `json:"rationale"`
+	} `json:"tasks"`
+}
+
+// ParseNote reads the foreperson's answer for occ and lists every problem
+// with it: a summary of 2–4 sentences on one paragraph, and for every task
+// exactly once a distinct one-sentence rationale.
+func ParseNote(content string, occ Occupation) (Note, []string) {
+	var w noteWire
+	if p := decodeStrict(content, &w); p != "" {
+		return Note{}, []string{p}
+	}
+	var problems []string
+	n := Note{Rationales: make(map[string]string, len(occ.Tasks))}
+	if w.Summary == nil {
+		problems = append(problems, "summary missing")
+	} else {
+		n.Summary = strings.TrimSpace(*w.Summary)
+		problems = append(problems, summaryProblems(n.Summary)...)
+	}
+	byText := map[string]string{}
+	for i, t := range w.Tasks {
+		id, p := parseID(t.ID)
+		if p != "" {
+			problems = append(problems, fmt.Sprintf("tasks[%d]: %s", i, p))
+			continue
+		}
+		if _, known := occ.Task(id); !known {
+			problems = append(problems, fmt.Sprintf("task %q is not a task of this occupation", id))
+			continue
+		}
+		if _, dup := n.Rationales[id]; dup {
+			problems = append(problems, fmt.Sprintf("task %s has more than one rationale", id))
+			continue
+		}
+		if t.Rationale == nil {
+			problems = append(problems, fmt.Sprintf("task %s: rationale missing", id))
+			continue
+		}
+		r := strings.TrimSpace(*t.Rationale)
+		if p := lineProblem(fmt.Sprintf("task %s rationale", id), r); p != "" {
+			problems = append(problems, p)
+		} else if CountSentences(r) > 1 {
+			problems = append(problems, fmt.Sprintf("task %s rationale must be one sentence", id))
+		} else if other, same := byText[strings.ToLower(r)]; same {
+			problems = append(problems, fmt.Sprintf("tasks %s and %s have the same rationale: write one for each task", other, id))
+		}
+		byText[strings.ToLower(r)] = id
+		n.Rationales[id] = r
+	}
+	var missing []string
+	for _, t := range occ.Tasks {
+		if _, ok := n.Rationales[t.ID]; !ok {
+			missing = append(missing, t.ID)
+		}
+	}
+	if len(missing) > 0 {
+		problems = append(problems, fmt.Sprintf("rationales missing for tasks %s (one for every task)", strings.Join(missing, ", ")))
+	}
+	return n, problems
+}
+
+func summaryProblems(s string) []string {
+	switch {
+	case s == "":
+		return []string{"summary is empty"}
+	case !utf8.ValidString(s):
+		return []string{"summary is not valid UTF-8"}
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) }) >= 0:
+		return []string{"summary must be one paragraph with no control characters"}
+	case utf8.RuneCountInString(s) > MaxSummary:
+		return []string{fmt.Sprintf("summary is %d characters, at most %d", utf8.RuneCountInString(s), MaxSummary)}
+	}
+	if n := CountSentences(s); n < MinSummarySentences || n > MaxSummarySentences {
+		return []string{fmt.Sprintf("summary has %d sentences, want %d to %d", n, MinSummarySentences, MaxSummarySentences)}
+	}
+	return nil
+}
+
+// CountSentences counts the sentences of a paragraph: runs of text ended by
+// '.', '!' or '?' followed by a space and a capital letter or digit, or by
+// the end of the text. Abbreviations such as "e.g. the" do not end one.
+func CountSentences(s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	rs := []rune(s)
+	n := 0
+	ended := false // whether the last sentence ends with its full stop
+	for i := 0; i < len(rs); i++ {
+		if !strings.ContainsRune(".!?", rs[i]) {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && strings.ContainsRune(".!?\"”’)", rs[j]) {
+			j++
+		}
+		if j == len(rs) {
+			n++
+			ended = true
+			break
+		}
+		if rs[j] != ' ' {
+			continue
+		}
+		k := j
+		for k < len(rs) && rs[k] == ' ' {
+			k++
+		}
+		if k < len(rs) && (unicode.IsUpper(rs[k]) || unicode.IsDigit(rs[k]) || strings.ContainsRune("\"“‘(", rs[k])) {
+			n++
+			i = k - 1
+		}
+	}
+	if !ended {
+		n++ // a last sentence without its full stop still counts, even one ending in a quote or a parenthesis
+	}
+	return n
+}

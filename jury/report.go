@@ -1,0 +1,129 @@
+package jury
+
+// SchemaVersion is the version of report.json's shape; it changes when a
+// key is renamed or removed, so that diffs refuse to compare across it.
+const SchemaVersion = 1
+
+// Report is a published verdict: what report.json holds. Its keys and list
+// orders are stable so that two runs diff line by line.
+type Report struct {
+	SchemaVersion int           `json:"schema_version"`
+	Occupation    OccupationRef `json:"occupation"`
+	Headline      int           `json:"headline"`
+	Band          Band          `json:"band"`
+	Summary       string        `json:"summary"`
+	Jurors        []JurorResult `json:"jurors"`
+	Tasks         []TaskResult  `json:"tasks"`
+	Provenance    Provenance    `json:"provenance"`
+	Usage         Usage         `json:"usage"`
+}
+
+// OccupationRef names the occupation a report is about.
+type OccupationRef struct {
+	Code  string `json:"code"`
+	Title string `json:"title"`
+}
+
+// JurorResult is one juror's part in a report: its overall score and quote
+// when its ballot was valid, and the problems that disqualified it if not.
+type JurorResult struct {
+	Persona  string   `json:"persona"`
+	Name     string   `json:"name"`
+	Model    string   `json:"model"`
+	Score    int      `json:"score"`
+	Quote    string   `json:"quote"`
+	Valid    bool     `json:"valid"`
+	Problems []string `json:"problems"`
+}
+
+// TaskResult is one line of the task-by-task breakdown.
+type TaskResult struct {
+	ID        string      `json:"id"`
+	Text      string      `json:"text"`
+	Type      TaskType    `json:"type"`
+	Score     int         `json:"score"`
+	Label     Label       `json:"label"`
+	Rationale string      `json:"rationale"`
+	Votes     []JurorVote `json:"votes"`
+	Dissent   bool        `json:"dissent"`
+}
+
+// JurorVote is one valid juror's vote on a task, as the report lists it.
+type JurorVote struct {
+	Persona string `json:"persona"`
+	Score   int    `json:"score"`
+	Label   Label  `json:"label"`
+}
+
+// Provenance records what produced a verdict, so that a changed verdict can
+// be traced to a changed model, prompt or setting.
+type Provenance struct {
+	Models      []string `json:"models"`
+	PromptHash  string   `json:"prompt_hash"`
+	Temperature float64  `json:"temperature"`
+	Seed        int      `json:"seed"`
+	Version     string   `json:"version"`
+	Aggregation string   `json:"aggregation"`
+	Quorum      int      `json:"quorum"`
+	InputHash   string   `json:"input_hash"`
+	Weights     string   `json:"weights,omitempty"`
+}
+
+// Usage is what a verdict cost: Calls counts every request sent to the
+// model endpoint, retries included, so it equals the provider's count;
+// Retries the extra attempts among them; Reasks the calls made because an
+// answer was invalid.
+type Usage struct {
+	Calls            int `json:"calls"`
+	Retries          int `json:"retries"`
+	Reasks           int `json:"reasks"`
+	PromptTokens     int `json:"prompt_tokens"`
+	CompletionTokens int `json:"completion_tokens"`
+}
+
+// Add returns the sum of two usages.
+func (u Usage) Add(o Usage) Usage {
+	return Usage{
+		Calls:            u.Calls + o.Calls,
+		Retries:          u.Retries + o.Retries,
+		Reasks:           u.Reasks + o.Reasks,
+		PromptTokens:     u.PromptTokens + o.PromptTokens,
+		CompletionTokens: u.CompletionTokens + o.CompletionTokens,
+	}
+}
+
+// Band is the headline's reading in words.
+type Band string
+
+// The bands of a headline score.
+const (
+	BandVeryLow  Band = "very low"
+	BandLow      Band = "low"
+	BandModerate Band = "moderate"
+	BandHigh     Band = "high"
+	BandVeryHigh Band = "very high"
+)
+
+// BandOf returns the band of a 0–100 score: below 20 very low, below 40
+// low, below 60 moderate, below 80 high, else very high.
+func BandOf(score int) Band {
+	switch {
+	case score < 20:
+		return BandVeryLow
+	case score < 40:
+		return BandLow
+	case score < 60:
+		return BandModerate
+	case score < 80:
+		return BandHigh
+	}
+	return BandVeryHigh
+}
+
+// ApplyNote adds the foreperson's summary and rationales to the report.
+func (r *Report) ApplyNote(n Note) {
+	r.Summary = n.Summary
+	for i := range r.Tasks {
+		r.Tasks[i].Rationale = n.Rationales[r.Tasks[i].ID]
+	}
+}

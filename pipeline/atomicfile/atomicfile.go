@@ -1,0 +1,57 @@
+// Package atomicfile writes files so that readers and crashes see either
+// the old content or the new, never a part.
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// WriteFile writes data to path through a temporary file in the same
+// directory, synced and renamed over path, creating the directory if
+// needed.
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	return WriteFiles(map[string][]byte{path: data}, perm)
+}
+
+// WriteFiles writes several files so that none is renamed into place
+// until all are written: a failure leaves no new file behind.
+func WriteFiles(files map[string][]byte, perm os.FileMode) (err error) {
+	temps := map[string]string{}
+	defer func() {
+		if err != nil {
+			for _, t := range temps {
+				os.Remove(t)
+			}
+		}
+	}()
+	for path, data := range files {
+		dir := filepath.Dir(path)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+		f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		temps[path] = f.Name()
+		_, werr := f.Write(data)
+		serr := f.Sync()
+		cerr := f.Close()
+		if err := errors.Join(werr, serr, cerr); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := os.Chmod(f.Name(), perm); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	for path, tmp := range temps {
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		delete(temps, path)
+	}
+	return nil
+}

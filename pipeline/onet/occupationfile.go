@@ -1,0 +1,97 @@
+package onet
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/onet-jury/jury/jury"
+)
+
+// occupationFile is the occupation file format: see fixtures/README.md.
+type occupationFile struct {
+	Code  string `json:"code"`
+	Title string `json:"title"`
+	Tasks []struct {
+		ID   json.Number `json:"id"`
+		Text string      `json:"text"`
+		Type string      `json:"type"`
+	} `json:"tasks"`
+}
+
+// ReadOccupationFile reads an occupation file — a JSON object with code,
+// title and tasks (id, text, type core/supplemental/n/a) — and validates it.
+// Every error is an ErrInvalid error naming the file, and the line where
+// the JSON is broken.
+func ReadOccupationFile(path string) (jury.Occupation, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return jury.Occupation{}, jury.Invalidf("%s: no such file", path)
+		}
+		return jury.Occupation{}, jury.Invalidf("%s: %v", path, errors.Unwrap(err))
+	}
+	return ParseOccupation(data, path)
+}
+
+// ParseOccupation parses the bytes of an occupation file named name.
+func ParseOccupation(data []byte, name string) (jury.Occupation, error) {
+	var w occupationFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return jury.Occupation{}, jury.Invalidf("%s:%d: %v", name, lineOf(data, dec.InputOffset(), err), jsonMessage(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return jury.Occupation{}, jury.Invalidf("%s: text after the occupation object", name)
+	}
+	occ := jury.Occupation{Code: w.Code, Title: w.Title}
+	for i, t := range w.Tasks {
+		id, err := jury.NormalizeTaskID(t.ID.String())
+		if err != nil {
+			return occ, jury.Invalidf("%s: task %d: %v", name, i+1, err)
+		}
+		typ, err := jury.ParseTaskType(t.Type)
+		if err != nil {
+			return occ, jury.Invalidf("%s: task %s: %v", name, id, err)
+		}
+		occ.Tasks = append(occ.Tasks, jury.Task{ID: id, Text: t.Text, Type: typ})
+	}
+	if err := occ.Validate(); err != nil {
+		return occ, jury.Invalidf("%s: %w", name, err)
+	}
+	return occ, nil
+}
+
+// lineOf finds the line of a JSON error: the offset the error names, else
+// where the decoder stopped.
+func lineOf(data []byte, stopped int64, err error) int {
+	off := stopped
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		off = int64(len(data))
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	off = min(max(off, 0), int64(len(data)))
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+func jsonMessage(err error) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "the JSON ends early: is the file complete?"
+	}
+	return err.Error() + " (see fixtures/README.md for the format)"
+}

@@ -1,0 +1,91 @@
+package openaitest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/prompts"
+)
+
+// SchemaAnswer is the default Answerer: it reads the occupation from the
+// request as a model would and writes a valid, deterministic answer for
+// the request's schema — a ballot whose scores depend on the task and the
+// persona, or a foreperson's note.
+func SchemaAnswer(c ChatRequest) (string, error) {
+	msgs := make([]prompts.Message, len(c.Messages))
+	for i, m := range c.Messages {
+		msgs[i] = prompts.Message{Role: m.Role, Content: m.Content}
+	}
+	occ, err := prompts.DecodeOccupation(msgs)
+	if err != nil {
+		return "", err
+	}
+	switch c.SchemaName() {
+	case "ballot":
+		return ballot(occ, msgs[2].Content), nil
+	case "verdict_note":
+		v, err := prompts.DecodeVerdict(msgs)
+		if err != nil {
+			return "", err
+		}
+		return note(occ, v), nil
+	}
+	return "", fmt.Errorf("openaitest: no answer for schema %q", c.SchemaName())
+}
+
+// TaskScore is the score SchemaAnswer gives a task for a persona: a
+// task's own level, moved up to 15 points either way by the persona.
+func TaskScore(taskID, persona string) int {
+	base := hash01(taskID) * 100
+	lean := (hash01(persona, taskID) - 0.5) * 30
+	return int(math.Max(0, math.Min(100, math.Round(base+lean))))
+}
+
+func ballot(occ jury.Occupation, persona string) string {
+	name := persona
+	if i := strings.Index(persona, "as "); i >= 0 {
+		name = strings.TrimSuffix(strings.SplitN(persona[i+3:], "\n", 2)[0], ".")
+	}
+	b := jury.Ballot{}
+	for _, t := range occ.Tasks {
+		s := TaskScore(t.ID, persona)
+		l := jury.E2
+		switch {
+		case s <= 35:
+			l = jury.E0
+		case s >= 60 && hash01(t.ID, "label") < 0.5:
+			l = jury.E1
+		}
+		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: l})
+	}
+	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
+	b.Quote = fmt.Sprintf("%s puts %s at %d percent.", name, occ.Title, b.Score)
+	data, _ := json.Marshal(b)
+	return string(data)
+}
+
+func note(occ jury.Occupation, v prompts.Verdict) string {
+	type rationale struct {
+		ID        string `json:"id"`
+		Rationale string `json:"rationale"`
+	}
+	out := struct {
+		Summary string      `json:"summary"`
+		Tasks   []rationale `json:"tasks"`
+	}{}
+	top := ""
+	if len(v.Tasks) > 0 {
+		top = v.Tasks[0].ID
+	}
+	out.Summary = fmt.Sprintf("The panel puts %s at %d percent, a %s exposure. Task %s is the most exposed of its %d tasks.",
+		occ.Title, v.Headline, v.Band, top, len(occ.Tasks))
+	for _, t := range v.Tasks {
+		out.Tasks = append(out.Tasks, rationale{ID: t.ID,
+			Rationale: fmt.Sprintf("The panel scored task %s at %d with label %s.", t.ID, t.Score, t.Label)})
+	}
+	data, _ := json.Marshal(out)
+	return string(data)
+}

@@ -1,0 +1,310 @@
+// Package openaitest provides an in-process server that speaks the OpenAI
+// chat completions protocol the way the real API does — status codes,
+// retry-after headers, error bodies, usage fields — for tests of every
+// model path. By default it answers each request with a valid answer built
+// from the request's JSON schema; scripted faults replace chosen answers.
+package openaitest
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Server is a fake OpenAI endpoint. Point a client at URL()+"/v1" (or set
+// OPENAI_BASE_URL to it). It is safe for concurrent use.
+type Server struct {
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	requests []Request
+	rules    []*rule
+	answer   Answerer
+	every    func(n int) Fault
+	latency  func() time.Duration
+	hang     chan struct{}
+}
+
+// Request is one request the server received, in arrival order.
+type Request struct {
+	// N is the request's 1-based arrival number.
+	N      int
+	Method string
+	Path   string
+	Header http.Header
+	Body   []byte
+	Chat   ChatRequest
+	// Fault is what the server did instead of answering, or "" if it answered.
+	Fault Fault
+}
+
+// ChatRequest is the part of a chat completion request the server reads.
+type ChatRequest struct {
+	Model          string          `json:"model"`
+	Messages       []ChatMessage   `json:"messages"`
+	Temperature    *float64        `json:"temperature"`
+	Seed           *int            `json:"seed"`
+	MaxTokens      int             `json:"max_completion_tokens"`
+	ResponseFormat *ResponseFormat `json:"response_format"`
+}
+
+// ChatMessage is one message of a ChatRequest.
+type ChatMessage struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// ResponseFormat is a request's response_format.
+type ResponseFormat struct {
+	Type       string `json:"type"`
+	JSONSchema *struct {
+		Name   string          `json:"name"`
+		Schema json.RawMessage `json:"schema"`
+		Strict bool            `json:"strict"`
+	} `json:"json_schema"`
+}
+
+// SchemaName returns the name of the request's JSON schema, or "".
+func (c ChatRequest) SchemaName() string {
+	if c.ResponseFormat == nil || c.ResponseFormat.JSONSchema == nil {
+		return ""
+	}
+	return c.ResponseFormat.JSONSchema.Name
+}
+
+// Last returns the content of the request's last message.
+func (c ChatRequest) Last() string {
+	if len(c.Messages) == 0 {
+		return ""
+	}
+	return c.Messages[len(c.Messages)-1].Content
+}
+
+// Answerer writes the content of a successful answer to a chat request.
+type Answerer func(req ChatRequest) (string, error)
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithAnswerer replaces the default schema-driven answers.
+func WithAnswerer(a Answerer) Option { return func(s *Server) { s.answer = a } }
+
+// WithLatency delays every response by the duration f returns.
+func WithLatency(f func() time.Duration) Option { return func(s *Server) { s.latency = f } }
+
+// New starts a server and closes it when the test ends.
+func New(tb testing.TB, opts ...Option) *Server {
+	s := &Server{answer: SchemaAnswer, hang: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// URL returns the API base URL to give a client, ending in /v1.
+func (s *Server) URL() string { return s.srv.URL + "/v1" }
+
+// Close releases hanging requests and shuts the server down.
+func (s *Server) Close() {
+	s.mu.Lock()
+	select {
+	case <-s.hang:
+	default:
+		close(s.hang)
+	}
+	s.mu.Unlock()
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// Requests returns a copy of the requests received so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	copy(out, s.requests)
+	return out
+}
+
+// Count returns how many requests the server received.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.requests)
+}
+
+// Matcher selects the requests a scripted fault applies to.
+type Matcher func(ChatRequest) bool
+
+// Any matches every request.
+func Any(ChatRequest) bool { return true }
+
+// Juror matches the ballot requests of the persona with the given display
+// name ("The Diplomat"), including its re-asks.
+func Juror(name string) Matcher {
+	return func(c ChatRequest) bool {
+		if c.SchemaName() != "ballot" {
+			return false
+		}
+		for _, m := range c.Messages {
+			if strings.Contains(m.Content, "You sit on this panel as "+name+".") {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// Foreperson matches the foreperson's requests.
+func Foreperson(c ChatRequest) bool { return c.SchemaName() == "verdict_note" }
+
+type rule struct {
+	match  Matcher
+	faults []Fault
+}
+
+// Script queues faults for the requests match selects: the first matching
+// request gets faults[0], the next faults[1], and so on; OK lets one pass.
+// Queues are consulted in the order they were added.
+func (s *Server) Script(match Matcher, faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rules = append(s.rules, &rule{match: match, faults: faults})
+}
+
+// Every sets a fault for requests no script claims, by arrival number.
+func (s *Server) Every(f func(n int) Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.every = f
+}
+
+func (s *Server) pick(n int, c ChatRequest) Fault {
+	for _, r := range s.rules {
+		if len(r.faults) > 0 && r.match(c) {
+			f := r.faults[0]
+			r.faults = r.faults[1:]
+			return f
+		}
+	}
+	if s.every != nil {
+		return s.every(n)
+	}
+	return OK
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var chat ChatRequest
+	s.mu.Lock()
+	n := len(s.requests) + 1
+	rec := Request{N: n, Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
+	decodeErr := json.Unmarshal(body, &chat)
+	rec.Chat = chat
+	fault := OK
+	if r.URL.Path == "/v1/chat/completions" && decodeErr == nil {
+		fault = s.pick(n, chat)
+	}
+	rec.Fault = fault
+	s.requests = append(s.requests, rec)
+	latency, hang := s.latency, s.hang
+	s.mu.Unlock()
+
+	if latency != nil {
+		select {
+		case <-time.After(latency()):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	switch {
+	case r.URL.Path != "/v1/chat/completions" || r.Method != http.MethodPost:
+		writeError(w, http.StatusNotFound, "invalid_request_error", "unknown_url", fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path))
+		return
+	case r.Header.Get("Authorization") == "" || r.Header.Get("Authorization") == "Bearer ":
+		writeError(w, http.StatusUnauthorized, "invalid_request_error", "missing_api_key", "You didn't provide an API key.")
+		return
+	case decodeErr != nil:
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "", "We could not parse the JSON body of your request.")
+		return
+	}
+	if fault.apply(w, r, hang) {
+		return
+	}
+	content, err := s.answer(chat)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "", err.Error())
+		return
+	}
+	content, finish, refusal := fault.mangle(content)
+	writeCompletion(w, chat, n, content, refusal, finish)
+}
+
+func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("x-request-id", "req_test")
+	w.WriteHeader(status)
+	var c any
+	if code != "" {
+		c = code
+	}
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
+		"message": msg, "type": typ, "param": nil, "code": c,
+	}})
+}
+
+func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refusal, finish string) {
+	prompt := 0
+	for _, m := range c.Messages {
+		prompt += tokens(m.Content) + 4
+	}
+	msg := map[string]any{"role": "assistant", "content": content, "refusal": nil}
+	if refusal != "" {
+		msg["content"], msg["refusal"] = nil, refusal
+	}
+	resp := map[string]any{
+		"id":      fmt.Sprintf("chatcmpl-test%06d", n),
+		"object":  "chat.completion",
+		"created": 1767225600,
+		"model":   c.Model + "-2026-01-01",
+		"choices": []any{map[string]any{"index": 0, "message": msg, "logprobs": nil, "finish_reason": finish}},
+		"usage": map[string]any{
+			"prompt_tokens": prompt, "completion_tokens": tokens(content + refusal),
+			"total_tokens":          prompt + tokens(content+refusal),
+			"prompt_tokens_details": map[string]any{"cached_tokens": 0},
+		},
+		"system_fingerprint": "fp_test",
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("x-request-id", fmt.Sprintf("req_%06d", n))
+	h.Set("openai-processing-ms", "12")
+	h.Set("x-ratelimit-limit-requests", "10000")
+	h.Set("x-ratelimit-remaining-requests", strconv.Itoa(max(0, 10000-n)))
+	h.Set("x-ratelimit-reset-requests", "6ms")
+	h.Set("x-ratelimit-limit-tokens", "2000000")
+	h.Set("x-ratelimit-remaining-tokens", "1999000")
+	h.Set("x-ratelimit-reset-tokens", "0.523s")
+	json.NewEncoder(w).Encode(resp)
+}
+
+// tokens approximates a token count the way providers' rule of thumb does:
+// four characters a token.
+func tokens(s string) int { return (len(s) + 3) / 4 }
+
+// hash01 maps a string to a stable number in [0, 1).
+func hash01(parts ...string) float64 {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return float64(binary.BigEndian.Uint64(h[:8])>>11) / (1 << 53)
+}

@@ -1,0 +1,249 @@
+// Package pipeline does the work of a verdict: it asks a panel of jurors
+// for their ballots, re-asks the ones whose answers are invalid, decides
+// the consensus, asks the foreperson for the words, and writes the report.
+// Model clients and their wrappers live in the llm subpackage.
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/prompts"
+)
+
+// ErrForeperson reports a verdict whose foreperson gave no valid note
+// after its re-asks.
+var ErrForeperson = errors.New("foreperson gave no valid note")
+
+// Seat is one place on the panel: a persona and the model that speaks for
+// it.
+type Seat struct {
+	Persona prompts.Persona
+	Model   llm.Model
+	// ModelName is the model to ask, as the provider names it.
+	ModelName string
+	// Temperature is the sampling temperature of this seat's requests.
+	Temperature float64
+}
+
+// Panel holds everything a deliberation needs. Fill its fields once and
+// call Deliberate from any number of goroutines.
+type Panel struct {
+	// Seats are the jurors, in report order.
+	Seats []Seat
+	// Foreperson writes the summary and rationales; its Persona is unused.
+	Foreperson Seat
+	Prompts    *prompts.Set
+	Rule       jury.Rule
+	// Seed is sent with every request so that providers that honour it
+	// answer reproducibly.
+	Seed int
+	// MaxTokens bounds each answer; 0 leaves it to the provider.
+	MaxTokens int
+	// MaxReasks bounds the re-asks of an invalid answer; 0 means 2, and
+	// NoReasks disables them.
+	MaxReasks int
+	// Version is the pipeline version recorded in provenance.
+	Version string
+	// Weights names the offline model's weights in provenance, if one ran.
+	Weights string
+	Logger  *slog.Logger
+}
+
+// NoReasks is the MaxReasks value that disables re-asking.
+const NoReasks = -1
+
+// DefaultMaxReasks is how often an invalid answer is re-asked by default.
+const DefaultMaxReasks = 2
+
+func (p *Panel) maxReasks() int {
+	switch {
+	case p.MaxReasks < 0:
+		return 0
+	case p.MaxReasks == 0:
+		return DefaultMaxReasks
+	}
+	return p.MaxReasks
+}
+
+func (p *Panel) logger() *slog.Logger {
+	if p.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return p.Logger
+}
+
+// Deliberate runs one verdict on occ: every seat is asked concurrently,
+// invalid answers are re-asked, the consensus is decided and the
+// foreperson writes the words. A fatal model error (quota, auth, a bad
+// request) cancels the other seats and is returned; fewer valid ballots
+// than the quorum returns an error wrapping jury.ErrNoQuorum. The returned
+// usage counts every call made, also on failure.
+func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Report, jury.Usage, error) {
+	if err := occ.Validate(); err != nil {
+		return nil, jury.Usage{}, err
+	}
+	jurors := make([]jury.Juror, len(p.Seats))
+	usages := make([]jury.Usage, len(p.Seats))
+	pl := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	for i, seat := range p.Seats {
+		pl.Go(func(ctx context.Context) error {
+			j, u, err := p.ballot(ctx, occ, seat)
+			jurors[i], usages[i] = j, u
+			return err
+		})
+	}
+	err := pl.Wait()
+	var usage jury.Usage
+	for _, u := range usages {
+		usage = usage.Add(u)
+	}
+	if err != nil {
+		return nil, usage, fmt.Errorf("%s: %w", occ.Code, err)
+	}
+	report, err := jury.Decide(occ, jurors, p.Rule)
+	if err != nil {
+		return nil, usage, err
+	}
+	note, u, err := p.note(ctx, occ, report)
+	usage = usage.Add(u)
+	if err != nil {
+		return nil, usage, fmt.Errorf("%s: %w", occ.Code, err)
+	}
+	report.ApplyNote(note)
+	report.Provenance = p.provenance(occ)
+	report.Usage = usage
+	return report, usage, nil
+}
+
+// ballot asks one seat for its ballot, re-asking while it is invalid.
+func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jury.Juror, jury.Usage, error) {
+	msgs, schema := p.Prompts.Ballot(occ, seat.Persona)
+	j := jury.Juror{Persona: seat.Persona.ID, Name: seat.Persona.Name, Model: seat.ModelName}
+	var ballot jury.Ballot
+	problems, usage, err := p.converse(ctx, seat, occ.Code, seat.Persona.ID, "ballot", msgs, schema, func(content string) []string {
+		var problems []string
+		ballot, problems = jury.ParseBallot(content, occ)
+		return problems
+	})
+	j.Ballot, j.Problems = ballot, problems
+	return j, usage, err
+}
+
+// note asks the foreperson for the summary and rationales.
+func (p *Panel) note(ctx context.Context, occ jury.Occupation, r *jury.Report) (jury.Note, jury.Usage, error) {
+	msgs, schema := p.Prompts.Foreperson(occ, r)
+	var note jury.Note
+	problems, usage, err := p.converse(ctx, p.Foreperson, occ.Code, "foreperson", "note", msgs, schema, func(content string) []string {
+		var problems []string
+		note, problems = jury.ParseNote(content, occ)
+		return problems
+	})
+	if err == nil && len(problems) > 0 {
+		err = fmt.Errorf("%w: %s", ErrForeperson, strings.Join(problems, "; "))
+	}
+	return note, usage, err
+}
+
+// converse sends a request and re-asks with the answer's problems until
+// parse finds none or the re-asks run out. It returns the last problems.
+// An error is returned only when the run must stop (a fatal model error or
+// a cancelled context); a call that fails after its retries becomes a
+// problem of this seat.
+func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose string, pm []prompts.Message, schema prompts.Schema, parse func(string) []string) ([]string, jury.Usage, error) {
+	req := llm.Request{
+		Model:       seat.ModelName,
+		Schema:      &llm.Schema{Name: schema.Name, JSON: schema.JSON},
+		Temperature: seat.Temperature,
+		Seed:        &p.Seed,
+		MaxTokens:   p.MaxTokens,
+		Meta:        llm.Meta{Occupation: code, Juror: juror, Purpose: purpose},
+	}
+	for _, m := range pm {
+		req.Messages = append(req.Messages, llm.Message{Role: m.Role, Content: m.Content})
+	}
+	var usage jury.Usage
+	var problems []string
+	for round := 0; round <= p.maxReasks(); round++ {
+		if round > 0 {
+			usage.Reasks++
+			p.logger().Info("re-asking", "call", req.Meta.String(), "round", round, "problems", len(problems))
+		}
+		resp, err := seat.Model.Complete(ctx, req)
+		u := resp.Usage
+		if err != nil {
+			u = llm.UsageOf(err)
+		}
+		usage = usage.Add(jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens})
+		if err != nil {
+			if llm.Fatal(err) || ctx.Err() != nil {
+				return nil, usage, err
+			}
+			return []string{"no answer: " + err.Error()}, usage, nil
+		}
+		problems = answerProblems(resp, parse)
+		if len(problems) == 0 {
+			return nil, usage, nil
+		}
+		if resp.Content != "" && resp.Refusal == "" {
+			req.Messages = append(req.Messages, llm.Message{Role: prompts.RoleAssistant, Content: resp.Content})
+		}
+		rm := p.Prompts.Reask(problems)
+		req.Messages = append(req.Messages, llm.Message{Role: rm.Role, Content: rm.Content})
+	}
+	return problems, usage, nil
+}
+
+// answerProblems lists what is wrong with a response: a refusal, a cut-off
+// answer, or what parse finds in its content.
+func answerProblems(resp llm.Response, parse func(string) []string) []string {
+	switch {
+	case resp.Refusal != "":
+		return []string{"the model refused: " + strings.Join(strings.Fields(resp.Refusal), " ")}
+	case resp.FinishReason == llm.FinishLength:
+		return []string{"the answer was cut off at the token limit (finish_reason length): answer more briefly, with the complete JSON object"}
+	}
+	return parse(resp.Content)
+}
+
+func (p *Panel) provenance(occ jury.Occupation) jury.Provenance {
+	var models []string
+	for _, s := range append(slices.Clone(p.Seats), p.Foreperson) {
+		if !slices.Contains(models, s.ModelName) {
+			models = append(models, s.ModelName)
+		}
+	}
+	slices.Sort(models)
+	rule := p.Rule
+	return jury.Provenance{
+		Models:      models,
+		PromptHash:  p.Prompts.Hash(),
+		Temperature: p.Foreperson.Temperature,
+		Seed:        p.Seed,
+		Version:     p.Version,
+		Aggregation: string(cmp.Or(rule.Aggregation, jury.Median)),
+		Quorum:      cmp.Or(rule.Quorum, jury.DefaultQuorum),
+		InputHash:   InputHash(occ),
+		Weights:     p.Weights,
+	}
+}
+
+// InputHash identifies an occupation's input: code, title and tasks. A
+// batch compares it to decide whether a finished verdict is still current.
+func InputHash(occ jury.Occupation) string {
+	data, _ := json.Marshal(occ)
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:])[:16]
+}

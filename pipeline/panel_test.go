@@ -1,0 +1,226 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/openaitest"
+	"github.com/onet-jury/jury/prompts"
+)
+
+// newPanel returns the built-in panel on srv, with retries that do not
+// sleep.
+func newPanel(t *testing.T, srv *openaitest.Server) *pipeline.Panel {
+	return newPanelWithTimeout(t, srv, 500*time.Millisecond)
+}
+
+// newPanelWithTimeout is newPanel with the given per-attempt timeout.
+func newPanelWithTimeout(t *testing.T, srv *openaitest.Server, timeout time.Duration) *pipeline.Panel {
+	t.Helper()
+	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()})
+	model := llm.Retry(client, llm.RetryPolicy{
+		Sleep:   func(ctx context.Context, d time.Duration) error { return ctx.Err() },
+		Timeout: timeout,
+	})
+	set := prompts.Default()
+	p := &pipeline.Panel{Prompts: set, Seed: 1, Version: "test",
+		Foreperson: pipeline.Seat{Model: model, ModelName: "gpt-4o-mini", Temperature: 0.2}}
+	for _, persona := range set.Personas() {
+		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: "gpt-4o-mini", Temperature: 0.2})
+	}
+	return p
+}
+
+func TestDeliberateCleanRun(t *testing.T) {
+	srv := openaitest.New(t)
+	occ := openaitest.SampleOccupation()
+	r, usage, err := newPanel(t, srv).Deliberate(context.Background(), occ)
+	require.NoError(t, err)
+	require.Equal(t, 5, srv.Count(), "four jurors and the foreperson")
+	require.Equal(t, jury.Usage{Calls: 5, PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens}, usage)
+	require.Equal(t, usage, r.Usage)
+	require.Len(t, r.Tasks, 3)
+	require.Len(t, r.Jurors, 4)
+	for i, j := range r.Jurors {
+		require.True(t, j.Valid, j.Persona)
+		require.NotEmpty(t, j.Quote)
+		require.Equal(t, prompts.Default().Personas()[i].ID, j.Persona, "jurors in panel order, whatever finished first")
+	}
+	require.NotEmpty(t, r.Summary)
+	for i, task := range r.Tasks {
+		require.NotEmpty(t, task.Rationale)
+		require.Len(t, task.Votes, 4)
+		if i > 0 {
+			require.GreaterOrEqual(t, r.Tasks[i-1].Score, task.Score, "most automatable first")
+		}
+	}
+	require.Equal(t, jury.Provenance{Models: []string{"gpt-4o-mini"}, PromptHash: prompts.Default().Hash(),
+		Temperature: 0.2, Seed: 1, Version: "test", Aggregation: "median", Quorum: 3,
+		InputHash: pipeline.InputHash(occ)}, r.Provenance)
+
+	// Every request is strict Structured Outputs with the task IDs as enum,
+	// and the four ballot requests share their first two messages.
+	var prefix string
+	for _, req := range srv.Requests() {
+		require.True(t, req.Chat.ResponseFormat.JSONSchema.Strict)
+		require.Contains(t, string(req.Chat.ResponseFormat.JSONSchema.Schema), `"enum":["101","102","103"]`)
+		require.NotNil(t, req.Chat.Seed)
+		p := req.Chat.Messages[0].Content + req.Chat.Messages[1].Content
+		if prefix == "" {
+			prefix = p
+		}
+		require.Equal(t, prefix, p)
+	}
+}
+
+func TestDeliberateCountsRetriesAndReasksExactly(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Script(openaitest.Juror("The Diplomat"), openaitest.Reset, openaitest.NotJSON)
+	srv.Script(openaitest.Juror("The Chaos Agent"), openaitest.ServerError, openaitest.Unavailable)
+	srv.Script(openaitest.Juror("The Contrarian"), openaitest.MissingTask, openaitest.Refusal)
+	srv.Script(openaitest.Juror("The Optimist"), openaitest.Hang, openaitest.UnknownTask)
+	srv.Script(openaitest.Foreperson, openaitest.Truncated, openaitest.RateLimit("1"))
+	p := newPanel(t, srv)
+	r, usage, err := p.Deliberate(context.Background(), openaitest.SampleOccupation())
+	require.NoError(t, err)
+	// Diplomat 3 (1 retry, 1 re-ask), Chaos 3 (2 retries), Contrarian 3
+	// (2 re-asks), Optimist 3 (1 retry, 1 re-ask), foreperson 3 (1 re-ask,
+	// 1 retry).
+	require.Equal(t, 15, srv.Count())
+	require.Equal(t, 15, usage.Calls)
+	require.Equal(t, 5, usage.Retries)
+	require.Equal(t, 5, usage.Reasks)
+	require.Equal(t, usage, r.Usage)
+	for _, j := range r.Jurors {
+		require.True(t, j.Valid, "%s: %v", j.Persona, j.Problems)
+	}
+
+	// A re-ask sends the problems as a new user message; a refusal is not
+	// echoed back as an empty assistant message.
+	var sawRefusalReask, sawNotJSONReask bool
+	for _, req := range srv.Requests() {
+		msgs := req.Chat.Messages
+		if len(msgs) <= 3 {
+			continue
+		}
+		last := msgs[len(msgs)-1]
+		require.Equal(t, "user", last.Role)
+		require.Contains(t, last.Content, "Its problems:")
+		for _, m := range msgs {
+			require.NotEmpty(t, m.Content, "no empty message is sent")
+		}
+		if strings.Contains(last.Content, "refused") {
+			sawRefusalReask = true
+			require.Equal(t, "user", msgs[len(msgs)-2].Role, "the refusal is not echoed back")
+		}
+		if strings.Contains(last.Content, "not valid JSON") {
+			sawNotJSONReask = true
+			require.Equal(t, "assistant", msgs[len(msgs)-2].Role, "a bad answer is shown back to the model")
+		}
+	}
+	require.True(t, sawRefusalReask)
+	require.True(t, sawNotJSONReask)
+}
+
+func TestDeliberateSurvivesAFifthTransportFaultsAndAFifthBadAnswers(t *testing.T) {
+	srv := openaitest.New(t)
+	transport := []openaitest.Fault{openaitest.Reset, openaitest.ServerError, openaitest.Unavailable, openaitest.MalformedBody}
+	bad := []openaitest.Fault{openaitest.MissingTask, openaitest.NotJSON, openaitest.Refusal, openaitest.Truncated}
+	srv.Every(func(n int) openaitest.Fault {
+		switch n % 5 {
+		case 1:
+			return transport[(n/5)%len(transport)]
+		case 3:
+			return bad[(n/5)%len(bad)]
+		}
+		return openaitest.OK
+	})
+	p := newPanel(t, srv)
+	p.MaxReasks = 4 // with faults this dense, a juror can draw three bad answers in a row
+	r, usage, err := p.Deliberate(context.Background(), openaitest.SampleOccupation())
+	require.NoError(t, err)
+
+	var faults, badAnswers int
+	for _, req := range srv.Requests() {
+		switch req.Fault {
+		case openaitest.Reset, openaitest.ServerError, openaitest.Unavailable, openaitest.MalformedBody:
+			faults++
+		case openaitest.MissingTask, openaitest.NotJSON, openaitest.Refusal, openaitest.Truncated:
+			badAnswers++
+		}
+	}
+	require.Positive(t, faults)
+	require.Positive(t, badAnswers)
+	require.Equal(t, srv.Count(), usage.Calls, "calls equal what the provider counted")
+	require.Equal(t, faults, usage.Retries)
+	require.Equal(t, badAnswers, usage.Reasks)
+	require.Equal(t, usage.Calls, 5+usage.Retries+usage.Reasks)
+	require.Equal(t, usage, r.Usage)
+}
+
+func TestDeliberateWithoutQuorumNamesEachJurorsProblems(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Script(openaitest.Juror("The Diplomat"), openaitest.MissingTask, openaitest.MissingTask, openaitest.MissingTask)
+	srv.Script(openaitest.Juror("The Optimist"), openaitest.Refusal, openaitest.Refusal, openaitest.Refusal)
+	_, usage, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
+	require.ErrorIs(t, err, jury.ErrNoQuorum)
+	require.Contains(t, err.Error(), "The Diplomat: tasks missing")
+	require.Contains(t, err.Error(), "The Optimist: the model refused")
+	require.Contains(t, err.Error(), "2 of 4 ballots valid")
+	require.Equal(t, 3+3+1+1, srv.Count(), "re-asked twice each, then no foreperson")
+	require.Equal(t, 8, usage.Calls)
+	require.Equal(t, 4, usage.Reasks)
+}
+
+func TestDeliberateStopsOnQuota(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Every(func(int) openaitest.Fault { return openaitest.Quota })
+	_, usage, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
+	require.Error(t, err)
+	require.Equal(t, llm.Quota, llm.KindOf(err))
+	require.True(t, llm.Fatal(err))
+	require.Contains(t, err.Error(), "insufficient_quota")
+	require.LessOrEqual(t, srv.Count(), 4, "no retry, no re-ask, no foreperson")
+	// Calls cancelled by the first quota error may or may not have left.
+	require.LessOrEqual(t, usage.Calls, 4)
+	require.Zero(t, usage.Retries)
+	require.Zero(t, usage.Reasks)
+}
+
+func TestDeliberateForepersonFailureFailsTheVerdict(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Script(openaitest.Foreperson, openaitest.NotJSON, openaitest.NotJSON, openaitest.NotJSON)
+	_, _, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
+	require.ErrorIs(t, err, pipeline.ErrForeperson)
+	require.False(t, errors.Is(err, jury.ErrInvalid), "a failed verdict is not bad input")
+	require.Equal(t, 4+3, srv.Count())
+}
+
+func TestDeliberateCancelledContextStopsEveryJuror(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Every(func(int) openaitest.Fault { return openaitest.Hang })
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	// With an hour per attempt, only the cancelled context can end this.
+	_, usage, err := newPanelWithTimeout(t, srv, time.Hour).Deliberate(ctx, openaitest.SampleOccupation())
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Equal(t, 4, srv.Count(), "every juror asked once, none retried")
+	require.Equal(t, 4, usage.Calls)
+}
+
+func TestDeliberateRejectsInvalidOccupation(t *testing.T) {
+	srv := openaitest.New(t)
+	occ := openaitest.SampleOccupation()
+	occ.Tasks[1].ID = occ.Tasks[0].ID
+	_, _, err := newPanel(t, srv).Deliberate(context.Background(), occ)
+	require.ErrorIs(t, err, jury.ErrInvalid)
+	require.Zero(t, srv.Count())
+}

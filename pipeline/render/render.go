@@ -1,0 +1,120 @@
+// Package render turns a jury.Report into the pages people read:
+// report.md (and report.json, its machine-readable twin). Everything a
+// model wrote is untrusted and escaped for the format it lands in.
+package render
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/template"
+	"unicode"
+
+	"github.com/onet-jury/jury/jury"
+)
+
+//go:embed templates/*.tmpl
+var files embed.FS
+
+var mdTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.FuncMap{
+	"md":      Markdown,
+	"persona": func(r *jury.Report, id string) string { return personaName(r, id) },
+	"add":     func(a, b int) int { return a + b },
+	"join":    strings.Join,
+}).ParseFS(files, "templates/report.md.tmpl"))
+
+// JSON renders a report as report.json: indented, keys in struct order,
+// HTML characters left as written, ending in a newline.
+func JSON(r *jury.Report) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return nil, fmt.Errorf("render %s report.json: %w", r.Occupation.Code, err)
+	}
+	return b.Bytes(), nil
+}
+
+// MarkdownPage renders a report as report.md: title, headline, summary,
+// the jurors' quotes and the task-by-task breakdown, most automatable first.
+func MarkdownPage(r *jury.Report) ([]byte, error) {
+	var b bytes.Buffer
+	if err := mdTemplate.Execute(&b, r); err != nil {
+		return nil, fmt.Errorf("render %s report.md: %w", r.Occupation.Code, err)
+	}
+	return b.Bytes(), nil
+}
+
+// Markdown escapes untrusted text for inline Markdown: control characters
+// are dropped, newlines become spaces, and characters that would start
+// markup or raw HTML are backslash-escaped.
+func Markdown(s string) string {
+	var b strings.Builder
+	for _, r := range Plain(s) {
+		if strings.ContainsRune("\\`*_[]<>|~&", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Plain strips what a terminal or a page would interpret: ANSI escape
+// sequences and other control characters; line breaks become spaces.
+func Plain(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == 0x1b: // ESC: skip a CSI or OSC sequence
+			i = skipEscape(rs, i)
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// skipEscape returns the index of the last rune of the escape sequence
+// starting at rs[i].
+func skipEscape(rs []rune, i int) int {
+	if i+1 >= len(rs) {
+		return i
+	}
+	switch rs[i+1] {
+	case '[': // CSI: parameters, then a final byte in @–~
+		for j := i + 2; j < len(rs); j++ {
+			if rs[j] >= '@' && rs[j] <= '~' {
+				return j
+			}
+		}
+		return len(rs) - 1
+	case ']': // OSC: until BEL or ESC \
+		for j := i + 2; j < len(rs); j++ {
+			if rs[j] == 0x07 {
+				return j
+			}
+			if rs[j] == 0x1b && j+1 < len(rs) && rs[j+1] == '\\' {
+				return j + 1
+			}
+		}
+		return len(rs) - 1
+	}
+	return i + 1
+}
+
+func personaName(r *jury.Report, id string) string {
+	for _, j := range r.Jurors {
+		if j.Persona == id {
+			return j.Name
+		}
+	}
+	return id
+}

@@ -1,0 +1,203 @@
+// Package prompts owns the words jury sends to models: the embedded
+// templates, the persona definitions, the JSON schemas of the answers, and
+// the hash that versions them all.
+//
+// A juror's request is three messages. The first two — the rubric and the
+// occupation with its tasks — are byte-identical for every juror of an
+// occupation, so providers' prompt caching applies to them; the persona's
+// part comes last. The foreperson's request shares the same prefix.
+package prompts
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"text/template"
+
+	"github.com/onet-jury/jury/jury"
+)
+
+//go:embed templates/*.tmpl personas.json
+var files embed.FS
+
+// Persona is a juror's character: an ID used in reports and flags, the name
+// readers see, the voice its quote is written in and its stance on scores.
+type Persona struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Voice  string `json:"voice"`
+	Stance string `json:"stance"`
+}
+
+// Message is one chat message of a request.
+type Message struct {
+	Role    string
+	Content string
+}
+
+// Roles of chat messages.
+const (
+	RoleSystem    = "system"
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
+)
+
+// Schema is the JSON schema an answer must follow, sent as a strict
+// Structured Outputs response format.
+type Schema struct {
+	Name string
+	JSON json.RawMessage
+}
+
+// Set is a versioned set of templates and personas. It is safe for
+// concurrent use; build one with Default or New.
+type Set struct {
+	tmpl     *template.Template
+	personas []Persona
+	hash     string
+}
+
+// BuiltinPersonas returns the four built-in personas in panel order.
+func BuiltinPersonas() []Persona {
+	data, err := files.ReadFile("personas.json")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	var ps []Persona
+	if err := json.Unmarshal(data, &ps); err != nil {
+		panic(fmt.Sprintf("prompts: personas.json: %v", err))
+	}
+	return ps
+}
+
+// Default returns the built-in templates with the built-in personas.
+func Default() *Set {
+	s, err := New(BuiltinPersonas())
+	if err != nil {
+		panic(err) // the built-ins are tested
+	}
+	return s
+}
+
+// New builds a Set of the built-in templates with the given personas, which
+// must have unique, non-empty IDs and names, a voice and a stance.
+func New(personas []Persona) (*Set, error) {
+	if err := checkPersonas(personas); err != nil {
+		return nil, err
+	}
+	tmpl, err := template.New("").Option("missingkey=error").ParseFS(files, "templates/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("prompts: %w", err)
+	}
+	h := sha256.New()
+	names, _ := fs.Glob(files, "templates/*.tmpl")
+	slices.Sort(names)
+	for _, n := range names {
+		data, _ := files.ReadFile(n)
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(data))
+		h.Write(data)
+	}
+	pj, _ := json.Marshal(personas)
+	h.Write(pj)
+	return &Set{
+		tmpl:     tmpl,
+		personas: slices.Clone(personas),
+		hash:     "sha256:" + hex.EncodeToString(h.Sum(nil))[:16],
+	}, nil
+}
+
+func checkPersonas(ps []Persona) error {
+	if len(ps) == 0 {
+		return jury.Invalidf("no personas: a panel needs at least one juror")
+	}
+	ids := map[string]bool{}
+	for i, p := range ps {
+		switch {
+		case p.ID == "" || strings.ContainsAny(p.ID, " \t\r\n/\\"):
+			return jury.Invalidf("persona %d: id %q must be one word such as \"skeptic\"", i+1, p.ID)
+		case ids[p.ID]:
+			return jury.Invalidf("persona %q defined twice", p.ID)
+		case strings.TrimSpace(p.Name) == "":
+			return jury.Invalidf("persona %q: name is empty", p.ID)
+		case strings.TrimSpace(p.Voice) == "" || strings.TrimSpace(p.Stance) == "":
+			return jury.Invalidf("persona %q: voice and stance are both required", p.ID)
+		}
+		ids[p.ID] = true
+	}
+	return nil
+}
+
+// Personas returns the panel's personas in order.
+func (s *Set) Personas() []Persona { return slices.Clone(s.personas) }
+
+// Persona returns the persona with the given ID and whether it is on the panel.
+func (s *Set) Persona(id string) (Persona, bool) {
+	for _, p := range s.personas {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Persona{}, false
+}
+
+// Hash identifies the templates and personas: it changes when any word
+// sent to a model changes. It goes into every report's provenance.
+func (s *Set) Hash() string { return s.hash }
+
+func (s *Set) render(name string, data any) string {
+	var b bytes.Buffer
+	if err := s.tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		panic(fmt.Sprintf("prompts: %s: %v", name, err)) // templates and data are ours and tested
+	}
+	return b.String()
+}
+
+// prefix renders the two messages every request about occ starts with.
+func (s *Set) prefix(occ jury.Occupation) []Message {
+	return []Message{
+		{Role: RoleSystem, Content: s.render("system.tmpl", map[string]any{
+			"E0Max": jury.E0Max, "E1Min": jury.E1Min, "Slack": jury.OverallSlack, "MaxQuote": jury.MaxQuote,
+		})},
+		{Role: RoleUser, Content: s.render("occupation.tmpl", map[string]any{
+			"Title": occ.Title, "Code": occ.Code, "Tasks": occ.Tasks, "JSON": indentJSON(occ),
+		})},
+	}
+}
+
+// Ballot returns the messages and schema that ask persona p for its ballot
+// on occ.
+func (s *Set) Ballot(occ jury.Occupation, p Persona) ([]Message, Schema) {
+	msgs := append(s.prefix(occ), Message{Role: RoleUser, Content: s.render("persona.tmpl", map[string]any{
+		"Name": p.Name, "Voice": p.Voice, "Stance": p.Stance, "Occupation": occ.Title,
+	})})
+	return msgs, BallotSchema(occ)
+}
+
+// Reask returns the user message that sends a juror its answer's problems.
+func (s *Set) Reask(problems []string) Message {
+	return Message{Role: RoleUser, Content: s.render("reask.tmpl", problems)}
+}
+
+// Foreperson returns the messages and schema that ask the foreperson for the
+// summary and the task rationales of a decided report.
+func (s *Set) Foreperson(occ jury.Occupation, r *jury.Report) ([]Message, Schema) {
+	msgs := append(s.prefix(occ), Message{Role: RoleUser, Content: s.render("foreperson.tmpl", map[string]any{
+		"JSON": indentJSON(verdictOf(r)), "Headline": r.Headline,
+		"MinSentences": jury.MinSummarySentences, "MaxSentences": jury.MaxSummarySentences, "MaxQuote": jury.MaxQuote,
+	})})
+	return msgs, NoteSchema(occ)
+}
+
+func indentJSON(v any) string {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		panic(fmt.Sprintf("prompts: %v", err))
+	}
+	return string(data)
+}
