@@ -148,7 +148,9 @@ func IsTransport(err error) bool {
 	return false
 }
 
-var keyLike = regexp.MustCompile(`(?i)\b(sk|key|pk|rk)-[A-Za-z0-9_\-*.]{8,}|\bBearer\s+\S+|AIza[0-9A-Za-z_\-]{20,}`)
+// keyLike matches OpenAI and Anthropic keys (sk-…, also masked with *),
+// bearer tokens and Google API keys.
+var keyLike = regexp.MustCompile(`\bsk-[A-Za-z0-9_\-*]{8,}|\bBearer\s+[A-Za-z0-9._~+/\-]{8,}=*|\bAIza[0-9A-Za-z_\-]{20,}`)
 
 // Redact replaces anything that looks like an API key or bearer token, and
 // every given secret, with "[redacted]". Errors and logs pass through it.

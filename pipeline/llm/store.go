@@ -1,0 +1,160 @@
+package llm
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/onet-jury/jury/pipeline/atomicfile"
+)
+
+// Mode says what a Store does with a request.
+type Mode int
+
+// The modes of a Store.
+const (
+	// ReplayOrRecord answers from a stored exchange when there is one and
+	// calls the model and stores the answer when not. It is the mode of the
+	// batch cache and of --record.
+	ReplayOrRecord Mode = iota
+	// ReplayOnly answers only from stored exchanges; a missing one fails
+	// with ErrNotRecorded. CI replays this way.
+	ReplayOnly
+	// RecordAlways calls the model for every request and overwrites what
+	// is stored.
+	RecordAlways
+)
+
+// ErrNotRecorded reports a request that a replay-only Store has no
+// exchange for.
+var ErrNotRecorded = errors.New("no recorded answer")
+
+// Store is a Model wrapper that keeps every exchange — request and answer,
+// with what the answer cost — as one readable JSON file per request, named
+// by the request's key. It serves as the batch's disk cache and as the
+// recorder of fixtures. Files are written atomically; secrets are redacted
+// before anything is written. Safe for concurrent use.
+type Store struct {
+	next     Model
+	dir      string
+	mode     Mode
+	provider string
+	secrets  []string
+	// RecordHint is the command that records a missing exchange, named in
+	// ErrNotRecorded errors.
+	RecordHint string
+}
+
+// NewStore wraps next with a store in dir. provider names the endpoint
+// (for example "openai" with its base URL) and is part of every key, so
+// that answers of different providers never mix. secrets are redacted from
+// everything written, on top of anything that looks like a key.
+func NewStore(next Model, dir string, mode Mode, provider string, secrets ...string) *Store {
+	return &Store{next: next, dir: dir, mode: mode, provider: provider, secrets: secrets}
+}
+
+// Exchange is the content of one stored file.
+type Exchange struct {
+	Key      string       `json:"key"`
+	Call     string       `json:"call"`
+	Request  keyedRequest `json:"request"`
+	Response Response     `json:"response"`
+}
+
+// keyedRequest is everything that shapes an answer: the key is its hash.
+type keyedRequest struct {
+	Provider    string    `json:"provider"`
+	Model       string    `json:"model"`
+	Temperature float64   `json:"temperature"`
+	Seed        *int      `json:"seed"`
+	MaxTokens   int       `json:"max_tokens"`
+	Schema      *Schema   `json:"schema"`
+	Messages    []Message `json:"messages"`
+}
+
+// Key returns the hash that names a request's stored exchange: a SHA-256
+// of provider, model, messages, schema, temperature, seed and max tokens.
+func Key(provider string, req Request) string {
+	data, _ := json.Marshal(keyOf(provider, req))
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+func keyOf(provider string, req Request) keyedRequest {
+	return keyedRequest{Provider: provider, Model: req.Model, Temperature: req.Temperature, Seed: req.Seed,
+		MaxTokens: req.MaxTokens, Schema: req.Schema, Messages: req.Messages}
+}
+
+// Path returns the file that holds a request's exchange.
+func (s *Store) Path(req Request) string {
+	return filepath.Join(s.dir, Key(s.provider, req)+".json")
+}
+
+// Complete answers from the store or from the wrapped model, as the mode
+// says.
+func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
+	key := Key(s.provider, req)
+	path := filepath.Join(s.dir, key+".json")
+	if s.mode != RecordAlways {
+		resp, err := s.load(path, key)
+		switch {
+		case err == nil:
+			return resp, nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return Response{}, err
+		case s.mode == ReplayOnly:
+			hint := ""
+			if s.RecordHint != "" {
+				hint = ": record it with " + s.RecordHint
+			}
+			return Response{}, &Error{Kind: BadRequest, Provider: "replay",
+				Message: fmt.Sprintf("%v for %s (request %s) in %s%s", ErrNotRecorded, req.Meta, key[:16], s.dir, hint),
+				Err:     fmt.Errorf("%w: %s", ErrNotRecorded, key)}
+		}
+	}
+	resp, err := s.next.Complete(ctx, req)
+	if err != nil {
+		return resp, err
+	}
+	if err := s.save(path, key, req, resp); err != nil {
+		return resp, err
+	}
+	return resp, nil
+}
+
+func (s *Store) load(path, key string) (Response, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Response{}, err
+	}
+	var ex Exchange
+	if err := json.Unmarshal(data, &ex); err != nil || ex.Key != key {
+		return Response{}, &Error{Kind: BadRequest, Provider: "store",
+			Message: fmt.Sprintf("%s is not a stored exchange for request %s: delete it to call the model again", path, key[:16]), Err: err}
+	}
+	return ex.Response, nil
+}
+
+func (s *Store) save(path, key string, req Request, resp Response) error {
+	ex := Exchange{Key: key, Call: req.Meta.String(), Request: keyOf(s.provider, req), Response: resp}
+	ex.Response.RateLimit = RateLimit{}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(ex); err != nil {
+		return fmt.Errorf("store %s: %w", path, err)
+	}
+	data := []byte(Redact(b.String(), s.secrets...))
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("store answer: %w", err)
+	}
+	return nil
+}
