@@ -71,14 +71,15 @@ type Provenance struct {
 
 // Usage is what a verdict cost: Calls counts every request sent to the
 // model endpoint, retries included, so it equals the provider's count;
-// Retries the extra attempts among them; Reasks the calls made because an
-// answer was invalid.
+// Retries the extra attempts among them; Reasks the requests made because
+// an answer was invalid; CostUSD the tokens at the models' list prices.
 type Usage struct {
-	Calls            int `json:"calls"`
-	Retries          int `json:"retries"`
-	Reasks           int `json:"reasks"`
-	PromptTokens     int `json:"prompt_tokens"`
-	CompletionTokens int `json:"completion_tokens"`
+	Calls            int     `json:"calls"`
+	Retries          int     `json:"retries"`
+	Reasks           int     `json:"reasks"`
+	PromptTokens     int     `json:"prompt_tokens"`
+	CompletionTokens int     `json:"completion_tokens"`
+	CostUSD          float64 `json:"cost_usd"`
 }
 
 // Add returns the sum of two usages.
@@ -89,6 +90,7 @@ func (u Usage) Add(o Usage) Usage {
 		Reasks:           u.Reasks + o.Reasks,
 		PromptTokens:     u.PromptTokens + o.PromptTokens,
 		CompletionTokens: u.CompletionTokens + o.CompletionTokens,
+		CostUSD:          u.CostUSD + o.CostUSD,
 	}
 }
 

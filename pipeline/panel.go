@@ -59,7 +59,10 @@ type Panel struct {
 	Version string
 	// Weights names the offline model's weights in provenance, if one ran.
 	Weights string
-	Logger  *slog.Logger
+	// Prices price each call's tokens into the report's usage; nil means
+	// llm.DefaultPrices.
+	Prices llm.Prices
+	Logger *slog.Logger
 }
 
 // NoReasks is the MaxReasks value that disables re-asking.
@@ -76,6 +79,13 @@ func (p *Panel) maxReasks() int {
 		return DefaultMaxReasks
 	}
 	return p.MaxReasks
+}
+
+func (p *Panel) prices() llm.Prices {
+	if p.Prices == nil {
+		return llm.DefaultPrices()
+	}
+	return p.Prices
 }
 
 func (p *Panel) logger() *slog.Logger {
@@ -186,7 +196,8 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		if err != nil {
 			u = llm.UsageOf(err)
 		}
-		usage = usage.Add(jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens})
+		usage = usage.Add(jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens,
+			CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)})
 		if err != nil {
 			if llm.Fatal(err) || ctx.Err() != nil {
 				return nil, usage, err
@@ -197,6 +208,11 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		if len(problems) == 0 {
 			return nil, usage, nil
 		}
+		if f, ok := seat.Model.(forgetter); ok {
+			if err := f.Forget(req); err != nil {
+				return nil, usage, err
+			}
+		}
 		if resp.Content != "" && resp.Refusal == "" {
 			req.Messages = append(req.Messages, llm.Message{Role: prompts.RoleAssistant, Content: resp.Content})
 		}
@@ -204,6 +220,12 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		req.Messages = append(req.Messages, llm.Message{Role: rm.Role, Content: rm.Content})
 	}
 	return problems, usage, nil
+}
+
+// forgetter is a model that keeps answers (llm.Store) and can drop one
+// found invalid, so that a later run asks again instead of replaying it.
+type forgetter interface {
+	Forget(req llm.Request) error
 }
 
 // answerProblems lists what is wrong with a response: a refusal, a cut-off

@@ -23,7 +23,7 @@ import (
 	"github.com/onet-jury/jury/jury"
 )
 
-//go:embed templates/*.tmpl personas.json
+//go:embed templates/*.tmpl personas.json offline/*.txt
 var files embed.FS
 
 // Persona is a juror's character: an ID used in reports and flags, the name
@@ -96,7 +96,11 @@ func New(personas []Persona) (*Set, error) {
 		return nil, fmt.Errorf("prompts: %w", err)
 	}
 	h := sha256.New()
+	// Every word that can reach a report counts: the model templates and
+	// the offline juror's.
 	names, _ := fs.Glob(files, "templates/*.tmpl")
+	offline, _ := fs.Glob(files, "offline/*.txt")
+	names = append(names, offline...)
 	slices.Sort(names)
 	for _, n := range names {
 		data, _ := files.ReadFile(n)

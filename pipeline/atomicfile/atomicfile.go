@@ -5,6 +5,7 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -28,6 +29,10 @@ func WriteFiles(files map[string][]byte, perm os.FileMode) (err error) {
 		}
 	}()
 	for path, data := range files {
+		// Renaming onto a directory fails: fail before any file is renamed.
+		if info, err := os.Lstat(path); err == nil && info.IsDir() {
+			return fmt.Errorf("write %s: is a directory", path)
+		}
 		dir := filepath.Dir(path)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("create %s: %w", dir, err)
@@ -47,9 +52,17 @@ func WriteFiles(files map[string][]byte, perm os.FileMode) (err error) {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 	}
+	var created []string // renamed into place where no file was
 	for path, tmp := range temps {
+		_, statErr := os.Lstat(path)
 		if err := os.Rename(tmp, path); err != nil {
+			for _, c := range created {
+				os.Remove(c)
+			}
 			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if errors.Is(statErr, fs.ErrNotExist) {
+			created = append(created, path)
 		}
 		delete(temps, path)
 	}

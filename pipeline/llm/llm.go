@@ -22,6 +22,9 @@ type ModelFunc func(ctx context.Context, req Request) (Response, error)
 // Complete calls f.
 func (f ModelFunc) Complete(ctx context.Context, req Request) (Response, error) { return f(ctx, req) }
 
+// OfflineModelName is the model name the offline juror answers as.
+const OfflineModelName = "jury-offline"
+
 // Message is one chat message.
 type Message struct {
 	Role    string `json:"role"`

@@ -10,6 +10,7 @@ import (
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -54,7 +55,7 @@ type slotKey struct{}
 // headerSlot receives what the transport saw of one request: whether it
 // was written to the wire, and the response's headers.
 type headerSlot struct {
-	wrote  bool
+	wrote  atomic.Bool // set from the transport's writer goroutine
 	header http.Header
 }
 
@@ -68,11 +69,11 @@ func (d headerCapture) Do(req *http.Request) (*http.Response, error) {
 		return d.next.Do(req)
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { s.wrote = true },
+		WroteRequest: func(httptrace.WroteRequestInfo) { s.wrote.Store(true) },
 	}))
 	resp, err := d.next.Do(req)
 	if resp != nil {
-		s.wrote = true
+		s.wrote.Store(true)
 		s.header = resp.Header.Clone()
 	}
 	return resp, err
@@ -87,7 +88,7 @@ func (c *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 		if ctx.Err() != nil {
 			// Cancelled: the call cost something only if it left.
 			return Response{}, &Error{Kind: Transient, Provider: "openai", Message: ctx.Err().Error(),
-				Usage: Usage{Calls: boolInt(slot.wrote)}, Err: ctx.Err()}
+				Usage: Usage{Calls: boolInt(slot.wrote.Load())}, Err: ctx.Err()}
 		}
 		return Response{}, c.classify(err, slot.header)
 	}

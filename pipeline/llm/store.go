@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 )
@@ -50,7 +51,11 @@ type Store struct {
 	// RecordHint is the command that records a missing exchange, named in
 	// ErrNotRecorded errors.
 	RecordHint string
+	hits       atomic.Int64
 }
+
+// Hits returns how many calls the store answered from disk.
+func (s *Store) Hits() int { return int(s.hits.Load()) }
 
 // NewStore wraps next with a store in dir. provider names the endpoint
 // (for example "openai" with its base URL) and is part of every key, so
@@ -106,6 +111,7 @@ func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 		resp, err := s.load(path, key)
 		switch {
 		case err == nil:
+			s.hits.Add(1)
 			return resp, nil
 		case !errors.Is(err, fs.ErrNotExist):
 			return Response{}, err
@@ -127,6 +133,20 @@ func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 		return resp, err
 	}
 	return resp, nil
+}
+
+// Forget removes a request's stored exchange, so that an answer found
+// invalid is asked again rather than replayed. Replay-only stores keep
+// their files: a recording is evidence.
+func (s *Store) Forget(req Request) error {
+	if s.mode == ReplayOnly {
+		return nil
+	}
+	err := os.Remove(s.Path(req))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("forget answer: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) load(path, key string) (Response, error) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
+	"strings"
 
 	"github.com/onet-jury/jury/jury"
 )
@@ -17,9 +19,9 @@ type occupationFile struct {
 	Code  string `json:"code"`
 	Title string `json:"title"`
 	Tasks []struct {
-		ID   json.Number `json:"id"`
-		Text string      `json:"text"`
-		Type string      `json:"type"`
+		ID   json.RawMessage `json:"id"`
+		Text string          `json:"text"`
+		Type string          `json:"type"`
 	} `json:"tasks"`
 }
 
@@ -51,7 +53,7 @@ func ParseOccupation(data []byte, name string) (jury.Occupation, error) {
 	}
 	occ := jury.Occupation{Code: w.Code, Title: w.Title}
 	for i, t := range w.Tasks {
-		id, err := jury.NormalizeTaskID(t.ID.String())
+		id, err := jury.NormalizeTaskID(rawText(t.ID))
 		if err != nil {
 			return occ, jury.Invalidf("%s: task %d: %v", name, i+1, err)
 		}
@@ -80,9 +82,25 @@ func lineOf(data []byte, stopped int64, err error) int {
 		off = syn.Offset
 	case errors.As(err, &typ):
 		off = typ.Offset
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// The decoder reports an unknown key only once the object ends.
+		key := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		if at := regexp.MustCompile(regexp.QuoteMeta(key) + `\s*:`).FindIndex(data); at != nil {
+			off = int64(at[0])
+		}
 	}
 	off = min(max(off, 0), int64(len(data)))
 	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// rawText returns a JSON string's content, or the text of any other value
+// (a number such as 22877), for the task ID checks to judge.
+func rawText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
 }
 
 func jsonMessage(err error) string {

@@ -1,6 +1,8 @@
 package openaitest
 
 import (
+	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/onet-jury/jury/jury"
@@ -30,4 +32,23 @@ func BallotRequest(tb testing.TB) llm.Request {
 		req.Messages = append(req.Messages, llm.Message{Role: m.Role, Content: m.Content})
 	}
 	return req
+}
+
+// Occupations returns n small synthetic occupations with distinct codes
+// and task IDs, sorted by code, for batch tests.
+func Occupations(n int) []jury.Occupation {
+	out := make([]jury.Occupation, n)
+	for i := range out {
+		base := 1000 * (i + 1)
+		out[i] = jury.Occupation{
+			Code:  fmt.Sprintf("15-%04d.00", 1000+i),
+			Title: fmt.Sprintf("Synthetic Occupation %d", i+1),
+			Tasks: []jury.Task{
+				{ID: strconv.Itoa(base + 1), Text: fmt.Sprintf("Prepare written reports on project %d.", i+1), Type: jury.Core},
+				{ID: strconv.Itoa(base + 2), Text: fmt.Sprintf("Inspect site %d equipment for damage.", i+1), Type: jury.Core},
+				{ID: strconv.Itoa(base + 3), Text: fmt.Sprintf("Schedule meetings for team %d.", i+1), Type: jury.Supplemental},
+			},
+		}
+	}
+	return out
 }

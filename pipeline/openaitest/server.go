@@ -308,3 +308,23 @@ func hash01(parts ...string) float64 {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return float64(binary.BigEndian.Uint64(h[:8])>>11) / (1 << 53)
 }
+
+// Occupation matches the requests about the occupation with the given
+// O*NET-SOC code.
+func Occupation(code string) Matcher {
+	return func(c ChatRequest) bool {
+		return len(c.Messages) > 1 && strings.Contains(c.Messages[1].Content, "(O*NET-SOC "+code+")")
+	}
+}
+
+// And matches the requests every matcher matches.
+func And(ms ...Matcher) Matcher {
+	return func(c ChatRequest) bool {
+		for _, m := range ms {
+			if !m(c) {
+				return false
+			}
+		}
+		return true
+	}
+}

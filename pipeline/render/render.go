@@ -20,7 +20,7 @@ var files embed.FS
 
 var mdTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.FuncMap{
 	"md":      Markdown,
-	"persona": func(r *jury.Report, id string) string { return personaName(r, id) },
+	"persona": func(r *jury.Report, id string) string { return Markdown(personaName(r, id)) },
 	"add":     func(a, b int) int { return a + b },
 	"join":    strings.Join,
 }).ParseFS(files, "templates/report.md.tmpl"))
@@ -50,11 +50,19 @@ func MarkdownPage(r *jury.Report) ([]byte, error) {
 
 // Markdown escapes untrusted text for inline Markdown: control characters
 // are dropped, newlines become spaces, and characters that would start
-// markup or raw HTML are backslash-escaped.
+// markup or raw HTML are backslash-escaped — and so is a leading block
+// marker (#, -, +, =, or the . or ) of "1. "), since the template puts
+// some text at the start of a line, where it would make a heading, a list
+// or a rule.
 func Markdown(s string) string {
+	p := Plain(s)
+	digits := len(p) - len(strings.TrimLeft(p, "0123456789"))
 	var b strings.Builder
-	for _, r := range Plain(s) {
-		if strings.ContainsRune("\\`*_[]<>|~&", r) {
+	for i, r := range p {
+		escape := strings.ContainsRune("\\`*_[]<>|~&", r) ||
+			i == 0 && strings.ContainsRune("#+-=", r) ||
+			i == digits && digits > 0 && (r == '.' || r == ')') && (i+1 == len(p) || p[i+1] == ' ')
+		if escape {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
@@ -72,9 +80,10 @@ func Plain(s string) string {
 		switch {
 		case r == 0x1b: // ESC: skip a CSI or OSC sequence
 			i = skipEscape(rs, i)
-		case r == '\n' || r == '\r' || r == '\t':
+		case r == '\n' || r == '\r' || r == '\t' || r == '\v' || r == '\f' ||
+			r == '\u0085' || r == '\u2028' || r == '\u2029':
 			b.WriteByte(' ')
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+		case unicode.IsControl(r):
 		default:
 			b.WriteRune(r)
 		}
@@ -107,7 +116,13 @@ func skipEscape(rs []rune, i int) int {
 		}
 		return len(rs) - 1
 	}
-	return i + 1
+	// Other escapes: intermediate bytes (space to /), then one final
+	// byte, as in ESC ( B.
+	j := i + 1
+	for j+1 < len(rs) && rs[j] >= 0x20 && rs[j] <= 0x2f {
+		j++
+	}
+	return j
 }
 
 func personaName(r *jury.Report, id string) string {

@@ -1,0 +1,213 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/llm"
+)
+
+// Batch runs many occupations through one panel into one output
+// directory: DIR/<code>/report.*, DIR/manifest.json and DIR/index.md, the
+// latter two rewritten atomically as each occupation ends. Occupations
+// already done with the same input and prompts are kept; a failed one does
+// not stop the others; a fatal model error (quota, auth) or Stop stops new
+// work while in-flight occupations finish.
+type Batch struct {
+	Panel *Panel
+	Out   string
+	// Concurrency is how many occupations are in flight; 0 means 8.
+	Concurrency int
+	// RetryFailed runs only the occupations the manifest marks failed.
+	RetryFailed bool
+	// Stop, when closed, stops new occupations from starting.
+	Stop <-chan struct{}
+	// Progress is called after each occupation ends, from one goroutine
+	// at a time.
+	Progress func(BatchProgress)
+	Logger   *slog.Logger
+}
+
+// BatchProgress is the state of a batch after an occupation ends.
+type BatchProgress struct {
+	Total, Done, Failed, Skipped int
+	Last                         ManifestEntry
+}
+
+// BatchResult says how a batch ended.
+type BatchResult struct {
+	Manifest *Manifest
+	// Ran, Done, Failed count this run's occupations; Skipped those
+	// already done; NotStarted those left pending by a stop.
+	Ran, Done, Failed, Skipped, NotStarted int
+	// Stopped is the fatal error or signal that stopped new work, if any.
+	Stopped error
+}
+
+// ErrFailed reports a batch in which some occupations failed.
+var ErrFailed = errors.New("occupations failed")
+
+// ErrStopped reports a batch stopped before it finished.
+var ErrStopped = errors.New("batch stopped")
+
+// Run runs the occupations. The error is nil only when every occupation is
+// done; it wraps ErrStopped or ErrFailed otherwise, naming the failures.
+func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, error) {
+	logger := b.Panel.logger()
+	if b.Logger != nil {
+		logger = b.Logger
+	}
+	m, err := ReadManifest(b.Out)
+	if err != nil {
+		return nil, err
+	}
+	res := &BatchResult{Manifest: m}
+	var todo []jury.Occupation
+	promptHash := b.Panel.Prompts.Hash()
+	for _, occ := range occs {
+		if err := occ.Validate(); err != nil {
+			return nil, err
+		}
+		prev := m.Entry(occ.Code)
+		if b.RetryFailed && (prev == nil || prev.Status != StatusFailed) {
+			continue
+		}
+		if prev != nil && b.current(*prev, occ, promptHash) {
+			res.Skipped++
+			continue
+		}
+		todo = append(todo, occ)
+		m.Set(ManifestEntry{Code: occ.Code, Title: occ.Title, Status: StatusPending,
+			InputHash: InputHash(occ), PromptHash: promptHash})
+	}
+	var mu sync.Mutex // guards m, res and the manifest file
+	if err := m.Write(b.Out); err != nil {
+		return nil, err
+	}
+	logger.Info("batch starting", "occupations", len(occs), "to_run", len(todo), "already_done", res.Skipped, "out", b.Out)
+
+	var stopped atomic.Pointer[error]
+	stop := func(err error) { stopped.CompareAndSwap(nil, &err) }
+	conc := b.Concurrency
+	if conc <= 0 {
+		conc = 8
+	}
+	pl := pool.New().WithMaxGoroutines(conc)
+	for _, occ := range todo {
+		if b.stopRequested(&stopped) {
+			break
+		}
+		pl.Go(func() {
+			if b.stopRequested(&stopped) {
+				return
+			}
+			entry := b.one(ctx, occ, promptHash)
+			if entry.Status == StatusFailed {
+				logger.Warn("occupation failed", "code", occ.Code, "error", entry.Error)
+				if e := entry.err; e != nil && (llm.Fatal(e) || ctx.Err() != nil) {
+					stop(e)
+				}
+			} else {
+				logger.Info("occupation done", "code", occ.Code, "headline", *entry.Headline, "calls", entry.Usage.Calls)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			m.Set(entry.ManifestEntry)
+			res.Ran++
+			if entry.Status == StatusDone {
+				res.Done++
+			} else {
+				res.Failed++
+			}
+			if err := m.Write(b.Out); err != nil {
+				stop(err)
+			}
+			if b.Progress != nil {
+				b.Progress(BatchProgress{Total: len(todo) + res.Skipped, Done: res.Done + res.Skipped, Failed: res.Failed, Skipped: res.Skipped, Last: entry.ManifestEntry})
+			}
+		})
+	}
+	pl.Wait()
+	res.NotStarted = len(todo) - res.Ran
+	if p := stopped.Load(); p != nil {
+		res.Stopped = *p
+	}
+	if err := m.Write(b.Out); err != nil {
+		return res, err
+	}
+	switch {
+	case res.Stopped != nil:
+		return res, fmt.Errorf("%w after %d of %d occupations (%d failed, %d not started; run the same command again to resume): %w",
+			ErrStopped, res.Done+res.Skipped, len(todo)+res.Skipped, res.Failed, res.NotStarted, res.Stopped)
+	case res.Failed > 0:
+		var codes []string
+		for _, e := range m.Occupations {
+			if e.Status == StatusFailed {
+				codes = append(codes, e.Code)
+			}
+		}
+		return res, fmt.Errorf("%d %w: %s (see %s; rerun with --retry-failed)", res.Failed, ErrFailed,
+			strings.Join(codes, ", "), filepath.Join(b.Out, "manifest.json"))
+	}
+	return res, nil
+}
+
+// errStopRequested is the reason recorded when Stop is closed.
+var errStopRequested = errors.New("stop requested (signal)")
+
+func (b *Batch) stopRequested(stopped *atomic.Pointer[error]) bool {
+	if stopped.Load() != nil {
+		return true
+	}
+	select {
+	case <-b.Stop:
+		err := errStopRequested
+		stopped.CompareAndSwap(nil, &err)
+		return true
+	default:
+		return false
+	}
+}
+
+// current reports whether a manifest entry is a finished verdict of this
+// very input and prompts, with its report on disk.
+func (b *Batch) current(e ManifestEntry, occ jury.Occupation, promptHash string) bool {
+	if e.Status != StatusDone || e.InputHash != InputHash(occ) || e.PromptHash != promptHash {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(b.Out, occ.Code, "report.json"))
+	return err == nil
+}
+
+type outcome struct {
+	ManifestEntry
+	err error
+}
+
+// one runs one occupation and writes its report.
+func (b *Batch) one(ctx context.Context, occ jury.Occupation, promptHash string) outcome {
+	e := outcome{ManifestEntry: ManifestEntry{Code: occ.Code, Title: occ.Title, InputHash: InputHash(occ), PromptHash: promptHash}}
+	r, usage, err := b.Panel.Deliberate(ctx, occ)
+	e.Usage = usage
+	if err == nil {
+		_, err = WriteReport(b.Out, r)
+	}
+	if err != nil {
+		e.Status, e.err = StatusFailed, err
+		e.Error = strings.Join(strings.Fields(llm.Redact(err.Error())), " ")
+		return e
+	}
+	h := r.Headline
+	e.Status, e.Headline, e.Band = StatusDone, &h, r.Band
+	return e
+}

@@ -1,0 +1,200 @@
+package pipeline_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/openaitest"
+	"github.com/onet-jury/jury/prompts"
+)
+
+// batchOn returns a batch into out on srv through the whole model stack:
+// store (cache) → meter → retry → limit → client.
+func batchOn(t *testing.T, srv *openaitest.Server, out string) (*pipeline.Batch, *llm.Meter) {
+	t.Helper()
+	var model llm.Model = llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()})
+	model = llm.Limit(model, llm.NewLimiter(llm.Limits{}))
+	model = llm.Retry(model, llm.RetryPolicy{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Timeout: 5 * time.Second})
+	meter := llm.NewMeter(llm.DefaultPrices(), 0)
+	model = llm.Metered(model, meter)
+	model = llm.NewStore(model, filepath.Join(out, ".cache"), llm.ReplayOrRecord, "openai")
+	set := prompts.Default()
+	p := &pipeline.Panel{Prompts: set, Seed: 1, Version: "test",
+		Foreperson: pipeline.Seat{Model: model, ModelName: "gpt-4o-mini"}}
+	for _, persona := range set.Personas() {
+		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: "gpt-4o-mini"})
+	}
+	return &pipeline.Batch{Panel: p, Out: out, Concurrency: 4}, meter
+}
+
+func TestBatchRunsEveryOccupationAndRerunsForFree(t *testing.T) {
+	srv := openaitest.New(t)
+	out := t.TempDir()
+	occs := openaitest.Occupations(6)
+	b, meter := batchOn(t, srv, out)
+	res, err := b.Run(context.Background(), occs)
+	require.NoError(t, err)
+	require.Equal(t, 6, res.Done)
+	require.Equal(t, 30, srv.Count())
+	spent, _ := meter.Spent()
+	require.Equal(t, 30, spent.Calls)
+
+	m, err := pipeline.ReadManifest(out)
+	require.NoError(t, err)
+	require.Len(t, m.Occupations, 6)
+	for i, e := range m.Occupations {
+		require.Equal(t, occs[i].Code, e.Code, "sorted by code")
+		require.Equal(t, pipeline.StatusDone, e.Status)
+		require.NotNil(t, e.Headline)
+		require.Equal(t, 5, e.Usage.Calls)
+		require.FileExists(t, filepath.Join(out, e.Code, "report.json"))
+		require.FileExists(t, filepath.Join(out, e.Code, "report.md"))
+	}
+	index, err := os.ReadFile(filepath.Join(out, "index.md"))
+	require.NoError(t, err)
+	require.Contains(t, string(index), "6 occupations: 6 done")
+	require.Contains(t, string(index), "(15-1000.00/report.md)")
+	before := snapshot(t, out)
+
+	// The same batch again: nothing to do, no call.
+	b2, meter2 := batchOn(t, srv, out)
+	res, err = b2.Run(context.Background(), occs)
+	require.NoError(t, err)
+	require.Equal(t, 6, res.Skipped)
+	require.Equal(t, 30, srv.Count())
+	spent, _ = meter2.Spent()
+	require.Zero(t, spent.Calls)
+
+	// Reports deleted but cache kept: every answer comes from the cache,
+	// and the files come back byte for byte.
+	for _, o := range occs {
+		require.NoError(t, os.RemoveAll(filepath.Join(out, o.Code)))
+	}
+	b3, meter3 := batchOn(t, srv, out)
+	_, err = b3.Run(context.Background(), occs)
+	require.NoError(t, err)
+	require.Equal(t, 30, srv.Count())
+	spent, _ = meter3.Spent()
+	require.Zero(t, spent.Calls)
+	require.Equal(t, before, snapshot(t, out))
+}
+
+func TestBatchIsolatesAFailedOccupation(t *testing.T) {
+	srv := openaitest.New(t)
+	out := t.TempDir()
+	occs := openaitest.Occupations(4)
+	bad := occs[2].Code
+	for _, juror := range []string{"The Diplomat", "The Optimist"} {
+		srv.Script(openaitest.And(openaitest.Occupation(bad), openaitest.Juror(juror)), openaitest.Refusal, openaitest.Refusal, openaitest.Refusal)
+	}
+	b, _ := batchOn(t, srv, out)
+	res, err := b.Run(context.Background(), occs)
+	require.ErrorIs(t, err, pipeline.ErrFailed)
+	require.Contains(t, err.Error(), bad)
+	require.Contains(t, err.Error(), "--retry-failed")
+	require.Equal(t, 3, res.Done)
+	require.Equal(t, 1, res.Failed)
+	m, err := pipeline.ReadManifest(out)
+	require.NoError(t, err)
+	require.Equal(t, pipeline.StatusFailed, m.Entry(bad).Status)
+	require.Contains(t, m.Entry(bad).Error, "no quorum")
+	require.NoDirExists(t, filepath.Join(out, bad))
+
+	// --retry-failed runs only the failed one; the server now answers well.
+	calls := srv.Count()
+	b2, _ := batchOn(t, srv, out)
+	b2.RetryFailed = true
+	res, err = b2.Run(context.Background(), occs)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Ran)
+	m, err = pipeline.ReadManifest(out)
+	require.NoError(t, err)
+	require.Equal(t, pipeline.StatusDone, m.Entry(bad).Status)
+	// Only the two jurors whose answers were refused are asked again, and
+	// the foreperson; the others come from the cache.
+	require.Equal(t, calls+3, srv.Count())
+}
+
+func TestBatchStopsOnQuotaAndKeepsFinishedWork(t *testing.T) {
+	srv := openaitest.New(t)
+	out := t.TempDir()
+	occs := openaitest.Occupations(10)
+	srv.Every(func(n int) openaitest.Fault {
+		if n > 12 {
+			return openaitest.Quota
+		}
+		return openaitest.OK
+	})
+	b, _ := batchOn(t, srv, out)
+	b.Concurrency = 1
+	res, err := b.Run(context.Background(), occs)
+	require.ErrorIs(t, err, pipeline.ErrStopped)
+	require.Equal(t, llm.Quota, llm.KindOf(err))
+	require.Contains(t, err.Error(), "insufficient_quota")
+	require.Equal(t, 2, res.Done, "two occupations (10 calls) finished before the quota ran out")
+	require.Equal(t, 1, res.Failed)
+	require.Equal(t, 7, res.NotStarted)
+	require.LessOrEqual(t, srv.Count(), 14, "no new work after the quota error")
+	m, err := pipeline.ReadManifest(out)
+	require.NoError(t, err)
+	counts := map[string]int{}
+	for _, e := range m.Occupations {
+		counts[e.Status]++
+	}
+	require.Equal(t, map[string]int{"done": 2, "failed": 1, "pending": 7}, counts)
+	for _, e := range m.Occupations[:2] {
+		require.FileExists(t, filepath.Join(out, e.Code, "report.json"))
+	}
+}
+
+func TestBatchStopChannelStopsNewWork(t *testing.T) {
+	srv := openaitest.New(t)
+	out := t.TempDir()
+	stop := make(chan struct{})
+	b, _ := batchOn(t, srv, out)
+	b.Concurrency = 1
+	b.Stop = stop
+	b.Progress = func(p pipeline.BatchProgress) {
+		if p.Done == 1 {
+			close(stop)
+		}
+	}
+	res, err := b.Run(context.Background(), openaitest.Occupations(5))
+	require.ErrorIs(t, err, pipeline.ErrStopped)
+	require.Contains(t, err.Error(), "run the same command again to resume")
+	require.Equal(t, 1, res.Done)
+	require.Equal(t, 4, res.NotStarted)
+	require.Equal(t, 5, srv.Count())
+}
+
+// snapshot reads every file under dir except the cache into a map.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if d.IsDir() {
+			if rel == ".cache" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.False(t, strings.Contains(rel, ".tmp-"), "no temp file left: %s", rel)
+		files[rel] = string(data)
+		return nil
+	}))
+	return files
+}

@@ -1,0 +1,50 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// IndexRow is one occupation in a batch's index.
+type IndexRow struct {
+	Code, Title, Status string
+	Headline            *int
+	Band, Error         string
+}
+
+// IndexMarkdown renders index.md: a table of every verdict, highest
+// headline first, each linking its report, then the occupations that
+// failed or are pending.
+func IndexMarkdown(rows []IndexRow) []byte {
+	var done, other []IndexRow
+	for _, r := range rows {
+		if r.Status == "done" && r.Headline != nil {
+			done = append(done, r)
+		} else {
+			other = append(other, r)
+		}
+	}
+	slices.SortStableFunc(done, func(a, b IndexRow) int {
+		if *a.Headline != *b.Headline {
+			return *b.Headline - *a.Headline
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	var b strings.Builder
+	fmt.Fprintf(&b, "# AI jury verdicts\n\n%d occupations: %d done, %d not done.\n\n", len(rows), len(done), len(other))
+	if len(done) > 0 {
+		b.WriteString("| Headline | Band | Occupation | Code |\n| ---: | --- | --- | --- |\n")
+		for _, r := range done {
+			fmt.Fprintf(&b, "| %d %% | %s | [%s](%s/report.md) | %s |\n", *r.Headline, r.Band, Markdown(r.Title), r.Code, r.Code)
+		}
+	}
+	if len(other) > 0 {
+		b.WriteString("\n## Not done\n\n| Code | Occupation | Status | Error |\n| --- | --- | --- | --- |\n")
+		for _, r := range other {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Code, Markdown(r.Title), r.Status, Markdown(r.Error))
+		}
+	}
+	b.WriteString("\nTask statements: O*NET 27 Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 license.\n")
+	return []byte(b.String())
+}

@@ -1,0 +1,105 @@
+package prompts_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/prompts"
+)
+
+// The ballot schema of a two-task occupation: strict, with the task IDs as
+// an enum and the properties in the order a model should write them.
+func ExampleBallotSchema() {
+	occ := jury.Occupation{
+		Code:  "29-2072.00",
+		Title: "Medical Records Specialists",
+		Tasks: []jury.Task{
+			{ID: "22877", Text: "Compile and maintain patients' medical records.", Type: jury.Core},
+			{ID: "22878", Text: "Protect the security of medical records.", Type: jury.Supplemental},
+		},
+	}
+	s := prompts.BallotSchema(occ)
+	var out bytes.Buffer
+	if err := json.Indent(&out, s.JSON, "", "  "); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(s.Name)
+	fmt.Println(out.String())
+	// Output:
+	// ballot
+	// {
+	//   "type": "object",
+	//   "properties": {
+	//     "tasks": {
+	//       "type": "array",
+	//       "items": {
+	//         "type": "object",
+	//         "properties": {
+	//           "id": {
+	//             "type": "string",
+	//             "enum": [
+	//               "22877",
+	//               "22878"
+	//             ]
+	//           },
+	//           "score": {
+	//             "type": "integer",
+	//             "description": "share of the task's time AI can take over, 0-100"
+	//           },
+	//           "label": {
+	//             "type": "string",
+	//             "enum": [
+	//               "E0",
+	//               "E1",
+	//               "E2"
+	//             ]
+	//           }
+	//         },
+	//         "required": [
+	//           "id",
+	//           "score",
+	//           "label"
+	//         ],
+	//         "additionalProperties": false
+	//       }
+	//     },
+	//     "score": {
+	//       "type": "integer",
+	//       "description": "overall score for the occupation, 0-100"
+	//     },
+	//     "quote": {
+	//       "type": "string",
+	//       "description": "one sentence in your voice"
+	//     }
+	//   },
+	//   "required": [
+	//     "tasks",
+	//     "score",
+	//     "quote"
+	//   ],
+	//   "additionalProperties": false
+	// }
+}
+
+// A set's hash goes into every report's provenance; it changes with any
+// word sent to a model, here a persona's voice.
+func ExampleSet_Hash() {
+	builtin := prompts.Default()
+	personas := prompts.BuiltinPersonas()
+	personas[0].Voice = "Terse."
+	changed, err := prompts.New(personas)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(builtin.Hash()), builtin.Hash()[:7])
+	fmt.Println(builtin.Hash() == prompts.Default().Hash())
+	fmt.Println(builtin.Hash() == changed.Hash())
+	// Output:
+	// 23 sha256:
+	// true
+	// false
+}
