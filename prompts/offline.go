@@ -97,37 +97,45 @@ func mustLines(name string) map[string][]*template.Template {
 	return out
 }
 
-// phraseStops end a task phrase: what follows them is detail.
-var phraseStops = []string{",", ";", ".", " (", " such as ", " using ", " according to ", " in order to ", " to ensure ", " to determine "}
+// phraseStops end a task phrase where what follows is detail; each
+// applies only after enough words that the phrase still says something.
+var phraseStops = []struct {
+	text     string
+	minWords int
+}{
+	{";", 2}, {".", 2}, {" (", 2}, {", such as", 2}, {" such as ", 2}, {", using", 2}, {" using ", 3},
+	{" according to ", 2}, {" in order to ", 2}, {" to ensure ", 2}, {" to determine ", 2},
+	{",", 4}, {" to ", 4}, {" with ", 4}, {" by ", 4}, {" for ", 5}, {" in ", 5},
+}
 
-// Phrase turns a task statement into a short quoted phrase that fits in a
-// sentence: the statement's own words, lower-cased, cut at the first clause
-// break and at ten words.
+// Phrase turns a task statement into a short phrase that fits in a
+// sentence: the statement's own words, first letter lower-cased, cut at
+// the first clause break that leaves enough words, and at ten words.
 func Phrase(task string) string {
 	s := strings.TrimSpace(task)
 	cut := len(s)
 	for _, stop := range phraseStops {
-		if i := strings.Index(s, stop); i > 0 && i < cut && len(strings.Fields(s[:i])) >= 2 {
+		if i := strings.Index(s, stop.text); i > 0 && i < cut && len(strings.Fields(s[:i])) >= stop.minWords {
 			cut = i
 		}
 	}
 	words := strings.Fields(s[:cut])
 	if len(words) > 10 {
 		words = words[:10]
-		for len(words) > 3 && isWeakWord(words[len(words)-1]) {
-			words = words[:len(words)-1]
-		}
 	}
-	s = strings.Join(words, " ")
+	for len(words) > 3 && isWeakWord(words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	s = strings.TrimRight(strings.Join(words, " "), ",;:")
 	if r, size := utf8.DecodeRuneInString(s); r != utf8.RuneError && !isAcronym(words) {
 		s = string(unicode.ToLower(r)) + s[size:]
 	}
-	return "“" + s + "”"
+	return s
 }
 
 func isWeakWord(w string) bool {
-	switch strings.ToLower(w) {
-	case "a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "on", "at", "by", "from", "as":
+	switch strings.ToLower(strings.TrimRight(w, ",;:")) {
+	case "a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "on", "at", "by", "from", "as", "such", "that", "which":
 		return true
 	}
 	return false

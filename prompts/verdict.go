@@ -85,3 +85,25 @@ func decodeBlock(content string, v any) error {
 	}
 	return json.Unmarshal([]byte(rest[:j]), v)
 }
+
+// DecodePersona recovers the persona a ballot request speaks to, by the
+// name in its persona message, from the given panel; ok is false for a
+// request without one (the foreperson's) or a name not on the panel.
+func DecodePersona(msgs []Message, panel []Persona) (Persona, bool) {
+	if len(msgs) < 3 {
+		return Persona{}, false
+	}
+	const intro = "You sit on this panel as "
+	line, _, _ := strings.Cut(msgs[2].Content, "\n")
+	name, found := strings.CutPrefix(line, intro)
+	if !found {
+		return Persona{}, false
+	}
+	name = strings.TrimSuffix(name, ".")
+	for _, p := range panel {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Persona{}, false
+}

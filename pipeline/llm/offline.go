@@ -1,0 +1,247 @@
+package llm
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/exposure"
+	"github.com/onet-jury/jury/prompts"
+)
+
+// Offline is a Model that needs no key and no network: it reads jury's
+// requests the way a model does and answers them from the embedded
+// task-exposure model (pipeline/exposure), with four offline personas:
+//
+//   - diplomat stays on the model's score;
+//   - optimist leans up, toward what tools make possible;
+//   - contrarian leans against the majority, pulling scores toward the
+//     middle from whichever side the model is on;
+//   - chaos-agent pushes scores to the extremes.
+//
+// Any other persona answers as the diplomat. Answers are deterministic for
+// a request's seed, and always pass jury's validation. Safe for concurrent
+// use.
+type Offline struct {
+	model *exposure.Model
+	words *prompts.Words
+}
+
+// NewOffline loads the embedded exposure model.
+func NewOffline() (*Offline, error) {
+	m, err := exposure.Default()
+	if err != nil {
+		return nil, err
+	}
+	return &Offline{model: m, words: prompts.OfflineWords()}, nil
+}
+
+// Weights identifies the exposure model's weights for provenance.
+func (o *Offline) Weights() string { return o.model.Hash() }
+
+// Complete answers a ballot or foreperson request built by prompts.
+func (o *Offline) Complete(ctx context.Context, req Request) (Response, error) {
+	if err := ctx.Err(); err != nil {
+		return Response{}, err
+	}
+	msgs := make([]prompts.Message, len(req.Messages))
+	for i, m := range req.Messages {
+		msgs[i] = prompts.Message{Role: m.Role, Content: m.Content}
+	}
+	occ, err := prompts.DecodeOccupation(msgs)
+	if err != nil {
+		return Response{}, o.badRequest(err)
+	}
+	seed := 0
+	if req.Seed != nil {
+		seed = *req.Seed
+	}
+	var content any
+	switch name := schemaName(req); name {
+	case prompts.BallotSchema(occ).Name:
+		// Like a model, tell the persona by the words of the request.
+		persona := req.Meta.Juror
+		if p, ok := prompts.DecodePersona(msgs, prompts.BuiltinPersonas()); ok {
+			persona = p.ID
+		}
+		content = o.ballot(occ, persona, seed)
+	case prompts.NoteSchema(occ).Name:
+		v, err := prompts.DecodeVerdict(msgs)
+		if err != nil {
+			return Response{}, o.badRequest(err)
+		}
+		content = o.note(occ, v, seed)
+	default:
+		return Response{}, o.badRequest(fmt.Errorf("no offline answer for schema %q", name))
+	}
+	data, err := json.Marshal(content)
+	if err != nil {
+		return Response{}, o.badRequest(err)
+	}
+	return Response{Content: string(data), FinishReason: FinishStop, Model: OfflineModelName, Usage: Usage{Calls: 1}}, nil
+}
+
+func (o *Offline) badRequest(err error) error {
+	return &Error{Kind: BadRequest, Provider: "offline", Message: err.Error(), Usage: Usage{Calls: 1}, Err: err}
+}
+
+func schemaName(req Request) string {
+	if req.Schema == nil {
+		return ""
+	}
+	return req.Schema.Name
+}
+
+// stable returns a number in [0, 1) fixed by its parts.
+func stable(parts ...string) float64 {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return float64(binary.BigEndian.Uint64(h.Sum(nil)[:8])>>11) / (1 << 53)
+}
+
+func stableN(parts ...string) uint64 { return uint64(stable(parts...) * (1 << 32)) }
+
+// personaScore moves the model's score s as the persona leans; u in
+// [0, 1) varies the strength by task and seed.
+func personaScore(persona string, s int, u float64) int {
+	x := float64(s)
+	k := 0.5 + 0.5*u
+	switch persona {
+	case "optimist":
+		x += 0.35 * k * (100 - x)
+	case "contrarian":
+		x += 0.45 * k * (50 - x)
+	case "chaos-agent":
+		x += 0.9 * k * (x - 50)
+	}
+	return int(math.Round(math.Max(0, math.Min(100, x))))
+}
+
+// labelFor picks the most probable label that score allows.
+func labelFor(p exposure.Probs, score int) jury.Label {
+	order := []int{0, 1, 2}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(p[b], p[a]) })
+	for _, c := range order {
+		if l := jury.Labels[c]; l.Allows(score) {
+			return l
+		}
+	}
+	return jury.E2 // E2 allows every score
+}
+
+type phrases struct {
+	Title               string
+	Score               int
+	Top, Second, Bottom string
+}
+
+// ranked returns the task phrases ordered by score, highest first.
+func ranked(occ jury.Occupation, score func(jury.Task) int) (top, second, bottom string) {
+	ts := slices.Clone(occ.Tasks)
+	slices.SortStableFunc(ts, func(a, b jury.Task) int {
+		if c := cmp.Compare(score(b), score(a)); c != 0 {
+			return c
+		}
+		return jury.CompareTaskIDs(a.ID, b.ID)
+	})
+	top, second, bottom = prompts.Phrase(ts[0].Text), prompts.Phrase(ts[0].Text), prompts.Phrase(ts[len(ts)-1].Text)
+	if len(ts) > 1 {
+		second = prompts.Phrase(ts[1].Text)
+	}
+	return top, second, bottom
+}
+
+func (o *Offline) ballot(occ jury.Occupation, persona string, seed int) jury.Ballot {
+	sd := strconv.Itoa(seed)
+	b := jury.Ballot{}
+	scores := map[string]int{}
+	for _, t := range occ.Tasks {
+		p := o.model.Predict(occ.Title, string(t.Type), t.Text)
+		s := personaScore(persona, p.Score(), stable(sd, persona, occ.Code, t.ID))
+		scores[t.ID] = s
+		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(p, s)})
+	}
+	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
+	top, second, bottom := ranked(occ, func(t jury.Task) int { return scores[t.ID] })
+	data := phrases{Title: occ.Title, Score: b.Score, Top: top, Second: second, Bottom: bottom}
+	n := stableN(sd, persona, occ.Code, "quote")
+	b.Quote = firstFitting(jury.MaxQuote, 3, func(i uint64) string { return o.words.Quote(persona, b.Score, n+i, data) })
+	return b
+}
+
+// firstFitting returns the first of variants tries that is at most max
+// characters, else the shortest cut to max.
+func firstFitting(max int, tries uint64, variant func(uint64) string) string {
+	shortest := ""
+	for i := range tries {
+		s := variant(i)
+		if utf8.RuneCountInString(s) <= max {
+			return s
+		}
+		if shortest == "" || len(s) < len(shortest) {
+			shortest = s
+		}
+	}
+	r := []rune(shortest)
+	return string(r[:max-1]) + "…"
+}
+
+type noteAnswer struct {
+	Summary string          `json:"summary"`
+	Tasks   []noteRationale `json:"tasks"`
+}
+
+type noteRationale struct {
+	ID        string `json:"id"`
+	Rationale string `json:"rationale"`
+}
+
+func (o *Offline) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswer {
+	sd := strconv.Itoa(seed)
+	consensus := map[string]prompts.VerdictTask{}
+	exposed := 0
+	for _, t := range v.Tasks {
+		consensus[t.ID] = t
+		if t.Score >= 50 {
+			exposed++
+		}
+	}
+	top, second, bottom := ranked(occ, func(t jury.Task) int { return consensus[t.ID].Score })
+	data := map[string]any{
+		"Title": occ.Title, "Headline": v.Headline, "Band": v.Band, "Top": top, "Second": second,
+		"Bottom": bottom, "Exposed": exposed, "Tasks": len(occ.Tasks),
+	}
+	out := noteAnswer{Summary: o.words.Summary(v.Headline, stableN(sd, occ.Code, "summary"), data)}
+	used := map[string]bool{}
+	for _, t := range v.Tasks {
+		task, _ := occ.Task(t.ID)
+		d := map[string]any{"Phrase": prompts.Phrase(task.Text), "Score": t.Score, "Label": string(t.Label)}
+		n := stableN(sd, occ.Code, t.ID)
+		variants := uint64(o.words.Rationales(string(t.Label), t.Score))
+		r := ""
+		for i := range variants {
+			r = o.words.Rationale(string(t.Label), t.Score, n+i, d)
+			if !used[r] && utf8.RuneCountInString(r) <= jury.MaxQuote {
+				break
+			}
+		}
+		if used[r] || utf8.RuneCountInString(r) > jury.MaxQuote {
+			// Two tasks that read alike: name the task to keep them apart.
+			r = fmt.Sprintf("Task %s scores %d %% (%s) on the panel's votes.", t.ID, t.Score, t.Label)
+		}
+		used[r] = true
+		out.Tasks = append(out.Tasks, noteRationale{ID: t.ID, Rationale: r})
+	}
+	return out
+}
