@@ -3,7 +3,7 @@ GO      ?= go
 SHARED  ?= ../shared/data/gpts-are-gpts
 WEIGHTS := pipeline/exposure/weights.json.gz
 
-.PHONY: test vet fmt build bench golden model eval clean
+.PHONY: test vet fmt build bench golden cassettes fixtures-check model eval clean
 
 ## test: vet, gofmt check and the race-enabled test suite
 test: vet
@@ -20,13 +20,33 @@ fmt:
 build:
 	$(GO) build -o bin/jury ./cmd/jury
 
-## bench: the benchmarks (speed and memory targets live here, not in tests)
-bench:
+## bench: the batch against a rate-limited fake server, then the Go
+## benchmarks (speed and memory targets live here, not in unit tests)
+bench: build
+	$(GO) run ./cmd/jury-bench -bin bin/jury -tasks $(SHARED)/onet_tasks.tsv
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## golden: regenerate the golden reports; review the diff before committing
+## golden: regenerate fixtures/golden by replaying fixtures/cassettes;
+## review the diff before committing
 golden:
-	$(GO) test ./pipeline -run TestGoldenReport -update
+	$(GO) test ./pipeline -run TestFixtures -update
+
+## cassettes: re-record fixtures/cassettes (offline juror behind an
+## in-process OpenAI endpoint), then the goldens
+cassettes:
+	$(GO) test ./pipeline -run TestFixtures -record -update
+
+## fixtures-check: replay every fixture with the network closed and diff
+## against the goldens (any move fails), then diff a fresh offline run
+## (moves beyond 5 points fail); prints a markdown diff on failure
+fixtures-check: build
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	for f in fixtures/occupations/*.json; do \
+	  OPENAI_API_KEY=replay OPENAI_BASE_URL=http://127.0.0.1:9/v1 bin/jury run "$$f" --replay fixtures/cassettes --out $$tmp/replay >/dev/null || exit 1; \
+	  bin/jury run "$$f" --offline --out $$tmp/offline >/dev/null 2>&1 || exit 1; \
+	done; \
+	echo "replayed fixtures vs goldens:"; bin/jury diff --format markdown --tolerance 0 fixtures/golden $$tmp/replay || exit 1; \
+	echo "fresh offline run vs goldens:"; bin/jury diff --format markdown fixtures/golden $$tmp/offline
 
 ## model: train the offline juror's weights from the shared labels
 model:

@@ -5,15 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sourcegraph/conc/pool"
 
 	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/llm"
 )
 
@@ -30,8 +31,16 @@ type Batch struct {
 	Concurrency int
 	// RetryFailed runs only the occupations the manifest marks failed.
 	RetryFailed bool
+	// Attempts is how often an occupation is deliberated before it is
+	// marked failed; 0 means 2. Behind a cache, another attempt pays only
+	// for the answers that were missing or invalid.
+	Attempts int
 	// Stop, when closed, stops new occupations from starting.
 	Stop <-chan struct{}
+	// ManifestEvery is the least time between two writes of the manifest
+	// and index while the batch runs; 0 means one second. They are always
+	// written at the start and the end.
+	ManifestEvery time.Duration
 	// Progress is called after each occupation ends, from one goroutine
 	// at a time.
 	Progress func(BatchProgress)
@@ -67,6 +76,10 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 	if b.Logger != nil {
 		logger = b.Logger
 	}
+	// A killed run may have left temporary files; none may outlive it.
+	if err := atomicfile.Sweep(b.Out); err != nil {
+		return nil, fmt.Errorf("clean %s: %w", b.Out, err)
+	}
 	m, err := ReadManifest(b.Out)
 	if err != nil {
 		return nil, err
@@ -82,7 +95,8 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 		if b.RetryFailed && (prev == nil || prev.Status != StatusFailed) {
 			continue
 		}
-		if prev != nil && b.current(*prev, occ, promptHash) {
+		if done, ok := b.finished(occ, promptHash); ok {
+			m.Set(done)
 			res.Skipped++
 			continue
 		}
@@ -90,10 +104,15 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 		m.Set(ManifestEntry{Code: occ.Code, Title: occ.Title, Status: StatusPending,
 			InputHash: InputHash(occ), PromptHash: promptHash})
 	}
-	var mu sync.Mutex // guards m, res and the manifest file
+	var mu sync.Mutex // guards m, res, written and the manifest file
 	if err := m.Write(b.Out); err != nil {
 		return nil, err
 	}
+	every := b.ManifestEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	written := time.Now()
 	logger.Info("batch starting", "occupations", len(occs), "to_run", len(todo), "already_done", res.Skipped, "out", b.Out)
 
 	var stopped atomic.Pointer[error]
@@ -129,8 +148,13 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 			} else {
 				res.Failed++
 			}
-			if err := m.Write(b.Out); err != nil {
-				stop(err)
+			// Rewriting the whole manifest after every occupation would
+			// cost O(n²) on a big catalog; the reports are the record.
+			if time.Since(written) >= every {
+				if err := m.Write(b.Out); err != nil {
+					stop(err)
+				}
+				written = time.Now()
 			}
 			if b.Progress != nil {
 				b.Progress(BatchProgress{Total: len(todo) + res.Skipped, Done: res.Done + res.Skipped, Failed: res.Failed, Skipped: res.Skipped, Last: entry.ManifestEntry})
@@ -179,14 +203,18 @@ func (b *Batch) stopRequested(stopped *atomic.Pointer[error]) bool {
 	}
 }
 
-// current reports whether a manifest entry is a finished verdict of this
-// very input and prompts, with its report on disk.
-func (b *Batch) current(e ManifestEntry, occ jury.Occupation, promptHash string) bool {
-	if e.Status != StatusDone || e.InputHash != InputHash(occ) || e.PromptHash != promptHash {
-		return false
+// finished returns the manifest entry of a finished verdict of this very
+// input and prompts, read from its report on disk; ok is false when there
+// is none. The report, not the manifest, is the record: the manifest is
+// written at most every ManifestEvery and may lag behind a crash.
+func (b *Batch) finished(occ jury.Occupation, promptHash string) (ManifestEntry, bool) {
+	r, err := readReport(filepath.Join(b.Out, occ.Code, "report.json"))
+	if err != nil || r.Provenance.InputHash != InputHash(occ) || r.Provenance.PromptHash != promptHash {
+		return ManifestEntry{}, false
 	}
-	_, err := os.Stat(filepath.Join(b.Out, occ.Code, "report.json"))
-	return err == nil
+	h := r.Headline
+	return ManifestEntry{Code: occ.Code, Title: occ.Title, Status: StatusDone, Headline: &h, Band: r.Band,
+		InputHash: r.Provenance.InputHash, PromptHash: promptHash, Usage: r.Usage}, true
 }
 
 type outcome struct {
@@ -197,7 +225,22 @@ type outcome struct {
 // one runs one occupation and writes its report.
 func (b *Batch) one(ctx context.Context, occ jury.Occupation, promptHash string) outcome {
 	e := outcome{ManifestEntry: ManifestEntry{Code: occ.Code, Title: occ.Title, InputHash: InputHash(occ), PromptHash: promptHash}}
-	r, usage, err := b.Panel.Deliberate(ctx, occ)
+	attempts := b.Attempts
+	if attempts <= 0 {
+		attempts = 2
+	}
+	var r *jury.Report
+	var usage jury.Usage
+	var err error
+	for a := 1; a <= attempts; a++ {
+		r, usage, err = b.Panel.Deliberate(ctx, occ)
+		if err == nil || llm.Fatal(err) || ctx.Err() != nil || errors.Is(err, jury.ErrInvalid) {
+			break
+		}
+		if a < attempts {
+			b.Panel.logger().Warn("deliberating again", "code", occ.Code, "attempt", a+1, "error", err)
+		}
+	}
 	e.Usage = usage
 	if err == nil {
 		_, err = WriteReport(b.Out, r)

@@ -2,9 +2,11 @@ package pipeline_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,7 +95,8 @@ func TestBatchIsolatesAFailedOccupation(t *testing.T) {
 	occs := openaitest.Occupations(4)
 	bad := occs[2].Code
 	for _, juror := range []string{"The Diplomat", "The Optimist"} {
-		srv.Script(openaitest.And(openaitest.Occupation(bad), openaitest.Juror(juror)), openaitest.Refusal, openaitest.Refusal, openaitest.Refusal)
+		// Refused on both attempts: three answers each.
+		srv.Script(openaitest.And(openaitest.Occupation(bad), openaitest.Juror(juror)), repeatFault(openaitest.Refusal, 6)...)
 	}
 	b, _ := batchOn(t, srv, out)
 	res, err := b.Run(context.Background(), occs)
@@ -197,4 +200,70 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		return nil
 	}))
 	return files
+}
+
+func TestBatchCompletesThroughAFifthTransportFaultsAndAFifthBadAnswers(t *testing.T) {
+	srv := openaitest.New(t)
+	faults := []openaitest.Fault{
+		openaitest.Reset, openaitest.ServerError, openaitest.Unavailable, openaitest.MalformedBody,
+		openaitest.MissingTask, openaitest.NotJSON, openaitest.Refusal, openaitest.Truncated,
+	}
+	rng := newLockedRand(7)
+	srv.Every(func(int) openaitest.Fault {
+		if x := rng.float(); x < 0.4 {
+			return faults[int(x/0.05)] // 20 % transport, 20 % bad answers
+		}
+		return openaitest.OK
+	})
+	out := t.TempDir()
+	occs := openaitest.Occupations(30)
+	b, meter := batchOn(t, srv, out)
+	res, err := b.Run(context.Background(), occs)
+	require.NoError(t, err)
+	require.Equal(t, 30, res.Done)
+	spent, _ := meter.Spent()
+	require.Equal(t, srv.Count(), spent.Calls, "every request counted")
+	require.Greater(t, spent.Calls, 30*5)
+
+	var transport, bad int
+	for _, r := range srv.Requests() {
+		switch r.Fault {
+		case openaitest.OK:
+		case openaitest.MissingTask, openaitest.NotJSON, openaitest.Refusal, openaitest.Truncated:
+			bad++
+		default:
+			transport++
+		}
+	}
+	t.Logf("%d requests: %d transport faults, %d bad answers", srv.Count(), transport, bad)
+	require.Positive(t, transport)
+	require.Positive(t, bad)
+	files := snapshot(t, out) // fails on any temporary file left behind
+	for _, o := range occs {
+		require.Contains(t, files, filepath.Join(o.Code, "report.json"))
+	}
+}
+
+// lockedRand is a seeded random source safe for the server's goroutines.
+type lockedRand struct {
+	mu  sync.Mutex
+	rng *rand.Rand
+}
+
+func newLockedRand(seed uint64) *lockedRand {
+	return &lockedRand{rng: rand.New(rand.NewPCG(seed, seed))}
+}
+
+func (l *lockedRand) float() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.rng.Float64()
+}
+
+func repeatFault(f openaitest.Fault, n int) []openaitest.Fault {
+	out := make([]openaitest.Fault, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
 }

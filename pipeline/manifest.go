@@ -88,7 +88,8 @@ func (m *Manifest) Set(e ManifestEntry) {
 	m.Occupations = slices.Insert(m.Occupations, i, e)
 }
 
-// Write writes manifest.json and index.md into dir, atomically.
+// Write writes manifest.json, index.md and index.html into dir,
+// atomically: the three files change together.
 func (m *Manifest) Write(dir string) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -97,12 +98,10 @@ func (m *Manifest) Write(dir string) error {
 	if err := enc.Encode(m); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
-	rows := make([]render.IndexRow, 0, len(m.Occupations))
-	for _, e := range m.Occupations {
-		rows = append(rows, render.IndexRow{Code: e.Code, Title: e.Title, Status: e.Status, Headline: e.Headline, Band: string(e.Band), Error: e.Error})
-	}
+	rows := indexRows(m.Occupations)
 	return atomicfile.WriteFiles(map[string][]byte{
 		filepath.Join(dir, "manifest.json"): b.Bytes(),
 		filepath.Join(dir, "index.md"):      render.IndexMarkdown(rows),
+		filepath.Join(dir, "index.html"):    render.IndexHTML(rows),
 	}, 0o644)
 }

@@ -11,15 +11,15 @@ import (
 // Version is the pipeline's version, recorded in every report's provenance.
 const Version = "0.1.0"
 
-// WriteReport writes a report's report.json and report.md into
-// dir/<code>/, atomically: both files appear together or not at all. It
-// returns the directory written.
+// WriteReport writes a report's report.json, report.md and report.html
+// into dir/<code>/, atomically: the files appear together or not at all.
+// It returns the directory written.
 func WriteReport(dir string, r *jury.Report) (string, error) {
 	js, err := render.JSON(r)
 	if err != nil {
 		return "", err
 	}
-	md, err := render.MarkdownPage(r)
+	md, page, err := pages(r)
 	if err != nil {
 		return "", err
 	}
@@ -27,5 +27,27 @@ func WriteReport(dir string, r *jury.Report) (string, error) {
 	return out, atomicfile.WriteFiles(map[string][]byte{
 		filepath.Join(out, "report.json"): js,
 		filepath.Join(out, "report.md"):   md,
+		filepath.Join(out, "report.html"): page,
 	}, 0o644)
+}
+
+// pages renders the pages people read from a report: report.md and
+// report.html.
+func pages(r *jury.Report) (md, page []byte, err error) {
+	if md, err = render.MarkdownPage(r); err != nil {
+		return nil, nil, err
+	}
+	if page, err = render.HTMLPage(r); err != nil {
+		return nil, nil, err
+	}
+	return md, page, nil
+}
+
+// indexRows are a batch's occupations as its index pages list them.
+func indexRows(entries []ManifestEntry) []render.IndexRow {
+	rows := make([]render.IndexRow, 0, len(entries))
+	for _, e := range entries {
+		rows = append(rows, render.IndexRow{Code: e.Code, Title: e.Title, Status: e.Status, Headline: e.Headline, Band: string(e.Band), Error: e.Error})
+	}
+	return rows
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/prompts"
 )
 
-func execPersonas(ctx context.Context, env func(string) string, args []string, stdout, stderr io.Writer) error {
+func execPersonas(ctx context.Context, sys *system, args []string) error {
+	stdout, stderr := sys.stdout, sys.stderr
 	fs := newFlagSet("personas", "", "List the jurors of the panel, their voices and stances.", stderr)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -26,7 +26,8 @@ func execPersonas(ctx context.Context, env func(string) string, args []string, s
 	return nil
 }
 
-func execVersion(ctx context.Context, env func(string) string, args []string, stdout, stderr io.Writer) error {
+func execVersion(ctx context.Context, sys *system, args []string) error {
+	stdout, stderr := sys.stdout, sys.stderr
 	fs := newFlagSet("version", "", "Print jury's version and its prompt hash.", stderr)
 	if _, err := parseArgs(fs, args); err != nil {
 		return err

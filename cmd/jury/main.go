@@ -22,10 +22,33 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stop := make(chan struct{})
+	go func() {
+		// The first signal asks commands to stop starting work; the
+		// second exits at once. Finished work is already on disk: every
+		// file is written atomically as it is done.
+		<-sigs
+		close(stop)
+		<-sigs
+		cancel()
+		fmt.Fprintln(os.Stderr, "jury: second signal: exiting now")
+		os.Exit(exitFailed)
+	}()
+	err := run(ctx, os.Args[1:], &system{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, stop: stop})
+	cancel()
 	os.Exit(report(err, os.Stderr))
+}
+
+// system is what the process gives a command: its environment, its
+// output streams, and the stop signal (closed on the first SIGINT or
+// SIGTERM).
+type system struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	stop           <-chan struct{}
 }
 
 // Exit codes.
@@ -61,21 +84,25 @@ func report(err error, stderr io.Writer) int {
 // command is one subcommand of jury.
 type command struct {
 	name, args, summary string
-	exec                func(ctx context.Context, env func(string) string, args []string, stdout, stderr io.Writer) error
+	exec                func(ctx context.Context, sys *system, args []string) error
 }
 
 func commands() []command {
 	return []command{
 		{"run", "[flags] <occupation.json | O*NET-SOC code>", "judge one occupation and write its report", execRun},
+		{"batch", "--tasks FILE --out DIR [flags]", "judge every occupation of a task file, resumably", execBatch},
+		{"diff", "[flags] OLD NEW", "compare two reports or report directories", execDiff},
+		{"render", "DIR", "re-render report.md and report.html from report.json files", execRender},
+		{"eval", "--labels FILE [--json] [--predictions OUT.tsv]", "score the offline juror against labelled tasks", execEval},
 		{"personas", "", "list the jurors and their voices", execPersonas},
 		{"version", "", "print the version", execVersion},
 	}
 }
 
 // run connects the command line to the subcommands; main only adds the OS.
-func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, sys *system) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printUsage(stdout)
+		printUsage(sys.stdout)
 		if len(args) == 0 {
 			return usagef("no command given")
 		}
@@ -83,7 +110,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.exec(ctx, env, args[1:], stdout, stderr)
+			return c.exec(ctx, sys, args[1:])
 		}
 	}
 	return usagef("unknown command %q: run 'jury help' for the list", args[0])

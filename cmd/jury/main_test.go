@@ -26,7 +26,7 @@ const (
 func cli(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+	err := run(context.Background(), args, &system{getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr})
 	return report(err, &stderr), stdout.String(), stderr.String()
 }
 
@@ -103,7 +103,7 @@ func TestRunBadInput(t *testing.T) {
 		{"unknown flag", []string{"run", fixture, "--bogus"}, env, 2, "flag provided but not defined: -bogus"},
 		{"bad temperature", []string{"run", fixture, "--temperature", "3"}, env, 2, "--temperature 3"},
 		{"unknown command", []string{"judge"}, env, 2, `unknown command "judge"`},
-		{"no key", []string{"run", fixture}, map[string]string{}, 2, "OPENAI_API_KEY is not set"},
+		{"record and replay together", []string{"run", fixture, "--record", "a", "--replay", "b"}, env, 2, "exclude each other"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -188,4 +188,64 @@ func requireEmptyDir(t *testing.T, dir string) {
 		return nil
 	})
 	require.Empty(t, files, "no file may be written after a failure")
+}
+
+func TestRunWithoutAKeyUsesTheOfflineJuror(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := cli(t, map[string]string{}, "run", fixture, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, 1, strings.Count(stderr, "\n"), "one line says so: %q", stderr)
+	require.Contains(t, stderr, "no OPENAI_API_KEY: using the offline juror")
+	require.Contains(t, stdout, "29-2072.00 Medical Records Specialists")
+
+	r := readReport(t, filepath.Join(out, "29-2072.00", "report.json"))
+	require.Len(t, r.Tasks, fixtureLen)
+	require.GreaterOrEqual(t, r.Headline, 70, "the reference page says 83 %")
+	require.LessOrEqual(t, r.Headline, 95)
+	quotes := map[string]bool{}
+	for _, j := range r.Jurors {
+		require.True(t, j.Valid)
+		require.NotEmpty(t, j.Quote)
+		quotes[j.Quote] = true
+	}
+	require.Len(t, quotes, 4, "four distinct quotes")
+	rationales := map[string]bool{}
+	for _, task := range r.Tasks {
+		require.NotEmpty(t, task.Rationale)
+		rationales[task.Rationale] = true
+	}
+	require.Len(t, rationales, fixtureLen, "no two tasks share a rationale")
+	require.NotEmpty(t, r.Summary)
+	require.Equal(t, []string{"jury-offline"}, r.Provenance.Models)
+	require.Regexp(t, `^sha256:[0-9a-f]{16}$`, r.Provenance.Weights)
+}
+
+func TestRunOfflineFlagWinsOverAKey(t *testing.T) {
+	srv := openaitest.New(t)
+	out := t.TempDir()
+	env := map[string]string{"OPENAI_API_KEY": "x", "OPENAI_BASE_URL": srv.URL()}
+	code, _, stderr := cli(t, env, "run", "--offline", fixture, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "--offline: using the offline juror")
+	require.Zero(t, srv.Count())
+}
+
+func TestRunReplaysCassettesWithoutNetwork(t *testing.T) {
+	out := t.TempDir()
+	// A closed port: any call would fail.
+	env := map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"}
+	code, _, stderr := cli(t, env, "run", fixture, "--replay", "../../fixtures/cassettes", "--out", out)
+	require.Equal(t, 0, code, stderr)
+	got, err := os.ReadFile(filepath.Join(out, "29-2072.00", "report.json"))
+	require.NoError(t, err)
+	want, err := os.ReadFile("../../fixtures/golden/29-2072.00/report.json")
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+
+	// A cassette that does not exist: one line naming the call and the fix.
+	code, _, stderr = cli(t, env, "run", fixture, "--replay", t.TempDir(), "--seed", "9", "--out", out)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "no recorded answer for 29-2072.00")
+	require.Contains(t, stderr, "record it with jury run --record DIR")
+	require.Equal(t, 1, strings.Count(stderr, "\n"), "%q", stderr)
 }

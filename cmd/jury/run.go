@@ -14,7 +14,6 @@ import (
 	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/onet"
-	"github.com/onet-jury/jury/prompts"
 )
 
 // runConfig is what `jury run` is told by flags and environment.
@@ -27,6 +26,9 @@ type runConfig struct {
 	timeout            time.Duration
 	retries            int
 	logFormat          string
+	offline            bool
+	record, replay     string
+	replayOrRecord     string
 }
 
 // Defaults of `jury run`.
@@ -55,6 +57,41 @@ func (c *runConfig) register(fs interface {
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")
 }
 
+// registerOffline adds --offline, which only commands that call models have.
+func (c *runConfig) registerOffline(fs interface {
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.BoolVar(&c.offline, "offline", false, "use the offline juror (no key, no network) even if OPENAI_API_KEY is set")
+}
+
+// registerRecording adds --record, --replay and --replay-or-record.
+func (c *runConfig) registerRecording(fs interface {
+	StringVar(*string, string, string, string)
+}) {
+	fs.StringVar(&c.record, "record", "", "call the model and keep every exchange as a cassette in `dir`")
+	fs.StringVar(&c.replay, "replay", "", "answer only from the cassettes in `dir`; a missing one is an error (no network)")
+	fs.StringVar(&c.replayOrRecord, "replay-or-record", "", "answer from the cassettes in `dir`, recording the missing ones")
+}
+
+// recording returns the cassette directory and mode the flags ask for.
+func (c *runConfig) recording() (string, llm.Mode, error) {
+	set := 0
+	dir, mode := "", llm.ReplayOrRecord
+	for _, f := range []struct {
+		v string
+		m llm.Mode
+	}{{c.record, llm.RecordAlways}, {c.replay, llm.ReplayOnly}, {c.replayOrRecord, llm.ReplayOrRecord}} {
+		if f.v != "" {
+			set++
+			dir, mode = f.v, f.m
+		}
+	}
+	if set > 1 {
+		return "", 0, usagef("--record, --replay and --replay-or-record exclude each other: choose one")
+	}
+	return dir, mode, nil
+}
+
 func (c *runConfig) check() error {
 	switch {
 	case c.temperature < 0 || c.temperature > 2:
@@ -79,12 +116,15 @@ func (c *runConfig) logger(stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(stderr, opts))
 }
 
-func execRun(ctx context.Context, env func(string) string, args []string, stdout, stderr io.Writer) error {
+func execRun(ctx context.Context, sys *system, args []string) error {
+	env, stdout, stderr := sys.getenv, sys.stdout, sys.stderr
 	var cfg runConfig
 	fs := newFlagSet("run", "[flags] <occupation.json | O*NET-SOC code>",
-		"Judge one occupation: ask the jurors, decide the consensus, write DIR/<code>/report.json and report.md.\n"+
-			"Environment: OPENAI_API_KEY (required), OPENAI_BASE_URL.", stderr)
+		"Judge one occupation: ask the jurors, decide the consensus, write DIR/<code>/report.json, report.md and report.html.\n"+
+			"Environment: OPENAI_API_KEY, OPENAI_BASE_URL. With no key, the offline juror answers.", stderr)
 	cfg.register(fs, env)
+	cfg.registerOffline(fs)
+	cfg.registerRecording(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -100,10 +140,24 @@ func execRun(ctx context.Context, env func(string) string, args []string, stdout
 		return err
 	}
 	logger := cfg.logger(stderr)
-	panel, err := newPanel(&cfg, env, logger)
+	st := &stack{recordHint: "jury run --record DIR " + pos[0]}
+	if st.storeDir, st.storeMode, err = cfg.recording(); err != nil {
+		return err
+	}
+	panel, err := newPanel(&cfg, sys, logger, st)
 	if err != nil {
 		return err
 	}
+	// One verdict has nothing to drain: a signal cancels it.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-sys.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	report, _, err := panel.Deliberate(ctx, occ)
 	if err != nil {
 		return err
@@ -113,7 +167,7 @@ func execRun(ctx context.Context, env func(string) string, args []string, stdout
 		return err
 	}
 	fmt.Fprintf(stdout, "%s %s: %d %% (%s) → %s\n", report.Occupation.Code, report.Occupation.Title,
-		report.Headline, report.Band, filepath.Join(dir, "report.{json,md}"))
+		report.Headline, report.Band, filepath.Join(dir, "report.{json,md,html}"))
 	return nil
 }
 
@@ -142,31 +196,4 @@ func loadOccupation(arg, tasks, occupations string) (jury.Occupation, error) {
 		}
 	}
 	return onet.ReadOccupationFile(arg)
-}
-
-// newPanel builds the panel: the built-in personas, each seat on the
-// OpenAI client wrapped in Retry.
-func newPanel(cfg *runConfig, env func(string) string, logger *slog.Logger) (*pipeline.Panel, error) {
-	key := env("OPENAI_API_KEY")
-	if key == "" {
-		return nil, usagef("OPENAI_API_KEY is not set: export your API key (and OPENAI_BASE_URL for another OpenAI-compatible server)")
-	}
-	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: key, BaseURL: cfg.baseURL})
-	retries := cfg.retries
-	if retries == 0 {
-		retries = llm.NoRetries
-	}
-	model := llm.Retry(client, llm.RetryPolicy{Retries: retries, Timeout: cfg.timeout, Logger: logger})
-	set := prompts.Default()
-	p := &pipeline.Panel{
-		Prompts:    set,
-		Seed:       cfg.seed,
-		Version:    pipeline.Version,
-		Logger:     logger,
-		Foreperson: pipeline.Seat{Model: model, ModelName: cfg.model, Temperature: cfg.temperature},
-	}
-	for _, persona := range set.Personas() {
-		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: cfg.model, Temperature: cfg.temperature})
-	}
-	return p, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // WriteFile writes data to path through a temporary file in the same
@@ -67,4 +68,29 @@ func WriteFiles(files map[string][]byte, perm os.FileMode) (err error) {
 		delete(temps, path)
 	}
 	return nil
+}
+
+// IsTemp reports whether a file name is one of WriteFiles' temporary
+// files, which a crash can leave behind.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")
+}
+
+// Sweep removes the temporary files a crashed writer left under dir, so
+// that no partial file outlives a crash. Run it only when no other writer
+// uses dir.
+func Sweep(dir string) error {
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && IsTemp(d.Name()) {
+			return os.Remove(path)
+		}
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
 }

@@ -17,8 +17,8 @@ type Limits struct {
 
 // Limiter paces model calls to the provider's limits, shared by every
 // call of a run: a token bucket for requests and one for tokens, each
-// holding at most one second of its rate so that a burst never exceeds
-// what the provider refills. It adapts to what the server says: a 429
+// holding half a second of its rate, so that a burst stays well inside a
+// provider's own bucket even when requests arrive unevenly. It adapts to what the server says: a 429
 // with a wait pauses every caller for that long, and x-ratelimit-remaining
 // at zero pauses them until x-ratelimit-reset. Safe for concurrent use;
 // the zero value does not limit.
@@ -66,11 +66,11 @@ func NewLimiter(l Limits) *Limiter {
 	lim := &Limiter{limits: l, now: time.Now, sleep: SleepContext}
 	if l.RPM > 0 {
 		r := float64(l.RPM) / 60
-		lim.req = bucket{rate: r, capacity: math.Max(1, r)}
+		lim.req = bucket{rate: r, capacity: math.Max(1, r/2)}
 	}
 	if l.TPM > 0 {
 		r := float64(l.TPM) / 60
-		lim.tok = bucket{rate: r, capacity: math.Max(1, r)}
+		lim.tok = bucket{rate: r, capacity: math.Max(1, r/2)}
 	}
 	return lim
 }
@@ -83,7 +83,7 @@ func (l *Limiter) Wait(ctx context.Context, tokens int) error {
 	}
 	l.mu.Lock()
 	now := l.now()
-	wait := max(l.req.take(1, now), l.tok.take(math.Min(float64(tokens), l.tok.capacity), now))
+	wait := max(l.req.take(1, now), l.tok.take(float64(tokens), now))
 	l.mu.Unlock()
 	for {
 		if wait > 0 {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/onet-jury/jury/jury"
 )
 
 // ErrMissingColumn reports a table whose header lacks a required column.
@@ -60,15 +62,15 @@ func ReadTable(r io.Reader, name string) (*Table, error) {
 			continue
 		}
 		if len(fields) != len(t.Header) {
-			return nil, fmt.Errorf("%s:%d: %d fields, header has %d (is the file tab-separated?)", name, line, len(fields), len(t.Header))
+			return nil, jury.Invalidf("%s:%d: %d fields, header has %d (is the file tab-separated?)", name, line, len(fields), len(t.Header))
 		}
 		t.Rows = append(t.Rows, Row{Line: line, Fields: fields})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+		return nil, jury.Invalidf("%s:%d: %w", name, line+1, err)
 	}
 	if t.Header == nil {
-		return nil, fmt.Errorf("%s: empty file: want a tab-separated header line", name)
+		return nil, jury.Invalidf("%s: empty file: want a tab-separated header line", name)
 	}
 	return t, nil
 }
@@ -87,7 +89,7 @@ func (t *Table) Columns(names ...string) ([]int, error) {
 		pos[i] = p
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s:1: %w %s in header (want %s)", t.Name, ErrMissingColumn, strings.Join(missing, ", "), strings.Join(quoteAll(names), ", "))
+		return nil, jury.Invalid(fmt.Errorf("%s:1: %w %s in header (want %s)", t.Name, ErrMissingColumn, strings.Join(missing, ", "), strings.Join(quoteAll(names), ", ")))
 	}
 	return pos, nil
 }

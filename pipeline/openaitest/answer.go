@@ -1,8 +1,11 @@
 package openaitest
 
 import (
+	"context"
+
 	"encoding/json"
 	"fmt"
+	"github.com/onet-jury/jury/pipeline/llm"
 	"math"
 	"strings"
 
@@ -88,4 +91,27 @@ func note(occ jury.Occupation, v prompts.Verdict) string {
 	}
 	data, _ := json.Marshal(out)
 	return string(data)
+}
+
+// ModelAnswer is an Answerer that passes each request to m, as a real
+// endpoint would pass it to its model: the fixtures' cassettes are
+// recorded this way, with the offline juror behind the wire protocol.
+func ModelAnswer(m llm.Model) Answerer {
+	return func(c ChatRequest) (string, error) {
+		req := llm.Request{Model: c.Model, Seed: c.Seed, MaxTokens: c.MaxTokens}
+		if c.Temperature != nil {
+			req.Temperature = *c.Temperature
+		}
+		if c.ResponseFormat != nil && c.ResponseFormat.JSONSchema != nil {
+			req.Schema = &llm.Schema{Name: c.ResponseFormat.JSONSchema.Name, JSON: c.ResponseFormat.JSONSchema.Schema}
+		}
+		for _, msg := range c.Messages {
+			req.Messages = append(req.Messages, llm.Message{Role: msg.Role, Content: msg.Content})
+		}
+		resp, err := m.Complete(context.Background(), req)
+		if err != nil {
+			return "", err
+		}
+		return resp.Content, nil
+	}
 }

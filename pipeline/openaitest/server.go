@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -32,6 +33,8 @@ type Server struct {
 	every    func(n int) Fault
 	latency  func() time.Duration
 	hang     chan struct{}
+	bucket   *rateBucket
+	limited  int
 }
 
 // Request is one request the server received, in arrival order.
@@ -103,13 +106,56 @@ func WithLatency(f func() time.Duration) Option { return func(s *Server) { s.lat
 
 // New starts a server and closes it when the test ends.
 func New(tb testing.TB, opts ...Option) *Server {
+	s := Start(opts...)
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a server outside a test (benchmarks, tools); the caller
+// must Close it.
+func Start(opts ...Option) *Server {
 	s := &Server{answer: SchemaAnswer, hang: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	tb.Cleanup(s.Close)
 	return s
+}
+
+// WithRateLimit enforces a hard limit of rpm requests a minute, as a
+// token bucket holding one second of requests: a request beyond it gets a
+// 429 rate_limit_exceeded with retry-after and retry-after-ms naming the
+// wait for the next token.
+func WithRateLimit(rpm int) Option {
+	return func(s *Server) {
+		rate := float64(rpm) / 60
+		s.bucket = &rateBucket{rate: rate, capacity: math.Max(1, rate), level: math.Max(1, rate), at: time.Now()}
+	}
+}
+
+// rateBucket is the server's request limit.
+type rateBucket struct {
+	rate, capacity, level float64
+	at                    time.Time
+}
+
+// take reports whether a request may pass now, the tokens left, and the
+// wait for the next token if not.
+func (b *rateBucket) take(now time.Time) (bool, int, time.Duration) {
+	b.level = math.Min(b.capacity, b.level+now.Sub(b.at).Seconds()*b.rate)
+	b.at = now
+	if b.level >= 1 {
+		b.level--
+		return true, int(b.level), 0
+	}
+	return false, 0, time.Duration((1 - b.level) / b.rate * float64(time.Second))
+}
+
+// RateLimited returns how many requests the rate limit turned away.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
 }
 
 // URL returns the API base URL to give a client, ending in /v1.
@@ -216,6 +262,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/v1/chat/completions" && decodeErr == nil {
 		fault = s.pick(n, chat)
 	}
+	var limitedFor time.Duration
+	remaining := -1
+	if s.bucket != nil && fault == OK {
+		ok, left, wait := s.bucket.take(time.Now())
+		remaining = left
+		if !ok {
+			s.limited++
+			limitedFor = wait
+			fault = Fault{Name: "429 rate limit"}
+		}
+	}
 	rec.Fault = fault
 	s.requests = append(s.requests, rec)
 	latency, hang := s.latency, s.hang
@@ -239,6 +296,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_request_error", "", "We could not parse the JSON body of your request.")
 		return
 	}
+	if limitedFor > 0 {
+		secs := math.Ceil(limitedFor.Seconds()*1000) / 1000
+		w.Header().Set("retry-after", strconv.FormatFloat(secs, 'f', -1, 64))
+		w.Header().Set("retry-after-ms", strconv.FormatInt(limitedFor.Milliseconds()+1, 10))
+		w.Header().Set("x-ratelimit-remaining-requests", "0")
+		writeError(w, http.StatusTooManyRequests, "requests", "rate_limit_exceeded", "Rate limit reached for requests per min (RPM).")
+		return
+	}
 	if fault.apply(w, r, hang) {
 		return
 	}
@@ -248,7 +313,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	content, finish, refusal := fault.mangle(content)
-	writeCompletion(w, chat, n, content, refusal, finish)
+	writeCompletion(w, chat, n, content, refusal, finish, remaining)
 }
 
 func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
@@ -264,7 +329,7 @@ func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
 	}})
 }
 
-func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refusal, finish string) {
+func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refusal, finish string, remaining int) {
 	prompt := 0
 	for _, m := range c.Messages {
 		prompt += tokens(m.Content) + 4
@@ -291,7 +356,10 @@ func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refus
 	h.Set("x-request-id", fmt.Sprintf("req_%06d", n))
 	h.Set("openai-processing-ms", "12")
 	h.Set("x-ratelimit-limit-requests", "10000")
-	h.Set("x-ratelimit-remaining-requests", strconv.Itoa(max(0, 10000-n)))
+	if remaining < 0 {
+		remaining = max(0, 10000-n)
+	}
+	h.Set("x-ratelimit-remaining-requests", strconv.Itoa(remaining))
 	h.Set("x-ratelimit-reset-requests", "6ms")
 	h.Set("x-ratelimit-limit-tokens", "2000000")
 	h.Set("x-ratelimit-remaining-tokens", "1999000")

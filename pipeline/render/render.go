@@ -1,6 +1,7 @@
 // Package render turns a jury.Report into the pages people read:
-// report.md (and report.json, its machine-readable twin). Everything a
-// model wrote is untrusted and escaped for the format it lands in.
+// report.md and report.html (and report.json, their machine-readable
+// twin), and a batch's index.md and index.html. Everything a model wrote
+// is untrusted and escaped for the format it lands in.
 package render
 
 import (

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/onet-jury/jury/pipeline"
+)
+
+// execRender is `jury render DIR`: the pages again from the verdicts on
+// disk, with no model called.
+func execRender(ctx context.Context, sys *system, args []string) error {
+	fs := newFlagSet("render", "DIR",
+		"Re-render report.md and report.html from the report.json files in DIR (one occupation's\n"+
+			"directory) or DIR/<code>/ (a batch), and index.md and index.html when DIR holds a\n"+
+			"manifest.json. No model is called; report.json and manifest.json are left as they are.", sys.stderr)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("render takes one directory, got %d arguments: jury render DIR", len(pos))
+	}
+	n, err := pipeline.Rerender(pos[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(sys.stdout, "rendered %d %s under %s\n", n, plural(n, "report", "reports"), pos[0])
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/atomicfile"
+	"github.com/onet-jury/jury/pipeline/openaitest"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// juryBinary builds the jury command once per test run.
+func juryBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "jury-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "jury")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	require.NoError(t, buildErr)
+	return binPath
+}
+
+// writeTaskFile writes occupations as an O*NET task file.
+func writeTaskFile(t *testing.T, occs []jury.Occupation) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("O*NET-SOC Code\tTask ID\tTask\tTask Type\tTitle\n")
+	for _, o := range occs {
+		for _, task := range o.Tasks {
+			typ := map[jury.TaskType]string{jury.Core: "Core", jury.Supplemental: "Supplemental", jury.Unrated: ""}[task.Type]
+			fmt.Fprintf(&b, "%s\t%s.0\t%s\t%s\t%s\n", o.Code, task.ID, task.Text, typ, o.Title)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "tasks.tsv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
+}
+
+func TestBatchResumesAfterSIGKILLByteForByte(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary")
+	}
+	bin := juryBinary(t)
+	srv := openaitest.New(t, openaitest.WithLatency(func() time.Duration { return 20 * time.Millisecond }))
+	const n = 48
+	tasks := writeTaskFile(t, openaitest.Occupations(n))
+	env := append(os.Environ(), "OPENAI_API_KEY=sk-test", "OPENAI_BASE_URL="+srv.URL())
+	batch := func(out string) *exec.Cmd {
+		cmd := exec.Command(bin, "batch", "--tasks", tasks, "--out", out, "--concurrency", "3", "--rpm", "0", "--tpm", "0")
+		cmd.Env = env
+		return cmd
+	}
+
+	whole := filepath.Join(t.TempDir(), "whole")
+	start := time.Now()
+	out, err := batch(whole).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	wall := time.Since(start)
+	calls := srv.Count()
+	require.Equal(t, n*5, calls)
+
+	resumed := filepath.Join(t.TempDir(), "resumed")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for kill := 0; kill < 3; kill++ {
+		cmd := batch(resumed)
+		require.NoError(t, cmd.Start())
+		// Each kill lands 10–30 % of an uninterrupted run's time after
+		// its start, so all three come before the batch can finish.
+		time.Sleep(wall/10 + time.Duration(rng.Int64N(int64(wall/5))))
+		require.NoError(t, cmd.Process.Kill()) // SIGKILL: no chance to clean up
+		cmd.Wait()
+		data, _ := os.ReadFile(filepath.Join(resumed, "manifest.json"))
+		t.Logf("kill %d: %d occupations done", kill+1, strings.Count(string(data), `"status": "done"`))
+	}
+	out, err = batch(resumed).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	var last lastRun
+	data, err := os.ReadFile(filepath.Join(resumed, "last-run.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &last))
+	require.Positive(t, last.Ran, "the kills interrupted the batch before it finished")
+	require.Positive(t, last.AlreadyDone, "the resumed run kept what was done")
+
+	// Killed calls may have reached the server, but no answer already
+	// stored was asked for again: at most the calls in flight at each kill
+	// (3 occupations × 4 jurors) were paid twice.
+	require.LessOrEqual(t, srv.Count()-calls, n*5+3*12)
+	require.Equal(t, tree(t, whole), tree(t, resumed))
+}
+
+// tree reads every result file under dir: reports, manifest and index,
+// not the cache or the run's own spending record. It fails on any
+// temporary file, which would be a partial write left behind.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		require.False(t, atomicfile.IsTemp(d.Name()), "partial file left: %s", path)
+		rel, _ := filepath.Rel(dir, path)
+		if d.IsDir() || rel == "last-run.json" || strings.HasPrefix(rel, ".cache") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		files[rel] = string(data)
+		return nil
+	}))
+	require.NotEmpty(t, files)
+	return files
+}

@@ -1,0 +1,148 @@
+package pipeline_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/onet"
+	"github.com/onet-jury/jury/pipeline/openaitest"
+	"github.com/onet-jury/jury/prompts"
+)
+
+var (
+	update = flag.Bool("update", false, "rewrite fixtures/golden from the cassettes")
+	record = flag.Bool("record", false, "re-record fixtures/cassettes (with -update: then rewrite the goldens)")
+)
+
+const (
+	fixturesDir  = "../fixtures"
+	cassetteDir  = "../fixtures/cassettes"
+	goldenDir    = "../fixtures/golden"
+	fixtureModel = "gpt-4o-mini"
+)
+
+// fixturePanel is the panel `jury run` builds by default (model, seed,
+// temperature), so that `jury run --replay fixtures/cassettes` finds the
+// same cassettes.
+func fixturePanel(model llm.Model) *pipeline.Panel {
+	set := prompts.Default()
+	p := &pipeline.Panel{Prompts: set, Seed: 1, Version: pipeline.Version,
+		Foreperson: pipeline.Seat{Model: model, ModelName: fixtureModel, Temperature: 0.2}}
+	for _, persona := range set.Personas() {
+		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: fixtureModel, Temperature: 0.2})
+	}
+	return p
+}
+
+func fixtureOccupations(t *testing.T) []jury.Occupation {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(fixturesDir, "occupations", "*.json"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(paths), 5)
+	var occs []jury.Occupation
+	for _, p := range paths {
+		occ, err := onet.ReadOccupationFile(p)
+		require.NoError(t, err)
+		occs = append(occs, occ)
+	}
+	return occs
+}
+
+// TestFixtures replays every fixture occupation from its cassettes, with
+// the model endpoint pointed at a closed port and a guard that fails on
+// any call, and compares the reports with the goldens.
+//
+//	go test ./pipeline -run TestFixtures -update           # goldens from cassettes (make golden)
+//	go test ./pipeline -run TestFixtures -record -update   # re-record, then goldens (make cassettes)
+func TestFixtures(t *testing.T) {
+	occs := fixtureOccupations(t)
+	if *record {
+		recordCassettes(t, occs)
+	}
+	var calls atomic.Int64
+	closed := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "unused", BaseURL: "http://127.0.0.1:1/v1"})
+	guard := llm.ModelFunc(func(ctx context.Context, req llm.Request) (llm.Response, error) {
+		calls.Add(1)
+		return closed.Complete(ctx, req)
+	})
+	replay := llm.NewStore(guard, cassetteDir, llm.ReplayOnly, "openai")
+	replay.RecordHint = "make cassettes"
+	for _, occ := range occs {
+		t.Run(occ.Code, func(t *testing.T) {
+			r, _, err := fixturePanel(replay).Deliberate(context.Background(), occ)
+			require.NoError(t, err)
+			require.Len(t, r.Tasks, len(occ.Tasks))
+			dir, err := pipeline.WriteReport(t.TempDir(), r)
+			require.NoError(t, err)
+			for _, name := range []string{"report.json", "report.md", "report.html"} {
+				got, err := os.ReadFile(filepath.Join(dir, name))
+				if os.IsNotExist(err) {
+					continue // a page this build does not write
+				}
+				require.NoError(t, err)
+				compareGolden(t, filepath.Join(goldenDir, occ.Code, name), got)
+			}
+		})
+	}
+	require.Zero(t, calls.Load(), "replaying fixtures must make no model call")
+}
+
+// recordCassettes answers every fixture through an in-process OpenAI
+// endpoint backed by the offline juror, keeping each exchange.
+func recordCassettes(t *testing.T, occs []jury.Occupation) {
+	off, err := llm.NewOffline()
+	require.NoError(t, err)
+	srv := openaitest.New(t, openaitest.WithAnswerer(openaitest.ModelAnswer(off)))
+	require.NoError(t, os.RemoveAll(cassetteDir))
+	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-record", BaseURL: srv.URL()})
+	rec := llm.NewStore(client, cassetteDir, llm.RecordAlways, "openai", "sk-record")
+	for _, occ := range occs {
+		_, _, err := fixturePanel(rec).Deliberate(context.Background(), occ)
+		require.NoError(t, err, occ.Code)
+	}
+	t.Logf("recorded %d exchanges into %s", srv.Count(), cassetteDir)
+}
+
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "no golden file: run make golden")
+	if string(want) != string(got) {
+		t.Errorf("%s differs from the golden file (-want +got):\n%s\nIf the change is intended, run `make golden` (go test ./pipeline -run TestFixtures -update) and review the diff.",
+			path, lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff lists the lines that differ between two texts.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			b.WriteString("-" + wl + "\n+" + gl + "\n")
+		}
+	}
+	return b.String()
+}

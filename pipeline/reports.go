@@ -1,0 +1,167 @@
+package pipeline
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/onet-jury/jury/jury"
+)
+
+// reportFile is the name of a report's JSON file in its directory.
+const reportFile = "report.json"
+
+// LoadReports reads the reports at path, as `run` and `batch` write them:
+// a report.json file gives one report; a directory gives DIR/report.json
+// if there is one and every DIR/*/report.json one level down, sorted by
+// occupation code. Files are read and parsed in parallel.
+//
+// Every error is an ErrInvalid error naming the file: unreadable, broken
+// JSON (with the line), not a report, or a directory without any report.
+// When several files are bad, the first in path order is named.
+func LoadReports(path string) ([]jury.Report, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, jury.Invalidf("%s: %v", path, pathErr(err))
+	}
+	if !info.IsDir() {
+		r, err := readReport(path)
+		if err != nil {
+			return nil, err
+		}
+		return []jury.Report{r}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, jury.Invalidf("%s: %v", path, pathErr(err))
+	}
+	files := []string{filepath.Join(path, reportFile)}
+	for _, e := range entries {
+		dir := filepath.Join(path, e.Name())
+		if e.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+				files = append(files, filepath.Join(dir, reportFile))
+			}
+			continue
+		}
+		if e.IsDir() {
+			files = append(files, filepath.Join(dir, reportFile))
+		}
+	}
+
+	// Each task writes its own slots, so the results keep path order
+	// whatever order the reads finish in.
+	reports := make([]jury.Report, len(files))
+	found := make([]bool, len(files))
+	errs := make([]error, len(files))
+	p := pool.New().WithMaxGoroutines(2 * runtime.GOMAXPROCS(0))
+	for i, file := range files {
+		p.Go(func() {
+			r, err := readReport(file)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				// A directory without a report: the cache, or an
+				// occupation that failed.
+			case err != nil:
+				errs[i] = err
+			default:
+				reports[i], found[i] = r, true
+			}
+		})
+	}
+	p.Wait()
+
+	var out []jury.Report
+	var bad []error
+	for i := range files {
+		switch {
+		case errs[i] != nil:
+			bad = append(bad, errs[i])
+		case found[i]:
+			out = append(out, reports[i])
+		}
+	}
+	switch {
+	case len(bad) == 1:
+		return nil, bad[0]
+	case len(bad) > 1:
+		return nil, jury.Invalidf("%w (and %d more bad reports in %s)", bad[0], len(bad)-1, path)
+	case len(out) == 0:
+		return nil, jury.Invalidf("%s: no report found: want DIR/%s or DIR/<code>/%s, as jury run and batch write them",
+			path, reportFile, reportFile)
+	}
+	slices.SortStableFunc(out, func(a, b jury.Report) int { return cmp.Compare(a.Occupation.Code, b.Occupation.Code) })
+	return out, nil
+}
+
+// readReport reads and parses one report.json. A missing file is returned
+// as is, so that errors.Is(err, fs.ErrNotExist) holds; every other error is
+// an ErrInvalid error naming the file.
+func readReport(file string) (jury.Report, error) {
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return jury.Report{}, err
+	}
+	if err != nil {
+		return jury.Report{}, jury.Invalidf("%s: %v", file, pathErr(err))
+	}
+	var r jury.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return r, jury.Invalidf("%s:%d: %s", file, jsonErrLine(data, err), jsonErrText(data, err))
+	}
+	if !jury.ValidCode(r.Occupation.Code) {
+		return r, jury.Invalidf("%s: not a jury report: occupation code %q is not an O*NET-SOC code like 29-2072.00", file, r.Occupation.Code)
+	}
+	return r, nil
+}
+
+// pathErr drops the operation and path an *fs.PathError repeats, since
+// the caller names the path itself.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// jsonErrLine is the line of data that a json.Unmarshal error points at.
+func jsonErrLine(data []byte, err error) int {
+	off := int64(len(data))
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	off = min(max(off, 0), int64(len(data)))
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// jsonErrText words a json.Unmarshal error for someone fixing the file.
+func jsonErrText(data []byte, err error) string {
+	var typ *json.UnmarshalTypeError
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Sprintf("not a jury report: want a JSON object, not %s", typ.Value)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF),
+		errors.As(err, &syn) && syn.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n"))):
+		return "the JSON ends early: is the file complete?"
+	}
+	return err.Error()
+}

@@ -1,0 +1,173 @@
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/atomicfile"
+	"github.com/onet-jury/jury/pipeline/render"
+)
+
+// Rerender writes report.md and report.html again from the report.json
+// files under dir, as `run` and `batch` lay them out: dir/report.json and
+// every dir/<code>/report.json one level down; and index.md and
+// index.html from dir/manifest.json when there is one. It calls no model
+// and leaves report.json and manifest.json as they are, so that pages can
+// follow a new template without a new verdict. It returns how many
+// reports it rendered.
+//
+// Every report is read before any page is written: a broken report.json
+// is an ErrInvalid error naming the file (the first in path order) and
+// nothing is written. Each directory's pages are written atomically, a
+// page already current is left alone, and directories are rendered in
+// parallel.
+func Rerender(dir string) (int, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return 0, jury.Invalidf("%s: %v", dir, pathErr(err))
+	}
+	if !info.IsDir() {
+		return 0, jury.Invalidf("%s: not a directory: name the output directory of jury run or batch", dir)
+	}
+	files, err := reportFiles(dir)
+	if err != nil {
+		return 0, err
+	}
+
+	// Read every report first, each task into its own slot, so that the
+	// error named is the first bad file in path order.
+	reports := make([]*jury.Report, len(files))
+	errs := make([]error, len(files))
+	workers := 2 * runtime.GOMAXPROCS(0)
+	p := pool.New().WithMaxGoroutines(workers)
+	for i, file := range files {
+		p.Go(func() {
+			r, err := readReport(file)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				// A directory without a report: the cache, or an
+				// occupation that failed.
+			case err != nil:
+				errs[i] = err
+			default:
+				reports[i] = &r
+			}
+		})
+	}
+	p.Wait()
+	var bad []error
+	for _, err := range errs {
+		if err != nil {
+			bad = append(bad, err)
+		}
+	}
+	switch {
+	case len(bad) == 1:
+		return 0, bad[0]
+	case len(bad) > 1:
+		return 0, jury.Invalidf("%w (and %d more bad reports in %s; nothing was rendered)", bad[0], len(bad)-1, dir)
+	}
+
+	manifest, err := readManifestIfAny(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range reports {
+		if r != nil {
+			n++
+		}
+	}
+	if n == 0 && manifest == nil {
+		return 0, jury.Invalidf("%s: no report found: want DIR/%s or DIR/<code>/%s, as jury run and batch write them",
+			dir, reportFile, reportFile)
+	}
+
+	// Render and write: the pages of one report appear together. Writes
+	// wait on the disk (each file is synced), so more of them are in
+	// flight than there are cores.
+	wp := pool.New().WithErrors().WithMaxGoroutines(8 * runtime.GOMAXPROCS(0))
+	for i, r := range reports {
+		if r == nil {
+			continue
+		}
+		out := filepath.Dir(files[i])
+		wp.Go(func() error {
+			md, page, err := pages(r)
+			if err != nil {
+				return err
+			}
+			return writeChanged(map[string][]byte{
+				filepath.Join(out, "report.md"):   md,
+				filepath.Join(out, "report.html"): page,
+			})
+		})
+	}
+	if manifest != nil {
+		wp.Go(func() error {
+			rows := indexRows(manifest.Occupations)
+			return writeChanged(map[string][]byte{
+				filepath.Join(dir, "index.md"):   render.IndexMarkdown(rows),
+				filepath.Join(dir, "index.html"): render.IndexHTML(rows),
+			})
+		})
+	}
+	if err := wp.Wait(); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// reportFiles lists where reports may be under dir: dir/report.json and
+// dir/<sub>/report.json for every subdirectory (or link to one).
+func reportFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, jury.Invalidf("%s: %v", dir, pathErr(err))
+	}
+	files := []string{filepath.Join(dir, reportFile)}
+	for _, e := range entries {
+		sub := filepath.Join(dir, e.Name())
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(sub)
+			isDir = err == nil && fi.IsDir()
+		}
+		if isDir {
+			files = append(files, filepath.Join(sub, reportFile))
+		}
+	}
+	return files, nil
+}
+
+// readManifestIfAny reads dir/manifest.json, or returns nil when there is
+// none.
+func readManifestIfAny(dir string) (*Manifest, error) {
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return ReadManifest(dir)
+}
+
+// writeChanged writes, together and atomically, those of files whose
+// content differs from what is on disk: a page already current is not
+// rewritten, so that rendering again after no change costs no write and
+// keeps every file's modification time.
+func writeChanged(files map[string][]byte) error {
+	for path, data := range files {
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+			delete(files, path)
+		}
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	return atomicfile.WriteFiles(files, 0o644)
+}
