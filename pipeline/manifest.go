@@ -99,9 +99,9 @@ func (m *Manifest) Write(dir string) error {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	rows := indexRows(m.Occupations)
-	return atomicfile.WriteFiles(map[string][]byte{
-		filepath.Join(dir, "manifest.json"): b.Bytes(),
-		filepath.Join(dir, "index.md"):      render.IndexMarkdown(rows),
-		filepath.Join(dir, "index.html"):    render.IndexHTML(rows),
+	return atomicfile.WriteFiles([]atomicfile.File{
+		{Path: filepath.Join(dir, "index.md"), Data: render.IndexMarkdown(rows)},
+		{Path: filepath.Join(dir, "index.html"), Data: render.IndexHTML(rows)},
+		{Path: filepath.Join(dir, "manifest.json"), Data: b.Bytes()},
 	}, 0o644)
 }

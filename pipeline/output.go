@@ -24,10 +24,11 @@ func WriteReport(dir string, r *jury.Report) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(dir, r.Occupation.Code)
-	return out, atomicfile.WriteFiles(map[string][]byte{
-		filepath.Join(out, "report.json"): js,
-		filepath.Join(out, "report.md"):   md,
-		filepath.Join(out, "report.html"): page,
+	// report.json last: when it is on disk, its pages are too.
+	return out, atomicfile.WriteFiles([]atomicfile.File{
+		{Path: filepath.Join(out, "report.md"), Data: md},
+		{Path: filepath.Join(out, "report.html"), Data: page},
+		{Path: filepath.Join(out, "report.json"), Data: js},
 	}, 0o644)
 }
 

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 
 	"github.com/sourcegraph/conc/pool"
 
@@ -169,5 +171,10 @@ func writeChanged(files map[string][]byte) error {
 	if len(files) == 0 {
 		return nil
 	}
-	return atomicfile.WriteFiles(files, 0o644)
+	list := make([]atomicfile.File, 0, len(files))
+	for path, data := range files {
+		list = append(list, atomicfile.File{Path: path, Data: data})
+	}
+	slices.SortFunc(list, func(a, b atomicfile.File) int { return strings.Compare(a.Path, b.Path) })
+	return atomicfile.WriteFiles(list, 0o644)
 }

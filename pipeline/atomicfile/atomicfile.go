@@ -15,21 +15,34 @@ import (
 // directory, synced and renamed over path, creating the directory if
 // needed.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
-	return WriteFiles(map[string][]byte{path: data}, perm)
+	return WriteFiles([]File{{Path: path, Data: data}}, perm)
+}
+
+// File is one file for WriteFiles.
+type File struct {
+	Path string
+	Data []byte
 }
 
 // WriteFiles writes several files so that none is renamed into place
-// until all are written: a failure leaves no new file behind.
-func WriteFiles(files map[string][]byte, perm os.FileMode) (err error) {
-	temps := map[string]string{}
+// until all are written, then renames them in the order given: put last
+// the file whose presence says the others are complete (report.json,
+// manifest.json), so that a crash between two renames never leaves it
+// beside a stale companion. A failure leaves no temporary file behind and
+// removes the files it had newly created.
+func WriteFiles(files []File, perm os.FileMode) (err error) {
+	temps := make([]string, len(files))
 	defer func() {
 		if err != nil {
 			for _, t := range temps {
-				os.Remove(t)
+				if t != "" {
+					os.Remove(t)
+				}
 			}
 		}
 	}()
-	for path, data := range files {
+	for i, file := range files {
+		path := file.Path
 		// Renaming onto a directory fails: fail before any file is renamed.
 		if info, err := os.Lstat(path); err == nil && info.IsDir() {
 			return fmt.Errorf("write %s: is a directory", path)
@@ -42,8 +55,8 @@ func WriteFiles(files map[string][]byte, perm os.FileMode) (err error) {
 		if err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
-		temps[path] = f.Name()
-		_, werr := f.Write(data)
+		temps[i] = f.Name()
+		_, werr := f.Write(file.Data)
 		serr := f.Sync()
 		cerr := f.Close()
 		if err := errors.Join(werr, serr, cerr); err != nil {
@@ -54,18 +67,18 @@ func WriteFiles(files map[string][]byte, perm os.FileMode) (err error) {
 		}
 	}
 	var created []string // renamed into place where no file was
-	for path, tmp := range temps {
-		_, statErr := os.Lstat(path)
-		if err := os.Rename(tmp, path); err != nil {
+	for i, file := range files {
+		_, statErr := os.Lstat(file.Path)
+		if err := os.Rename(temps[i], file.Path); err != nil {
 			for _, c := range created {
 				os.Remove(c)
 			}
-			return fmt.Errorf("write %s: %w", path, err)
+			return fmt.Errorf("write %s: %w", file.Path, err)
 		}
 		if errors.Is(statErr, fs.ErrNotExist) {
-			created = append(created, path)
+			created = append(created, file.Path)
 		}
-		delete(temps, path)
+		temps[i] = ""
 	}
 	return nil
 }

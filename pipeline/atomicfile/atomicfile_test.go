@@ -3,6 +3,7 @@ package atomicfile_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -65,7 +66,7 @@ func TestWriteFiles(t *testing.T) {
 		filepath.Join(dir, "deep", "er", "empty.txt"):   {},
 		filepath.Join(dir, "29-2072.00", "report.json"): []byte("{}\n"),
 	}
-	require.NoError(t, atomicfile.WriteFiles(files, 0o644))
+	require.NoError(t, atomicfile.WriteFiles(ordered(files, ""), 0o644))
 	for path, data := range files {
 		require.Equal(t, string(data), readFile(t, path), path)
 	}
@@ -78,7 +79,7 @@ func TestWriteFiles(t *testing.T) {
 
 func TestWriteFilesNothing(t *testing.T) {
 	require.NoError(t, atomicfile.WriteFiles(nil, 0o644))
-	require.NoError(t, atomicfile.WriteFiles(map[string][]byte{}, 0o644))
+	require.NoError(t, atomicfile.WriteFiles([]atomicfile.File{}, 0o644))
 }
 
 func TestWriteFilesFailure(t *testing.T) {
@@ -117,8 +118,7 @@ func TestWriteFilesFailure(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// Map order is random: try several times so that the bad path
-			// comes first, last and in between.
+			// The bad path comes first, last and in between.
 			for attempt := range 8 {
 				dir := t.TempDir()
 				require.NoError(t, os.WriteFile(filepath.Join(dir, "old.json"), []byte("old"), 0o644))
@@ -143,7 +143,10 @@ func TestWriteFilesFailure(t *testing.T) {
 					filepath.Join(dir, "sub2", "m.json"):  []byte("m"),
 					filepath.Join(dir, "sub2", "nn.json"): []byte("n"),
 				}
-				err := atomicfile.WriteFiles(files, 0o644)
+				list := ordered(files, bad)
+				at := attempt * 2 % (len(list) + 1)
+				list = append(list[:at], append([]atomicfile.File{{Path: bad, Data: files[bad]}}, list[at:]...)...)
+				err := atomicfile.WriteFiles(list, 0o644)
 				require.Error(t, err, "attempt %d", attempt)
 				named := bad
 				if tt.parentNamed {
@@ -234,4 +237,16 @@ func TestWriteFileIntoReadOnlyDirectory(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), path)
 	require.Empty(t, tree(t, dir))
+}
+
+// ordered lists files sorted by path, leaving out skip.
+func ordered(files map[string][]byte, skip string) []atomicfile.File {
+	var out []atomicfile.File
+	for p, d := range files {
+		if p != skip {
+			out = append(out, atomicfile.File{Path: p, Data: d})
+		}
+	}
+	slices.SortFunc(out, func(a, b atomicfile.File) int { return strings.Compare(a.Path, b.Path) })
+	return out
 }
