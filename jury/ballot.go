@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -203,7 +204,13 @@ func decodeStrict(content string, v any) string {
 		case errors.As(err, &syntax):
 			return fmt.Sprintf("the answer is not valid JSON (%v at byte %d): answer with the JSON object only", syntax, syntax.Offset)
 		case errors.As(err, &typ):
-			return fmt.Sprintf("the answer does not match the schema: field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
+			field := typ.Field
+			if field == "" {
+				field = "the answer"
+			} else {
+				field = fmt.Sprintf("field %q", field)
+			}
+			return fmt.Sprintf("the answer does not match the schema: %s must be %s, not %s", field, jsonKind(typ.Type), typ.Value)
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return "the answer is cut off: answer with the complete JSON object"
 		}
@@ -264,4 +271,24 @@ func lineProblem(what, s string) string {
 		return fmt.Sprintf("%s is %d characters, at most %d", what, utf8.RuneCountInString(s), MaxQuote)
 	}
 	return ""
+}
+
+// jsonKind names a Go type as the JSON a model should write instead.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	if t == reflect.TypeFor[json.Number]() || t.Kind() >= reflect.Int && t.Kind() <= reflect.Float64 {
+		return "a number"
+	}
+	return "a JSON value"
 }

@@ -226,8 +226,8 @@ func TestParseBallotContent(t *testing.T) {
 		{name: "cut off", content: valid[:40], want: "the answer is cut off"},
 		{name: "text after the object", content: valid + " Hope this helps!", want: "the answer has text after the JSON object"},
 		{name: "second object after the first", content: valid + "\n" + valid, want: "the answer has text after the JSON object"},
-		{name: "array instead of object", content: `[` + valid + `]`, want: "the answer does not match the schema"},
-		{name: "tasks of the wrong type", content: `{"tasks":"all","score":50,"quote":"x"}`, want: "the answer does not match the schema"},
+		{name: "array instead of object", content: `[` + valid + `]`, want: "the answer does not match the schema: the answer must be an object, not array"},
+		{name: "tasks of the wrong type", content: `{"tasks":"all","score":50,"quote":"x"}`, want: `the answer does not match the schema: field "tasks" must be an array, not string`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -77,10 +77,16 @@ func (j Juror) Valid() bool { return len(j.Problems) == 0 }
 // are left for the caller.
 func Decide(occ Occupation, jurors []Juror, rule Rule) (*Report, error) {
 	rule = rule.withDefaults()
+	jurors = slices.Clone(jurors)
 	var valid []Juror
-	for _, j := range jurors {
-		if j.Valid() {
-			valid = append(valid, j)
+	for i, j := range jurors {
+		if j.Valid() && !coversInOrder(j.Ballot, occ) {
+			// ParseBallot never returns such a ballot; a caller that built
+			// one by hand gets a disqualified juror, not a panic.
+			jurors[i].Problems = []string{"ballot does not vote on every task of the occupation in order"}
+		}
+		if jurors[i].Valid() {
+			valid = append(valid, jurors[i])
 		}
 	}
 	if len(valid) < rule.Quorum {
@@ -127,6 +133,18 @@ func Decide(occ Occupation, jurors []Juror, rule Rule) (*Report, error) {
 	r.Band = BandOf(r.Headline)
 	SortTasks(r.Tasks)
 	return r, nil
+}
+
+func coversInOrder(b Ballot, occ Occupation) bool {
+	if len(b.Tasks) != len(occ.Tasks) {
+		return false
+	}
+	for i, t := range occ.Tasks {
+		if b.Tasks[i].ID != t.ID {
+			return false
+		}
+	}
+	return true
 }
 
 // SortTasks orders a breakdown most automatable first: score descending,

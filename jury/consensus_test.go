@@ -409,3 +409,18 @@ func TestUsageAdd(t *testing.T) {
 	require.Equal(t, jury.Usage{Calls: 11, Retries: 22, Reasks: 33, PromptTokens: 44, CompletionTokens: 55}, a.Add(b))
 	require.Equal(t, a, a.Add(jury.Usage{}))
 }
+
+func TestDecideDisqualifiesABallotThatSkipsTasks(t *testing.T) {
+	occ := oneTask()
+	occ.Tasks = append(occ.Tasks, jury.Task{ID: "2", Text: "Answer phones.", Type: jury.Supplemental})
+	jurors := panelOn(e2(60, 70, 80, 90)...) // each votes on task 1 only
+	for i := range jurors[:3] {
+		jurors[i].Ballot.Tasks = append(jurors[i].Ballot.Tasks, jury.Vote{ID: "2", Score: 50, Label: jury.E2})
+	}
+	r, err := jury.Decide(occ, jurors, jury.Rule{})
+	require.NoError(t, err, "three complete ballots still make a quorum")
+	require.False(t, r.Jurors[3].Valid)
+	require.Contains(t, r.Jurors[3].Problems[0], "every task")
+	require.Len(t, r.Tasks[0].Votes, 3)
+	require.Empty(t, jurors[3].Problems, "the caller's jurors are not modified")
+}

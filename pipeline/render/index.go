@@ -45,6 +45,6 @@ func IndexMarkdown(rows []IndexRow) []byte {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Code, Markdown(r.Title), r.Status, Markdown(r.Error))
 		}
 	}
-	b.WriteString("\nTask statements: O*NET 27 Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 license.\n")
+	b.WriteString("\nTask statements: O*NET Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 license.\n")
 	return []byte(b.String())
 }

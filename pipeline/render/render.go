@@ -84,12 +84,20 @@ func Plain(s string) string {
 		case r == '\n' || r == '\r' || r == '\t' || r == '\v' || r == '\f' ||
 			r == '\u0085' || r == '\u2028' || r == '\u2029':
 			b.WriteByte(' ')
-		case unicode.IsControl(r):
+		case unicode.IsControl(r), isBidiControl(r):
+			// C0 and C1 controls, and the bidirectional overrides that
+			// can make text read differently from what it says.
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// isBidiControl reports whether r changes the direction text is shown in
+// (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+func isBidiControl(r rune) bool {
+	return r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // skipEscape returns the index of the last rune of the escape sequence

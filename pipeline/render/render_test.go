@@ -76,7 +76,7 @@ func TestMarkdownPageSections(t *testing.T) {
 		"This needs negotiation with physicians.",
 		"\n---\n",
 		"Models: gpt-4o-mini · prompts sha256:1f2e3d4c · temperature 0.7 · seed 42 · jury v0.3.0",
-		"Calls: 6 (1 retries, 1 re-asks) · tokens: 12345 prompt, 2345 completion · list price $0.0125",
+		"Calls: 6 (retries: 1, re-asks: 1) · tokens: 12345 prompt, 2345 completion · list price $0.0125",
 		"O*NET", "U.S. Department of Labor", "CC BY 4.0",
 	)
 	require.True(t, strings.HasSuffix(page, "\n"), "the page ends with a newline")
@@ -417,6 +417,7 @@ func TestPlain(t *testing.T) {
 		{"backspace and NUL", "ab\bc\x00d", "abcd"},
 		{"DEL and C1 controls", "a\x7fb\u0080c\u009fd", "abcd"},
 		{"tabs", "a\tb\t\tc", "a b c"},
+		{"bidirectional overrides", "invoice\u202egpj.exe\u202c \u2066x\u2069\u200f", "invoicegpj.exe x"},
 		{"newlines", "line one\nline two\r\nline three\rline four", "line one line two line three line four"},
 		{"runs of spaces and edges", "  a   b \n ", "a b"},
 		{"vertical tab and form feed", "a\vb\fc", "a b c"},
