@@ -224,10 +224,13 @@ func (o *Offline) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAns
 	}
 	out := noteAnswer{Summary: o.words.Summary(v.Headline, stableN(sd, occ.Code, "summary"), data)}
 	used := map[string]bool{}
-	for _, t := range v.Tasks {
+	base := stableN(sd, occ.Code, "rationale")
+	for rank, t := range v.Tasks {
 		task, _ := occ.Task(t.ID)
 		d := map[string]any{"Phrase": prompts.Phrase(task.Text), "Score": t.Score, "Label": string(t.Label)}
-		n := stableN(sd, occ.Code, t.ID)
+		// Neighbouring tasks take turns through the variants, so that a
+		// page of similar tasks does not repeat one sentence shape.
+		n := base + uint64(rank)
 		variants := uint64(o.words.Rationales(string(t.Label), t.Score))
 		r := ""
 		for i := range variants {
