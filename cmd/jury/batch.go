@@ -34,6 +34,8 @@ type batchConfig struct {
 	cache       string
 	noCache     bool
 	prices      string
+	batchPoll   time.Duration
+	batchIdle   time.Duration
 }
 
 func execBatch(ctx context.Context, sys *system, args []string) error {
@@ -51,9 +53,11 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.IntVar(&cfg.tpm, "tpm", 200000, "tokens per minute the provider allows (0: no limit)")
 	fs.Float64Var(&cfg.maxCost, "max-cost", 0, "stop before the next call would take this run's spending past `USD` (0: no limit)")
 	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "run only the occupations the manifest marks failed")
-	fs.StringVar(&cfg.via, "via", "sync", "how to call the model: sync (batch-api is not built yet)")
+	fs.StringVar(&cfg.via, "via", "sync", "how to call the model: sync, or batch-api (OpenAI's Batch API: half price, up to 24 h)")
 	fs.StringVar(&cfg.cache, "cache", "", "cache `dir`ectory of model answers (default DIR/.cache)")
 	fs.BoolVar(&cfg.noCache, "no-cache", false, "do not cache model answers")
+	fs.DurationVar(&cfg.batchPoll, "batch-poll", 5*time.Second, "with --via batch-api: first wait between status checks (grows to 1m)")
+	fs.DurationVar(&cfg.batchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
 	fs.StringVar(&cfg.prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -72,9 +76,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return usagef("--concurrency %d: want 1 or more", cfg.concurrency)
 	case cfg.rpm < 0 || cfg.tpm < 0 || cfg.maxCost < 0:
 		return usagef("--rpm, --tpm and --max-cost cannot be negative")
-	case cfg.via == "batch-api":
-		return usagef("--via batch-api is not built yet: use --via sync")
-	case cfg.via != "sync":
+	case cfg.via != "sync" && cfg.via != "batch-api":
 		return usagef("--via %q: want sync or batch-api", cfg.via)
 	}
 	cat, err := onet.ReadCatalog(cfg.tasks, cfg.occupations)
@@ -105,6 +107,18 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		meter:   llm.NewMeter(prices, cfg.maxCost),
 	}
 	offline := cfg.offline || sys.getenv("OPENAI_API_KEY") == ""
+	if cfg.via == "batch-api" {
+		if offline {
+			return usagef("--via batch-api needs OPENAI_API_KEY (and no --offline)")
+		}
+		// The Batch API costs half; every request is in flight at once so
+		// that a round of the deliberation fits in one batch.
+		prices = prices.Scaled(0.5)
+		st.meter = llm.NewMeter(prices, cfg.maxCost)
+		st.batchDir = filepath.Join(cfg.out, ".batches")
+		st.batchPoll, st.batchIdle = cfg.batchPoll, cfg.batchIdle
+		cfg.concurrency = max(cfg.concurrency, len(occs))
+	}
 	if !cfg.noCache && !offline {
 		st.storeDir, st.storeMode = cmpOr(cfg.cache, filepath.Join(cfg.out, ".cache")), llm.ReplayOrRecord
 		if err := atomicfile.Sweep(st.storeDir); err != nil {

@@ -249,3 +249,42 @@ func TestRunReplaysCassettesWithoutNetwork(t *testing.T) {
 	require.Contains(t, stderr, "record it with jury run --record DIR")
 	require.Equal(t, 1, strings.Count(stderr, "\n"), "%q", stderr)
 }
+
+// TestRecordingNeverWritesTheKey records a run with a canary key whose
+// answers and errors try to echo it, then searches every file written and
+// everything printed.
+func TestRecordingNeverWritesTheKey(t *testing.T) {
+	srv := openaitest.New(t, openaitest.WithAnswerer(func(c openaitest.ChatRequest) (string, error) {
+		answer, err := openaitest.SchemaAnswer(c)
+		if c.SchemaName() == "ballot" {
+			// A hostile model repeats the key it was called with.
+			answer = strings.Replace(answer, `"quote":"`, `"quote":"my key is `+canaryKey+` `, 1)
+		}
+		return answer, err
+	}))
+	srv.Script(openaitest.Juror("The Diplomat"), openaitest.ServerError) // a retry, logged
+	dir := t.TempDir()
+	cassettes, out := filepath.Join(dir, "cassettes"), filepath.Join(dir, "out")
+	env := map[string]string{"OPENAI_API_KEY": canaryKey, "OPENAI_BASE_URL": srv.URL()}
+	code, stdout, stderr := cli(t, env, "run", fixture, "--record", cassettes, "--out", out, "--log-format", "json")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "retrying model call")
+	for _, r := range srv.Requests() {
+		require.Equal(t, "Bearer "+canaryKey, r.Header.Get("Authorization"), "the key is sent")
+	}
+
+	var written []string
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, rerr := os.ReadFile(path)
+			require.NoError(t, rerr)
+			written = append(written, path)
+			require.False(t, strings.Contains(string(data), canaryKey[3:]), "the key is in %s", path)
+		}
+		return err
+	}))
+	require.GreaterOrEqual(t, len(written), 5+3, "cassettes and report files were written")
+	require.False(t, strings.Contains(stdout+stderr, canaryKey[3:]), "the key is printed")
+	r := readReport(t, filepath.Join(out, "29-2072.00", "report.json"))
+	require.Contains(t, r.Jurors[0].Quote, "[redacted]", "the echoed key is redacted, not the quote dropped")
+}

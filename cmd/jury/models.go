@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/llm"
@@ -19,6 +20,11 @@ type stack struct {
 	storeMode  llm.Mode
 	recordHint string
 	store      *llm.Store
+	// batchDir, when set, sends calls through OpenAI's Batch API, keeping
+	// the submitted batches' records there.
+	batchDir             string
+	batchPoll, batchIdle time.Duration
+	batchAPI             *llm.BatchAPI
 }
 
 // newPanel builds the panel: the built-in personas, each seat on the
@@ -51,11 +57,26 @@ func newPanel(cfg *runConfig, sys *system, logger *slog.Logger, st *stack) (*pip
 		if retries == 0 {
 			retries = llm.NoRetries
 		}
-		model = llm.NewOpenAI(llm.OpenAIConfig{APIKey: key, BaseURL: cfg.baseURL})
-		if st.limiter != nil {
+		client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: key, BaseURL: cfg.baseURL})
+		model = client
+		timeout := cfg.timeout
+		switch {
+		case st.batchDir != "":
+			api, err := llm.NewBatchAPI(client, llm.BatchConfig{StateDir: st.batchDir,
+				Poll: st.batchPoll, Idle: st.batchIdle, Logger: logger})
+			if err != nil {
+				return nil, err
+			}
+			if ids := api.Pending(); len(ids) > 0 {
+				logger.Info("resuming batches of an earlier run", "batches", ids)
+			}
+			// A batch has a 24-hour window; the per-attempt timeout
+			// must not cut it short.
+			st.batchAPI, model, timeout = api, api, 25*time.Hour
+		case st.limiter != nil:
 			model = llm.Limit(model, st.limiter)
 		}
-		model = llm.Retry(model, llm.RetryPolicy{Retries: retries, Timeout: cfg.timeout, Logger: logger})
+		model = llm.Retry(model, llm.RetryPolicy{Retries: retries, Timeout: timeout, Logger: logger})
 	}
 	if st.meter != nil {
 		model = llm.Metered(model, st.meter)

@@ -36,6 +36,16 @@ func DefaultPrices() Prices {
 	}
 }
 
+// Scaled returns the prices times f, for discounts such as the Batch
+// API's half price.
+func (p Prices) Scaled(f float64) Prices {
+	out := make(Prices, len(p))
+	for k, v := range p {
+		out[k] = Price{Input: v.Input * f, Output: v.Output * f}
+	}
+	return out
+}
+
 // Lookup returns the price of model and whether it is known.
 func (p Prices) Lookup(model string) (Price, bool) {
 	if pr, ok := p[model]; ok {

@@ -92,6 +92,21 @@ func (c *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 		}
 		return Response{}, c.classify(err, slot.header)
 	}
+	out := c.redact(fromOpenAI(resp))
+	out.RateLimit = parseRateLimit(slot.header)
+	return out, nil
+}
+
+// redact removes the client's key, and anything that looks like a key,
+// from what a model wrote: a model that repeats its credentials must not
+// put them in a report, a recording or a log.
+func (c *OpenAI) redact(r Response) Response {
+	r.Content, r.Refusal = Redact(r.Content, c.key), Redact(r.Refusal, c.key)
+	return r
+}
+
+// fromOpenAI reads the first choice and the usage of a chat completion.
+func fromOpenAI(resp openai.ChatCompletionResponse) Response {
 	out := Response{
 		Model: resp.Model,
 		Usage: Usage{Calls: 1, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens},
@@ -100,8 +115,7 @@ func (c *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 		ch := resp.Choices[0]
 		out.Content, out.Refusal, out.FinishReason = ch.Message.Content, ch.Message.Refusal, string(ch.FinishReason)
 	}
-	out.RateLimit = parseRateLimit(slot.header)
-	return out, nil
+	return out
 }
 
 // temperatureZero stands in for 0: go-openai omits a zero temperature, and

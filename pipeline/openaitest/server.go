@@ -35,6 +35,7 @@ type Server struct {
 	hang     chan struct{}
 	bucket   *rateBucket
 	limited  int
+	batchAPI batchAPI
 }
 
 // Request is one request the server received, in arrival order.
@@ -277,6 +278,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, rec)
 	latency, hang := s.latency, s.hang
 	s.mu.Unlock()
+
+	if strings.HasPrefix(r.URL.Path, "/v1/files") || strings.HasPrefix(r.URL.Path, "/v1/batches") {
+		s.serveBatchAPI(w, r, body)
+		return
+	}
 
 	if latency != nil {
 		select {

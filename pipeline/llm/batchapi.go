@@ -1,0 +1,419 @@
+package llm
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/onet-jury/jury/pipeline/atomicfile"
+)
+
+// MaxBatchLines is the most requests OpenAI accepts in one batch file.
+const MaxBatchLines = 50000
+
+// BatchConfig configures a BatchAPI. The zero value of each field means
+// its default.
+type BatchConfig struct {
+	// StateDir keeps one file per submitted batch (its ID and the keys of
+	// its requests), so that a run that crashed picks its batches up by ID
+	// instead of paying for them again. Required.
+	StateDir string
+	// Idle is how long no new request must arrive before the collected
+	// ones are submitted; default 2 s.
+	Idle time.Duration
+	// MaxLines bounds the requests of one batch file; default and at most
+	// MaxBatchLines.
+	MaxLines int
+	// Poll is the first wait between status checks; each wait grows by
+	// half up to MaxPoll. Defaults 5 s and 60 s.
+	Poll, MaxPoll time.Duration
+	// Sleep waits d or until ctx is done; tests swap it.
+	Sleep  func(ctx context.Context, d time.Duration) error
+	Logger *slog.Logger
+}
+
+func (c BatchConfig) withDefaults() BatchConfig {
+	if c.Idle <= 0 {
+		c.Idle = 2 * time.Second
+	}
+	if c.MaxLines <= 0 || c.MaxLines > MaxBatchLines {
+		c.MaxLines = MaxBatchLines
+	}
+	if c.Poll <= 0 {
+		c.Poll = 5 * time.Second
+	}
+	if c.MaxPoll <= 0 {
+		c.MaxPoll = time.Minute
+	}
+	if c.Sleep == nil {
+		c.Sleep = SleepContext
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// BatchAPI is a Model that sends requests through OpenAI's Batch API at
+// half the price: calls made close together are collected into one JSONL
+// file (custom_id = the request's key), uploaded, run as a batch with a
+// 24-hour window, polled with backoff, and each caller gets its own line
+// of the output or error file back. A caller blocks until its batch is
+// done, so put no short per-attempt timeout around it.
+//
+// Collection needs no goroutine of its own: the first caller to find no
+// collection under way leads it — waits until no new request has come for
+// Idle, submits, polls and hands out the answers — while later callers
+// wait. Requests that arrive while a batch runs (re-asks, the foreperson)
+// form the next one. Safe for concurrent use.
+type BatchAPI struct {
+	client *OpenAI
+	cfg    BatchConfig
+
+	mu      sync.Mutex
+	queue   []*batchWaiter
+	leading bool
+	known   map[string]string // request key → ID of the batch it was sent in
+}
+
+type batchWaiter struct {
+	req  Request
+	key  string
+	done chan batchResult
+}
+
+type batchResult struct {
+	resp Response
+	err  error
+}
+
+// batchState is the file kept per submitted batch.
+type batchState struct {
+	ID          string   `json:"id"`
+	InputFileID string   `json:"input_file_id"`
+	Keys        []string `json:"keys"`
+}
+
+// NewBatchAPI returns a Batch API model on client, reading the batches a
+// previous run left in cfg.StateDir.
+func NewBatchAPI(client *OpenAI, cfg BatchConfig) (*BatchAPI, error) {
+	cfg = cfg.withDefaults()
+	if cfg.StateDir == "" {
+		return nil, errors.New("batch api: no state directory")
+	}
+	b := &BatchAPI{client: client, cfg: cfg, known: map[string]string{}}
+	paths, _ := filepath.Glob(filepath.Join(cfg.StateDir, "*.json"))
+	for _, p := range paths {
+		var st batchState
+		data, err := os.ReadFile(p)
+		if err == nil {
+			err = json.Unmarshal(data, &st)
+		}
+		if err != nil || st.ID == "" {
+			return nil, fmt.Errorf("batch api: %s is not a batch record (%v): delete it to submit its requests again", p, err)
+		}
+		for _, k := range st.Keys {
+			b.known[k] = st.ID
+		}
+	}
+	return b, nil
+}
+
+// Pending returns the IDs of the batches a previous run left unfinished.
+func (b *BatchAPI) Pending() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var ids []string
+	for _, id := range b.known {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Complete queues req for the next batch and waits for its answer.
+func (b *BatchAPI) Complete(ctx context.Context, req Request) (Response, error) {
+	w := &batchWaiter{req: req, key: Key("openai", req), done: make(chan batchResult, 1)}
+	b.mu.Lock()
+	b.queue = append(b.queue, w)
+	lead := !b.leading
+	b.leading = true
+	b.mu.Unlock()
+	if lead {
+		// The batch serves other callers too: it outlives this one's
+		// cancellation, but not the process.
+		b.lead(context.WithoutCancel(ctx))
+	}
+	select {
+	case r := <-w.done:
+		return r.resp, r.err
+	case <-ctx.Done():
+		return Response{}, ctx.Err()
+	}
+}
+
+// lead waits until the queue is quiet, takes it and runs it.
+func (b *BatchAPI) lead(ctx context.Context) {
+	seen := -1
+	var taken []*batchWaiter
+	for {
+		b.cfg.Sleep(ctx, b.cfg.Idle)
+		b.mu.Lock()
+		if n := len(b.queue); n == seen || n >= b.cfg.MaxLines {
+			taken, b.queue, b.leading = b.queue, nil, false
+			b.mu.Unlock()
+			break
+		} else {
+			seen = n
+		}
+		b.mu.Unlock()
+	}
+	b.run(ctx, taken)
+}
+
+// run sends the waiters' requests — those a previous run already sent by
+// polling their batch, the others in new batches — and answers every
+// waiter.
+func (b *BatchAPI) run(ctx context.Context, waiters []*batchWaiter) {
+	byKey := map[string][]*batchWaiter{}
+	var keys []string
+	for _, w := range waiters {
+		if _, dup := byKey[w.key]; !dup {
+			keys = append(keys, w.key)
+		}
+		byKey[w.key] = append(byKey[w.key], w)
+	}
+	groups := map[string][]string{} // batch ID → keys
+	var fresh []string
+	b.mu.Lock()
+	for _, k := range keys {
+		if id, ok := b.known[k]; ok {
+			groups[id] = append(groups[id], k)
+		} else {
+			fresh = append(fresh, k)
+		}
+	}
+	b.mu.Unlock()
+	for chunk := range slices.Chunk(fresh, b.cfg.MaxLines) {
+		id, err := b.submit(ctx, chunk, byKey)
+		if err != nil {
+			answer(chunk, byKey, nil, err)
+			continue
+		}
+		groups[id] = chunk
+	}
+	ids := make([]string, 0, len(groups))
+	for id := range groups {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		results, err := b.await(ctx, id)
+		answer(groups[id], byKey, results, err)
+		if err == nil || !errors.Is(err, errBatchPending) {
+			b.forget(id)
+		}
+	}
+}
+
+// answer hands every waiter of keys its line of results, or err.
+func answer(keys []string, byKey map[string][]*batchWaiter, results map[string]batchResult, err error) {
+	for _, k := range keys {
+		r, ok := results[k]
+		switch {
+		case err != nil:
+			r = batchResult{err: err}
+		case !ok:
+			r = batchResult{err: &Error{Kind: Transient, Provider: "openai batch", Message: "the batch returned no line for this request", Usage: Usage{Calls: 1}}}
+		}
+		for _, w := range byKey[k] {
+			w.done <- r
+		}
+	}
+}
+
+// batchLine is one line of a batch input file.
+type batchLine struct {
+	CustomID string                       `json:"custom_id"`
+	Method   string                       `json:"method"`
+	URL      string                       `json:"url"`
+	Body     openai.ChatCompletionRequest `json:"body"`
+}
+
+// submit uploads one batch file and creates its batch, keeping its record.
+func (b *BatchAPI) submit(ctx context.Context, keys []string, byKey map[string][]*batchWaiter) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, k := range keys {
+		if err := enc.Encode(batchLine{CustomID: k, Method: "POST", URL: "/v1/chat/completions", Body: toOpenAI(byKey[k][0].req)}); err != nil {
+			return "", fmt.Errorf("batch api: encode request: %w", err)
+		}
+	}
+	c := b.client.client
+	file, err := c.CreateFileBytes(ctx, openai.FileBytesRequest{Name: "jury-batch.jsonl", Bytes: buf.Bytes(), Purpose: openai.PurposeBatch})
+	if err != nil {
+		return "", b.client.classify(err, nil)
+	}
+	batch, err := c.CreateBatch(ctx, openai.CreateBatchRequest{InputFileID: file.ID,
+		Endpoint: openai.BatchEndpointChatCompletions, CompletionWindow: "24h"})
+	if err != nil {
+		return "", b.client.classify(err, nil)
+	}
+	st := batchState{ID: batch.ID, InputFileID: file.ID, Keys: keys}
+	data, _ := json.MarshalIndent(st, "", "  ")
+	if err := atomicfile.WriteFile(filepath.Join(b.cfg.StateDir, batch.ID+".json"), append(data, '\n'), 0o644); err != nil {
+		return "", fmt.Errorf("batch api: keep batch %s: %w", batch.ID, err)
+	}
+	b.mu.Lock()
+	for _, k := range keys {
+		b.known[k] = batch.ID
+	}
+	b.mu.Unlock()
+	b.cfg.Logger.Info("batch submitted", "batch", batch.ID, "requests", len(keys), "file", file.ID)
+	return batch.ID, nil
+}
+
+// forget drops a finished batch's record.
+func (b *BatchAPI) forget(id string) {
+	b.mu.Lock()
+	for k, v := range b.known {
+		if v == id {
+			delete(b.known, k)
+		}
+	}
+	b.mu.Unlock()
+	os.Remove(filepath.Join(b.cfg.StateDir, id+".json"))
+}
+
+var errBatchPending = errors.New("batch still running")
+
+// await polls a batch until it ends and reads its output and error files.
+func (b *BatchAPI) await(ctx context.Context, id string) (map[string]batchResult, error) {
+	c := b.client.client
+	wait := b.cfg.Poll
+	for {
+		batch, err := c.RetrieveBatch(ctx, id)
+		if err != nil {
+			e := b.client.classify(err, nil)
+			if KindOf(e) != Transient && KindOf(e) != RateLimited {
+				return nil, e
+			}
+		} else {
+			switch batch.Status {
+			case "completed":
+				return b.results(ctx, batch.Batch)
+			case "failed", "expired", "cancelled":
+				results, _ := b.results(ctx, batch.Batch) // what finished before the end counts
+				msg := "batch " + id + " " + batch.Status
+				if batch.Errors != nil && len(batch.Errors.Data) > 0 {
+					msg += ": " + batch.Errors.Data[0].Message
+				}
+				kind := Transient
+				if batch.Status == "failed" {
+					kind = BadRequest // the input file was refused
+				}
+				if len(results) > 0 {
+					return results, nil
+				}
+				return nil, &Error{Kind: kind, Provider: "openai batch", Message: msg}
+			}
+			b.cfg.Logger.Info("batch running", "batch", id, "status", batch.Status,
+				"completed", batch.RequestCounts.Completed, "failed", batch.RequestCounts.Failed, "total", batch.RequestCounts.Total)
+		}
+		if err := b.cfg.Sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%w: %s", errBatchPending, id)
+		}
+		wait = min(b.cfg.MaxPoll, wait+wait/2)
+	}
+}
+
+// outputLine is one line of a batch's output or error file.
+type outputLine struct {
+	CustomID string `json:"custom_id"`
+	Response *struct {
+		StatusCode int             `json:"status_code"`
+		Body       json.RawMessage `json:"body"`
+	} `json:"response"`
+	Error *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// results reads the output and error files of an ended batch.
+func (b *BatchAPI) results(ctx context.Context, batch openai.Batch) (map[string]batchResult, error) {
+	out := map[string]batchResult{}
+	for _, fileID := range []*string{batch.OutputFileID, batch.ErrorFileID} {
+		if fileID == nil || *fileID == "" {
+			continue
+		}
+		raw, err := b.client.client.GetFileContent(ctx, *fileID)
+		if err != nil {
+			return nil, b.client.classify(err, nil)
+		}
+		sc := bufio.NewScanner(raw)
+		sc.Buffer(make([]byte, 0, 64*1024), 64*1024*1024)
+		for sc.Scan() {
+			if strings.TrimSpace(sc.Text()) == "" {
+				continue
+			}
+			var line outputLine
+			if err := json.Unmarshal(sc.Bytes(), &line); err != nil || line.CustomID == "" {
+				continue // a line that cannot be read: its request gets "no line"
+			}
+			r := lineResult(line)
+			r.resp = b.client.redact(r.resp)
+			out[line.CustomID] = r
+		}
+		raw.Close()
+		if err := sc.Err(); err != nil {
+			return nil, &Error{Kind: Transient, Provider: "openai batch", Message: "read file " + *fileID + ": " + err.Error(), Err: err}
+		}
+	}
+	return out, nil
+}
+
+// lineResult turns one output or error line into an answer or an error
+// classified like a synchronous call's.
+func lineResult(line outputLine) batchResult {
+	fail := func(status int, code, msg string) batchResult {
+		return batchResult{err: &Error{Kind: ClassifyStatus(status, code), Provider: "openai batch", Status: status,
+			Code: code, Message: msg, Usage: Usage{Calls: 1}}}
+	}
+	if line.Error != nil {
+		return fail(500, line.Error.Code, line.Error.Message)
+	}
+	if line.Response == nil {
+		return fail(500, "", "empty line")
+	}
+	if line.Response.StatusCode != 200 {
+		var body openai.ErrorResponse
+		_ = json.Unmarshal(line.Response.Body, &body)
+		code, msg := "", string(line.Response.Body)
+		if body.Error != nil {
+			code, msg = cmp.Or(codeString(body.Error.Code), body.Error.Type), body.Error.Message
+		}
+		return fail(line.Response.StatusCode, code, msg)
+	}
+	var resp openai.ChatCompletionResponse
+	if err := json.NewDecoder(bytes.NewReader(line.Response.Body)).Decode(&resp); err != nil && !errors.Is(err, io.EOF) {
+		return fail(500, "", "unreadable answer: "+err.Error())
+	}
+	return batchResult{resp: fromOpenAI(resp)}
+}
