@@ -70,7 +70,9 @@ func ValidCode(s string) bool { return socCode.MatchString(s) }
 // not a positive integer.
 func NormalizeTaskID(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	s = strings.TrimSuffix(s, ".0")
+	if i := strings.IndexByte(s, '.'); i > 0 && strings.Trim(s[i+1:], "0") == "" {
+		s = s[:i] // spreadsheets write 20699 as 20699.0 or 20699.00
+	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || n == 0 {
 		return "", fmt.Errorf("task ID %q: want a positive integer such as 20699", s)

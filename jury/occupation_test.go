@@ -117,6 +117,7 @@ func TestNormalizeTaskID(t *testing.T) {
 	}{
 		{in: "20699", want: "20699"},
 		{in: "20699.0", want: "20699"},
+		{in: "8823.00", want: "8823"},
 		{in: " 20699 ", want: "20699"},
 		{in: " 20699.0\t", want: "20699"},
 		{in: "007", want: "7"},

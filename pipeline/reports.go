@@ -41,62 +41,21 @@ func LoadReports(path string) ([]jury.Report, error) {
 		}
 		return []jury.Report{r}, nil
 	}
-	entries, err := os.ReadDir(path)
+	files, err := reportFiles(path)
 	if err != nil {
-		return nil, jury.Invalidf("%s: %v", path, pathErr(err))
+		return nil, err
 	}
-	files := []string{filepath.Join(path, reportFile)}
-	for _, e := range entries {
-		dir := filepath.Join(path, e.Name())
-		if e.Type()&fs.ModeSymlink != 0 {
-			if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-				files = append(files, filepath.Join(dir, reportFile))
-			}
-			continue
-		}
-		if e.IsDir() {
-			files = append(files, filepath.Join(dir, reportFile))
-		}
+	reports, err := readReports(files, path)
+	if err != nil {
+		return nil, err
 	}
-
-	// Each task writes its own slots, so the results keep path order
-	// whatever order the reads finish in.
-	reports := make([]jury.Report, len(files))
-	found := make([]bool, len(files))
-	errs := make([]error, len(files))
-	p := pool.New().WithMaxGoroutines(2 * runtime.GOMAXPROCS(0))
-	for i, file := range files {
-		p.Go(func() {
-			r, err := readReport(file)
-			switch {
-			case errors.Is(err, fs.ErrNotExist):
-				// A directory without a report: the cache, or an
-				// occupation that failed.
-			case err != nil:
-				errs[i] = err
-			default:
-				reports[i], found[i] = r, true
-			}
-		})
-	}
-	p.Wait()
-
 	var out []jury.Report
-	var bad []error
-	for i := range files {
-		switch {
-		case errs[i] != nil:
-			bad = append(bad, errs[i])
-		case found[i]:
-			out = append(out, reports[i])
+	for _, r := range reports {
+		if r != nil {
+			out = append(out, *r)
 		}
 	}
-	switch {
-	case len(bad) == 1:
-		return nil, bad[0]
-	case len(bad) > 1:
-		return nil, jury.Invalidf("%w (and %d more bad reports in %s)", bad[0], len(bad)-1, path)
-	case len(out) == 0:
+	if len(out) == 0 {
 		return nil, jury.Invalidf("%s: no report found: want DIR/%s or DIR/<code>/%s, as jury run and batch write them",
 			path, reportFile, reportFile)
 	}
@@ -164,4 +123,63 @@ func jsonErrText(data []byte, err error) string {
 		return "the JSON ends early: is the file complete?"
 	}
 	return err.Error()
+}
+
+// reportFiles lists where reports may be under dir: dir/report.json and
+// dir/<sub>/report.json for every subdirectory (or link to one).
+func reportFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, jury.Invalidf("%s: %v", dir, pathErr(err))
+	}
+	files := []string{filepath.Join(dir, reportFile)}
+	for _, e := range entries {
+		sub := filepath.Join(dir, e.Name())
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(sub)
+			isDir = err == nil && fi.IsDir()
+		}
+		if isDir {
+			files = append(files, filepath.Join(sub, reportFile))
+		}
+	}
+	return files, nil
+}
+
+// readReports reads and parses files in parallel, each into its own slot,
+// so that the result keeps path order whatever order the reads finish in.
+// A missing file (a directory without a report: the cache, a failed
+// occupation) leaves its slot nil. When files are bad, the error names the
+// first in path order and counts the others under dir.
+func readReports(files []string, dir string) ([]*jury.Report, error) {
+	reports := make([]*jury.Report, len(files))
+	errs := make([]error, len(files))
+	p := pool.New().WithMaxGoroutines(2 * runtime.GOMAXPROCS(0))
+	for i, file := range files {
+		p.Go(func() {
+			r, err := readReport(file)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+			case err != nil:
+				errs[i] = err
+			default:
+				reports[i] = &r
+			}
+		})
+	}
+	p.Wait()
+	var bad []error
+	for _, err := range errs {
+		if err != nil {
+			bad = append(bad, err)
+		}
+	}
+	switch {
+	case len(bad) == 1:
+		return nil, bad[0]
+	case len(bad) > 1:
+		return nil, jury.Invalidf("%w (and %d more bad reports in %s)", bad[0], len(bad)-1, dir)
+	}
+	return reports, nil
 }

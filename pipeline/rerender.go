@@ -43,38 +43,11 @@ func Rerender(dir string) (int, error) {
 		return 0, err
 	}
 
-	// Read every report first, each task into its own slot, so that the
-	// error named is the first bad file in path order.
-	reports := make([]*jury.Report, len(files))
-	errs := make([]error, len(files))
-	workers := 2 * runtime.GOMAXPROCS(0)
-	p := pool.New().WithMaxGoroutines(workers)
-	for i, file := range files {
-		p.Go(func() {
-			r, err := readReport(file)
-			switch {
-			case errors.Is(err, fs.ErrNotExist):
-				// A directory without a report: the cache, or an
-				// occupation that failed.
-			case err != nil:
-				errs[i] = err
-			default:
-				reports[i] = &r
-			}
-		})
-	}
-	p.Wait()
-	var bad []error
-	for _, err := range errs {
-		if err != nil {
-			bad = append(bad, err)
-		}
-	}
-	switch {
-	case len(bad) == 1:
-		return 0, bad[0]
-	case len(bad) > 1:
-		return 0, jury.Invalidf("%w (and %d more bad reports in %s; nothing was rendered)", bad[0], len(bad)-1, dir)
+	// Read every report before writing anything: a bad one stops the
+	// whole render.
+	reports, err := readReports(files, dir)
+	if err != nil {
+		return 0, err
 	}
 
 	manifest, err := readManifestIfAny(dir)
@@ -125,28 +98,6 @@ func Rerender(dir string) (int, error) {
 		return 0, err
 	}
 	return n, nil
-}
-
-// reportFiles lists where reports may be under dir: dir/report.json and
-// dir/<sub>/report.json for every subdirectory (or link to one).
-func reportFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, jury.Invalidf("%s: %v", dir, pathErr(err))
-	}
-	files := []string{filepath.Join(dir, reportFile)}
-	for _, e := range entries {
-		sub := filepath.Join(dir, e.Name())
-		isDir := e.IsDir()
-		if e.Type()&fs.ModeSymlink != 0 {
-			fi, err := os.Stat(sub)
-			isDir = err == nil && fi.IsDir()
-		}
-		if isDir {
-			files = append(files, filepath.Join(sub, reportFile))
-		}
-	}
-	return files, nil
 }
 
 // readManifestIfAny reads dir/manifest.json, or returns nil when there is

@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"fmt"
+	"github.com/onet-jury/jury/jury"
 	"io"
 	"strings"
 
@@ -10,9 +11,9 @@ import (
 
 // Task types as Example.Type and Model.Predict spell them.
 const (
-	TypeCore         = "core"
-	TypeSupplemental = "supplemental"
-	TypeNA           = "n/a"
+	TypeCore         = string(jury.Core)
+	TypeSupplemental = string(jury.Supplemental)
+	TypeNA           = string(jury.Unrated)
 )
 
 // Example is one labelled O*NET task, the unit the model trains and is
@@ -55,9 +56,13 @@ func ReadLabels(r io.Reader, name string) ([]Example, error) {
 	out := make([]Example, 0, len(t.Rows))
 	for _, row := range t.Rows {
 		f := row.Fields
+		id, err := jury.NormalizeTaskID(f[cols[1]])
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, row.Line, err)
+		}
 		ex := Example{
 			Code:   strings.TrimSpace(f[cols[0]]),
-			TaskID: normalizeTaskID(f[cols[1]]),
+			TaskID: id,
 			Text:   strings.TrimSpace(f[cols[2]]),
 			Title:  strings.TrimSpace(f[cols[3]]),
 			Label:  strings.TrimSpace(f[cols[4]]),
@@ -70,11 +75,11 @@ func ReadLabels(r io.Reader, name string) ([]Example, error) {
 			return nil, fmt.Errorf("%s:%d: human_exposure_agg %q: want E0, E1 or E2", name, row.Line, ex.Label)
 		}
 		if hasType {
-			typ, ok := normalizeTaskType(f[typeCol])
-			if !ok {
+			typ, err := jury.ParseTaskType(f[typeCol])
+			if err != nil {
 				return nil, fmt.Errorf("%s:%d: Task Type %q: want Core, Supplemental, n/a or empty", name, row.Line, f[typeCol])
 			}
-			ex.Type = typ
+			ex.Type = string(typ)
 		}
 		if hasGPT {
 			ex.GPT4 = strings.TrimSpace(f[gptCol])
@@ -85,28 +90,4 @@ func ReadLabels(r io.Reader, name string) ([]Example, error) {
 		out = append(out, ex)
 	}
 	return out, nil
-}
-
-// normalizeTaskID drops the ".0" that spreadsheet round trips add to
-// integer IDs, so "20699.0" and "20699" name the same task.
-func normalizeTaskID(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '.'); i > 0 && strings.Trim(s[i+1:], "0") == "" {
-		return s[:i]
-	}
-	return s
-}
-
-// normalizeTaskType maps O*NET's "Core", "Supplemental", "n/a" and empty
-// to TypeCore, TypeSupplemental and TypeNA.
-func normalizeTaskType(s string) (string, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "core":
-		return TypeCore, true
-	case "supplemental":
-		return TypeSupplemental, true
-	case "", "n/a", "na":
-		return TypeNA, true
-	}
-	return "", false
 }

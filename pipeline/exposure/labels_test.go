@@ -113,13 +113,6 @@ func TestReadLabelsErrors(t *testing.T) {
 	}
 }
 
-func TestNormalizeTaskID(t *testing.T) {
-	tests := map[string]string{"20699.0": "20699", "20699": "20699", " 8823.00 ": "8823", "12.5": "12.5", "": ""}
-	for in, want := range tests {
-		require.Equal(t, want, normalizeTaskID(in), "normalizeTaskID(%q)", in)
-	}
-}
-
 func TestReadLabelsTrainingFile(t *testing.T) {
 	examples := trainingLabels(t)
 	require.Len(t, examples, 15521)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/onet-jury/jury/jury"
 	"io"
 	"math"
 	"slices"
@@ -226,9 +227,9 @@ func (m *Model) Features() int { return len(m.weights) }
 // "Supplemental" and empty are accepted too, anything else counts as
 // "n/a") and task statement.
 func (m *Model) Predict(title, taskType, taskText string) Probs {
-	typ, ok := normalizeTaskType(taskType)
-	if !ok {
-		typ = TypeNA
+	typ := TypeNA
+	if t, err := jury.ParseTaskType(taskType); err == nil {
+		typ = string(t)
 	}
 	var buf [128]string
 	z := m.bias
