@@ -16,6 +16,10 @@ type Report struct {
 	Tasks         []TaskResult  `json:"tasks"`
 	Provenance    Provenance    `json:"provenance"`
 	Usage         Usage         `json:"usage"`
+	// UsageByProvider breaks Usage down by provider and model, sorted by
+	// both; its entries add up to Usage. Reports written before it existed
+	// leave it out.
+	UsageByProvider []ProviderUsage `json:"usage_by_provider,omitempty"`
 }
 
 // OccupationRef names the occupation a report is about.
@@ -80,6 +84,15 @@ type Usage struct {
 	PromptTokens     int     `json:"prompt_tokens"`
 	CompletionTokens int     `json:"completion_tokens"`
 	CostUSD          float64 `json:"cost_usd"`
+}
+
+// ProviderUsage is what the calls to one model of one provider cost in a
+// verdict: Provider names the API ("openai", "anthropic", "gemini",
+// "ollama", "offline"), Model the model as the panel asked for it.
+type ProviderUsage struct {
+	Provider string `json:"provider"`
+	Model    string `json:"model"`
+	Usage
 }
 
 // Add returns the sum of two usages.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"slices"
 	"strings"
 
@@ -34,8 +35,24 @@ type Seat struct {
 	Model   llm.Model
 	// ModelName is the model to ask, as the provider names it.
 	ModelName string
+	// Provider names the API Model speaks ("openai", "anthropic",
+	// "gemini", "ollama", "offline") for the report's usage breakdown;
+	// empty means "offline" when ModelName is llm.OfflineModelName and
+	// "openai" otherwise.
+	Provider string
 	// Temperature is the sampling temperature of this seat's requests.
 	Temperature float64
+}
+
+// provider returns the seat's provider, defaults applied.
+func (s Seat) provider() string {
+	switch {
+	case s.Provider != "":
+		return s.Provider
+	case s.ModelName == llm.OfflineModelName:
+		return "offline"
+	}
+	return "openai"
 }
 
 // Panel holds everything a deliberation needs. Fill its fields once and
@@ -134,8 +151,37 @@ func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Repo
 	}
 	report.ApplyNote(note)
 	report.Provenance = p.provenance(occ)
+	usage.CostUSD = roundCost(usage.CostUSD)
 	report.Usage = usage
+	report.UsageByProvider = usageByProvider(append(slices.Clone(p.Seats), p.Foreperson), append(usages, u))
 	return report, usage, nil
+}
+
+// roundCost rounds dollars to a millionth of a cent, so that sums of
+// floating-point prices print the same way on every run.
+func roundCost(usd float64) float64 { return math.Round(usd*1e8) / 1e8 }
+
+// usageByProvider sums each seat's usage by provider and model, sorted by
+// both.
+func usageByProvider(seats []Seat, usages []jury.Usage) []jury.ProviderUsage {
+	var out []jury.ProviderUsage
+	for i, s := range seats {
+		j := slices.IndexFunc(out, func(pu jury.ProviderUsage) bool {
+			return pu.Provider == s.provider() && pu.Model == s.ModelName
+		})
+		if j < 0 {
+			out = append(out, jury.ProviderUsage{Provider: s.provider(), Model: s.ModelName})
+			j = len(out) - 1
+		}
+		out[j].Usage = out[j].Usage.Add(usages[i])
+	}
+	for i := range out {
+		out[i].Usage.CostUSD = roundCost(out[i].Usage.CostUSD)
+	}
+	slices.SortFunc(out, func(a, b jury.ProviderUsage) int {
+		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Model, b.Model))
+	})
+	return out
 }
 
 // ballot asks one seat for its ballot, re-asking while it is invalid.

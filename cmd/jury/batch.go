@@ -21,13 +21,18 @@ import (
 	"github.com/onet-jury/jury/pipeline/onet"
 )
 
+// Default rate limits: OpenAI's first usage tier for gpt-4o-mini.
+const (
+	defaultRPM = 500
+	defaultTPM = 200000
+)
+
 // batchConfig is what `jury batch` is told on top of runConfig.
 type batchConfig struct {
 	runConfig
 	only        string
 	shard       string
 	concurrency int
-	rpm, tpm    int
 	maxCost     float64
 	retryFailed bool
 	via         string
@@ -44,13 +49,13 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		"Judge every occupation of an O*NET task file (or a subset) into DIR: DIR/<code>/report.*, DIR/manifest.json, DIR/index.md and DIR/index.html.\n"+
 			"Run the same command again to resume: finished occupations are kept and cached answers are not paid twice.\n"+
 			"A first SIGINT/SIGTERM stops new work and lets calls in flight finish; a second exits at once.", sys.stderr)
-	cfg.register(fs, sys.getenv)
+	cfg.register(fs)
 	cfg.registerOffline(fs)
 	fs.StringVar(&cfg.only, "only", "", "comma-separated `codes`, or @FILE with one code a line (# comments)")
 	fs.StringVar(&cfg.shard, "shard", "", "`i/n`: take every n-th occupation of the sorted list, starting at i (0-based)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 16, "occupations in flight (each asks its jurors concurrently)")
-	fs.IntVar(&cfg.rpm, "rpm", 500, "requests per minute the provider allows (0: no limit)")
-	fs.IntVar(&cfg.tpm, "tpm", 200000, "tokens per minute the provider allows (0: no limit)")
+	fs.IntVar(&cfg.rpm, "rpm", defaultRPM, "requests per minute the provider allows (0: no limit)")
+	fs.IntVar(&cfg.tpm, "tpm", defaultTPM, "tokens per minute the provider allows (0: no limit)")
 	fs.Float64Var(&cfg.maxCost, "max-cost", 0, "stop before the next call would take this run's spending past `USD` (0: no limit)")
 	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "run only the occupations the manifest marks failed")
 	fs.StringVar(&cfg.via, "via", "sync", "how to call the model: sync, or batch-api (OpenAI's Batch API: half price, up to 24 h)")
@@ -65,6 +70,9 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	}
 	if len(pos) > 0 {
 		return usagef("batch takes no arguments, got %q: choose occupations with --only", pos[0])
+	}
+	if err := cfg.applyConfig(fs, sys.getenv); err != nil {
+		return err
 	}
 	if err := cfg.check(); err != nil {
 		return err
@@ -143,10 +151,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	bar.finish()
 	if res != nil {
 		spent, cost := st.meter.Spent()
-		hits := 0
-		if st.store != nil {
-			hits = st.store.Hits()
-		}
+		hits := st.hits()
 		lr := lastRun{Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
 			Occupations: len(occs), Ran: res.Ran, Done: res.Done, Failed: res.Failed, AlreadyDone: res.Skipped, NotStarted: res.NotStarted,
 			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.limiter.RateLimited(),

@@ -67,7 +67,7 @@ func TestBatchCommandViaTheBatchAPI(t *testing.T) {
 	// At half price: the report's cost is half the list price.
 	r := readReport(t, filepath.Join(out, "15-1000.00", "report.json"))
 	full := (float64(r.Usage.PromptTokens)*0.15 + float64(r.Usage.CompletionTokens)*0.60) / 1e6
-	require.InDelta(t, full/2, r.Usage.CostUSD, 1e-9)
+	require.InDelta(t, full/2, r.Usage.CostUSD, 1e-8, "rounded to a millionth of a cent")
 
 	code, _, stderr = cli(t, map[string]string{}, args...)
 	require.Equal(t, 2, code)

@@ -94,7 +94,8 @@ func commands() []command {
 		{"diff", "[flags] OLD NEW", "compare two reports or report directories", execDiff},
 		{"render", "DIR", "re-render report.md and report.html from report.json files", execRender},
 		{"eval", "--labels FILE [--json] [--predictions OUT.tsv]", "score the offline juror against labelled tasks", execEval},
-		{"personas", "", "list the jurors and their voices", execPersonas},
+		{"config", "[--config FILE] [flags]", "print the effective configuration and where each value comes from", execConfig},
+		{"personas", "[--config FILE]", "list the jurors, their voices and seats", execPersonas},
 		{"version", "", "print the version", execVersion},
 	}
 }

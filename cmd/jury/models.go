@@ -3,15 +3,16 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
+	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/llm"
-	"github.com/onet-jury/jury/prompts"
 )
 
-// stack says which wrappers go around the model client, inside out:
-// client → limit → retry → meter → store.
+// stack says which wrappers go around each model client, inside out:
+// client → limit (or batch API) → retry → meter → store.
 type stack struct {
 	limiter *llm.Limiter
 	meter   *llm.Meter
@@ -19,76 +20,160 @@ type stack struct {
 	storeDir   string
 	storeMode  llm.Mode
 	recordHint string
-	store      *llm.Store
-	// batchDir, when set, sends calls through OpenAI's Batch API, keeping
-	// the submitted batches' records there.
+	stores     []*llm.Store
+	// batchDir, when set, sends OpenAI calls through the Batch API,
+	// keeping the submitted batches' records there.
 	batchDir             string
 	batchPoll, batchIdle time.Duration
-	batchAPI             *llm.BatchAPI
 }
 
-// newPanel builds the panel: the built-in personas, each seat on the
-// OpenAI client wrapped as st says, or on the offline juror when there is
-// no key or --offline says so.
-func newPanel(cfg *runConfig, sys *system, logger *slog.Logger, st *stack) (*pipeline.Panel, error) {
-	set := prompts.Default()
-	p := &pipeline.Panel{Prompts: set, Seed: cfg.seed, Version: pipeline.Version, Logger: logger}
-	var model llm.Model
-	modelName := cfg.model
-	key := sys.getenv("OPENAI_API_KEY")
-	provider := "openai"
-	if key == "" && st.storeMode == llm.ReplayOnly && !cfg.offline {
-		// Replaying OpenAI cassettes needs no key: no call is made.
-		key = "replay-only"
+// hits returns how many calls the stores answered from disk.
+func (st *stack) hits() int {
+	n := 0
+	for _, s := range st.stores {
+		n += s.Hits()
 	}
-	if key == "" || cfg.offline {
+	return n
+}
+
+// newPanel builds the panel the configuration describes: each seat on its
+// provider's client wrapped as st says, or every seat on the offline
+// juror when --offline says so or no seat could be called (all on OpenAI
+// and no OPENAI_API_KEY).
+func newPanel(cfg *runConfig, sys *system, logger *slog.Logger, st *stack) (*pipeline.Panel, error) {
+	spec, err := cfg.panel()
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline.Panel{Prompts: spec.set, Seed: cfg.seed, Version: pipeline.Version, Logger: logger,
+		Rule: jury.Rule{Quorum: spec.quorum, Aggregation: spec.aggregation}}
+	seats := append(slices.Clone(spec.seats), spec.foreperson)
+	allOpenAI := !slices.ContainsFunc(seats, func(s seatSpec) bool { return s.provider != "openai" })
+	noKey := sys.getenv("OPENAI_API_KEY") == "" && st.storeMode != llm.ReplayOnly
+	if cfg.offline || (allOpenAI && noKey) {
 		off, err := llm.NewOffline()
 		if err != nil {
 			return nil, err
 		}
 		why := "--offline"
-		if key == "" {
+		if !cfg.offline {
 			why = "no OPENAI_API_KEY"
 		}
 		fmt.Fprintf(sys.stderr, "jury: %s: using the offline juror (weights %s; no key, no network)\n", why, off.Weights())
-		model, modelName, p.Weights, provider = off, llm.OfflineModelName, off.Weights(), "offline"
-	} else {
-		retries := cfg.retries
-		if retries == 0 {
-			retries = llm.NoRetries
+		p.Weights = off.Weights()
+		model := st.wrap(off, "offline", "")
+		for i := range seats {
+			seats[i].provider, seats[i].model = "offline", llm.OfflineModelName
 		}
-		client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: key, BaseURL: cfg.baseURL})
-		model = client
-		timeout := cfg.timeout
-		switch {
-		case st.batchDir != "":
-			api, err := llm.NewBatchAPI(client, llm.BatchConfig{StateDir: st.batchDir,
-				Poll: st.batchPoll, Idle: st.batchIdle, Logger: logger})
-			if err != nil {
-				return nil, err
-			}
-			if ids := api.Pending(); len(ids) > 0 {
-				logger.Info("resuming batches of an earlier run", "batches", ids)
-			}
-			// A batch has a 24-hour window; the per-attempt timeout
-			// must not cut it short.
-			st.batchAPI, model, timeout = api, api, 25*time.Hour
-		case st.limiter != nil:
-			model = llm.Limit(model, st.limiter)
-		}
-		model = llm.Retry(model, llm.RetryPolicy{Retries: retries, Timeout: timeout, Logger: logger})
+		p.Seats, p.Foreperson = seatsOf(seats, func(seatSpec) llm.Model { return model })
+		return p, nil
 	}
+	models := map[string]llm.Model{}
+	for _, s := range seats {
+		if _, done := models[s.provider]; done {
+			continue
+		}
+		m, err := cfg.providerModel(s.provider, sys, logger, st)
+		if err != nil {
+			return nil, err
+		}
+		models[s.provider] = m
+	}
+	p.Seats, p.Foreperson = seatsOf(seats, func(s seatSpec) llm.Model { return models[s.provider] })
+	return p, nil
+}
+
+// seatsOf turns seat specs, the foreperson's last, into pipeline seats.
+func seatsOf(specs []seatSpec, model func(seatSpec) llm.Model) ([]pipeline.Seat, pipeline.Seat) {
+	var seats []pipeline.Seat
+	for _, s := range specs {
+		seats = append(seats, pipeline.Seat{Persona: s.persona, Model: model(s), ModelName: s.model,
+			Provider: s.provider, Temperature: s.temperature})
+	}
+	return seats[:len(seats)-1], seats[len(seats)-1]
+}
+
+// providerModel builds one provider's client with the stack around it.
+func (cfg *runConfig) providerModel(provider string, sys *system, logger *slog.Logger, st *stack) (llm.Model, error) {
+	keyVar := providerKeys[provider]
+	key := ""
+	if keyVar != "" {
+		key = sys.getenv(keyVar)
+		if key == "" {
+			if st.storeMode != llm.ReplayOnly {
+				return nil, usagef("%s is not set: the panel has jurors on %s (export the key, or change their provider in %s)",
+					keyVar, provider, cmpOr(cfg.configName(), "jury.yaml"))
+			}
+			key = "replay-only" // replaying needs no key: no call is made
+		}
+	}
+	client, err := newClient(provider, key, cfg.baseURLs[provider])
+	if err != nil {
+		return nil, err
+	}
+	var model llm.Model = client
+	timeout := cfg.timeout
+	switch {
+	case st.batchDir != "":
+		oc, ok := client.(*llm.OpenAI)
+		if !ok {
+			return nil, usagef("--via batch-api works only for jurors on openai, not %s", provider)
+		}
+		api, err := llm.NewBatchAPI(oc, llm.BatchConfig{StateDir: st.batchDir, Poll: st.batchPoll, Idle: st.batchIdle, Logger: logger})
+		if err != nil {
+			return nil, err
+		}
+		if ids := api.Pending(); len(ids) > 0 {
+			logger.Info("resuming batches of an earlier run", "batches", ids)
+		}
+		// A batch has a 24-hour window; the per-attempt timeout must not
+		// cut it short.
+		model, timeout = api, 25*time.Hour
+	case st.limiter != nil:
+		model = llm.Limit(model, st.limiter)
+	}
+	retries := cfg.retries
+	if retries == 0 {
+		retries = llm.NoRetries
+	}
+	model = llm.Retry(model, llm.RetryPolicy{Retries: retries, Timeout: timeout, Logger: logger})
+	return st.wrap(model, provider, key), nil
+}
+
+// wrap puts the meter and the store around a provider's model.
+func (st *stack) wrap(model llm.Model, provider, key string) llm.Model {
 	if st.meter != nil {
 		model = llm.Metered(model, st.meter)
 	}
 	if st.storeDir != "" {
-		st.store = llm.NewStore(model, st.storeDir, st.storeMode, provider, key)
-		st.store.RecordHint = st.recordHint
-		model = st.store
+		s := llm.NewStore(model, st.storeDir, st.storeMode, provider, key)
+		s.RecordHint = st.recordHint
+		st.stores = append(st.stores, s)
+		model = s
 	}
-	p.Foreperson = pipeline.Seat{Model: model, ModelName: modelName, Temperature: cfg.temperature}
-	for _, persona := range set.Personas() {
-		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: modelName, Temperature: cfg.temperature})
+	return model
+}
+
+// newClient returns the model client of a provider.
+func newClient(provider, key, baseURL string) (llm.Model, error) {
+	var (
+		m   llm.Model
+		err error
+	)
+	switch provider {
+	case "openai":
+		return llm.NewOpenAI(llm.OpenAIConfig{APIKey: key, BaseURL: baseURL}), nil
+	case "anthropic":
+		m, err = llm.NewAnthropic(llm.AnthropicConfig{APIKey: key, BaseURL: baseURL})
+	case "gemini":
+		m, err = llm.NewGemini(llm.GeminiConfig{APIKey: key, BaseURL: baseURL})
+	case "ollama":
+		m, err = llm.NewOllama(llm.OllamaConfig{BaseURL: baseURL})
+	default:
+		return nil, usagef("provider %q: want openai, anthropic, gemini or ollama", provider)
 	}
-	return p, nil
+	if err != nil {
+		return nil, jury.Invalidf("provider %s: %v", provider, err)
+	}
+	return m, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,11 +30,32 @@ type runConfig struct {
 	offline            bool
 	record, replay     string
 	replayOrRecord     string
+	configPath         string
+	provider           string
+	rpm, tpm           int
+
+	// Filled by applyConfig.
+	conf     *loadedConfig
+	flagSet  map[string]bool
+	sources  map[string]string
+	baseURLs map[string]string
+}
+
+// flagValue is a parsed flag, as flag.FlagSet.Visit hands it over.
+type flagValue = flag.Flag
+
+// configName names the configuration file in use, or "".
+func (c *runConfig) configName() string {
+	if c.conf == nil {
+		return ""
+	}
+	return c.conf.path
 }
 
 // Defaults of `jury run`.
 const (
 	defaultModel       = "gpt-4o-mini"
+	defaultProvider    = "openai"
 	defaultTemperature = 0.2
 	defaultSeed        = 1
 	defaultOut         = "out"
@@ -44,12 +66,14 @@ func (c *runConfig) register(fs interface {
 	Float64Var(*float64, string, float64, string)
 	IntVar(*int, string, int, string)
 	DurationVar(*time.Duration, string, time.Duration, string)
-}, env func(string) string) {
+}) {
 	fs.StringVar(&c.tasks, "tasks", "", "O*NET task `file` (tab-separated) to find a code in")
 	fs.StringVar(&c.occupations, "occupations", "", "O*NET Occupation Data.txt `file` for titles (default: beside --tasks)")
 	fs.StringVar(&c.out, "out", defaultOut, "output `dir`ectory; reports go to DIR/<code>/")
+	fs.StringVar(&c.configPath, "config", "", "configuration `file` (default ./jury.yaml if present)")
+	fs.StringVar(&c.provider, "provider", defaultProvider, "provider of every juror: openai, anthropic, gemini or ollama")
 	fs.StringVar(&c.model, "model", defaultModel, "model `name` for every juror")
-	fs.StringVar(&c.baseURL, "base-url", env("OPENAI_BASE_URL"), "OpenAI-compatible API `url` (env OPENAI_BASE_URL)")
+	fs.StringVar(&c.baseURL, "base-url", "", "OpenAI-compatible API `url` (default $OPENAI_BASE_URL)")
 	fs.Float64Var(&c.temperature, "temperature", defaultTemperature, "sampling temperature")
 	fs.IntVar(&c.seed, "seed", defaultSeed, "seed sent with every request")
 	fs.DurationVar(&c.timeout, "timeout", llm.DefaultTimeout, "time limit of each model call attempt")
@@ -122,7 +146,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	fs := newFlagSet("run", "[flags] <occupation.json | O*NET-SOC code>",
 		"Judge one occupation: ask the jurors, decide the consensus, write DIR/<code>/report.json, report.md and report.html.\n"+
 			"Environment: OPENAI_API_KEY, OPENAI_BASE_URL. With no key, the offline juror answers.", stderr)
-	cfg.register(fs, env)
+	cfg.register(fs)
 	cfg.registerOffline(fs)
 	cfg.registerRecording(fs)
 	pos, err := parseArgs(fs, args)
@@ -131,6 +155,9 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	}
 	if len(pos) != 1 {
 		return usagef("run takes one occupation file or O*NET-SOC code, got %d arguments: jury run [flags] <occupation.json | code>", len(pos))
+	}
+	if err := cfg.applyConfig(fs, env); err != nil {
+		return err
 	}
 	if err := cfg.check(); err != nil {
 		return err

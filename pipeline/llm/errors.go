@@ -80,13 +80,26 @@ func (e *Error) Error() string {
 	case Quota:
 		b.WriteString(" (the account is out of credit: add funds or use another key)")
 	case Auth:
-		b.WriteString(" (check OPENAI_API_KEY)")
+		fmt.Fprintf(&b, " (check %s)", authHint(e.Provider))
 	}
 	return Redact(b.String())
 }
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// authHint names what to check when a provider refuses the credentials.
+func authHint(provider string) string {
+	switch {
+	case strings.HasPrefix(provider, "anthropic"):
+		return "ANTHROPIC_API_KEY"
+	case strings.HasPrefix(provider, "gemini"):
+		return "GOOGLE_API_KEY"
+	case strings.HasPrefix(provider, "ollama"):
+		return "the Ollama server's access settings"
+	}
+	return "OPENAI_API_KEY"
+}
 
 // KindOf returns the kind of a failed call, or 0 for a nil or unclassified
 // error.

@@ -1,0 +1,398 @@
+package llm
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+// LangChain is a Model speaking Anthropic's, Google Gemini's or Ollama's
+// chat protocol through github.com/tmc/langchaingo; NewAnthropic,
+// NewGemini and NewOllama make one. Like OpenAI it sends one HTTP request
+// per call and does not retry: wrap it in Retry. Safe for concurrent use.
+//
+// langchaingo reports failures as strings, so every request goes through
+// an http.RoundTripper that keeps the status, headers and body of its
+// response; errors are classified from those, with the same Kinds as
+// OpenAI's.
+type LangChain struct {
+	provider string
+	key      string
+	dialect  dialect
+	// model returns the langchaingo model that serves a model name.
+	model func(name string) (llms.Model, error)
+	close func() error
+}
+
+// dialect is what differs between providers: the call options they
+// accept, where their answers keep finish reason and usage, and how their
+// error bodies read.
+type dialect interface {
+	// options returns the provider's call options beyond model,
+	// temperature and max tokens.
+	options(req Request) []llms.CallOption
+	// answer reads a successful response; raw is the response body.
+	answer(resp *llms.ContentResponse, raw []byte) Response
+	// unreadable handles a 2xx the library returned an error for, such as
+	// a blocked or empty answer; ok is false when it is not an answer.
+	unreadable(err error, raw []byte) (resp Response, ok bool)
+	// failure classifies an error response: Kind, Code, Message and
+	// RetryAfter.
+	failure(status int, h http.Header, body []byte) *Error
+	// rateLimit reads what a successful response says of the limits.
+	rateLimit(h http.Header) RateLimit
+}
+
+// Provider returns the name of the provider the client speaks to:
+// "anthropic", "gemini" or "ollama".
+func (c *LangChain) Provider() string { return c.provider }
+
+// Close releases the client's connections; the client must not be used
+// afterwards.
+func (c *LangChain) Close() error {
+	if c.close == nil {
+		return nil
+	}
+	return c.close()
+}
+
+// defaultMaxTokens bounds an answer when a request sets no MaxTokens:
+// Anthropic requires a bound and langchaingo's default for Anthropic and
+// Gemini (2,048) is tight for a foreperson's note on a long task list.
+const defaultMaxTokens = 4096
+
+// SchemaPrompt opens the instruction that carries a request's JSON schema
+// to providers without strict Structured Outputs. It is followed by the
+// schema's name in parentheses, a colon, a newline and the schema.
+const SchemaPrompt = "Answer with one JSON object that follows this JSON schema"
+
+// SchemaInstruction renders s as the instruction LangChain clients append
+// to a request's last message, after a blank line: the answer is still
+// validated and re-asked by the caller, so the prompt need only say what
+// is wanted.
+func SchemaInstruction(s Schema) string {
+	return fmt.Sprintf("%s (%s):\n%s", SchemaPrompt, s.Name, bytes.TrimSpace(s.JSON))
+}
+
+// messages converts a request to langchaingo's form. The schema goes into
+// the last message so that the messages before it — the rubric and the
+// occupation, shared by every juror — stay a cacheable prefix.
+func messages(req Request) ([]llms.MessageContent, error) {
+	out := make([]llms.MessageContent, 0, len(req.Messages))
+	for i, m := range req.Messages {
+		var role llms.ChatMessageType
+		switch m.Role {
+		case "system":
+			role = llms.ChatMessageTypeSystem
+		case "user":
+			role = llms.ChatMessageTypeHuman
+		case "assistant":
+			role = llms.ChatMessageTypeAI
+		default:
+			return nil, fmt.Errorf("message %d: role %q is not system, user or assistant", i+1, m.Role)
+		}
+		text := m.Content
+		if req.Schema != nil && i == len(req.Messages)-1 {
+			text += "\n\n" + SchemaInstruction(*req.Schema)
+		}
+		out = append(out, llms.TextParts(role, text))
+	}
+	if len(out) == 0 {
+		return nil, errors.New("request has no messages")
+	}
+	return out, nil
+}
+
+// Complete sends one request: one HTTP request, no retry.
+func (c *LangChain) Complete(ctx context.Context, req Request) (Response, error) {
+	msgs, err := messages(req)
+	if err == nil && req.Model == "" {
+		// langchaingo would fill in a model of its own choosing.
+		err = errors.New("request names no model")
+	}
+	if err != nil {
+		return Response{}, &Error{Kind: BadRequest, Provider: c.provider, Message: err.Error(), Err: err}
+	}
+	m, err := c.model(req.Model)
+	if err != nil {
+		return Response{}, &Error{Kind: BadRequest, Provider: c.provider, Message: Redact(err.Error(), c.key), Err: c.redacted(err)}
+	}
+	opts := []llms.CallOption{
+		llms.WithModel(req.Model),
+		llms.WithTemperature(req.Temperature),
+		llms.WithMaxTokens(cmp.Or(req.MaxTokens, defaultMaxTokens)),
+	}
+	opts = append(opts, c.dialect.options(req)...)
+
+	x := &exchange{}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	x.stop = cancel
+	resp, err := m.GenerateContent(context.WithValue(cctx, exchangeKey{}, x), msgs, opts...)
+	status, header, body, sent := x.result()
+	switch {
+	case ctx.Err() != nil:
+		// Cancelled: the call cost something only if it left.
+		return Response{}, &Error{Kind: Transient, Provider: c.provider, Message: ctx.Err().Error(),
+			Usage: Usage{Calls: boolInt(x.wrote.Load())}, Err: ctx.Err()}
+	case err == nil && status/100 == 2:
+		out := c.dialect.answer(resp, body)
+		out.Model = cmp.Or(out.Model, req.Model)
+		out.Usage.Calls = 1
+		out.RateLimit = c.dialect.rateLimit(header)
+		return c.redactAnswer(out), nil
+	case err == nil:
+		err = fmt.Errorf("answer without a response (HTTP %d)", status)
+	case sent == 0:
+		// The library refused the request before sending it.
+		return Response{}, &Error{Kind: BadRequest, Provider: c.provider, Message: Redact(err.Error(), c.key), Err: c.redacted(err)}
+	}
+	if status/100 == 2 {
+		if out, ok := c.dialect.unreadable(err, body); ok {
+			out.Model = cmp.Or(out.Model, req.Model)
+			out.Usage.Calls = 1
+			return c.redactAnswer(out), nil
+		}
+	}
+	return Response{}, c.classify(status, header, body, err)
+}
+
+// classify turns a failed call into an *Error: from the response when one
+// came back, else as a transport failure worth another attempt.
+func (c *LangChain) classify(status int, h http.Header, body []byte, err error) *Error {
+	var e *Error
+	if status >= 300 {
+		e = c.dialect.failure(status, h, body)
+		e.Status = status
+		if e.Message == "" {
+			e.Message = fmt.Sprintf("%s (body: %s)", http.StatusText(status), oneLine(string(body), 80))
+		}
+	} else {
+		// A reset, a refused connection, or a 2xx whose body did not
+		// parse: like OpenAI's, worth another attempt.
+		e = &Error{Kind: Transient, Message: oneLine(strings.TrimPrefix(err.Error(), c.provider+": "), 200)}
+	}
+	e.Provider = c.provider
+	e.Usage = Usage{Calls: 1}
+	e.Message = Redact(e.Message, c.key)
+	e.Err = c.redacted(err)
+	return e
+}
+
+// redactAnswer removes the key, and anything that looks like one, from
+// what the model wrote.
+func (c *LangChain) redactAnswer(r Response) Response {
+	r.Content, r.Refusal = Redact(r.Content, c.key), Redact(r.Refusal, c.key)
+	return r
+}
+
+func (c *LangChain) redacted(err error) error {
+	return redactedError{msg: Redact(err.Error(), c.key), err: err}
+}
+
+// exchangeKey is the context key of a call's *exchange.
+type exchangeKey struct{}
+
+// errSecondRequest stops a library retrying inside one call (the Gemini
+// client retries 503s on its own): jury retries in one place, Retry, so
+// that every request is counted and waited for alike.
+var errSecondRequest = errors.New("llm: a second HTTP request within one call was refused; Retry retries")
+
+// exchange is what the transport saw of one call's HTTP request. The
+// transport fills it in RoundTrip, on the caller's goroutine, except for
+// wrote, which the transport's writer goroutine may set.
+type exchange struct {
+	wrote atomic.Bool
+	// stop cancels the call's context once an error response is in, so
+	// that a library's own retry wait ends at once.
+	stop context.CancelFunc
+
+	mu     sync.Mutex
+	sent   int
+	status int
+	header http.Header
+	body   []byte
+}
+
+// begin counts a request and reports whether it is the first.
+func (x *exchange) begin() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.sent++
+	return x.sent == 1
+}
+
+func (x *exchange) record(status int, h http.Header, body []byte) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.status, x.header, x.body = status, h, body
+}
+
+func (x *exchange) result() (int, http.Header, []byte, int) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.status, x.header, x.body, x.sent
+}
+
+// maxRecorded bounds the part of a response body the transport keeps; the
+// rest, if any, is passed through unread.
+const maxRecorded = 16 << 20
+
+// recorder is the http.RoundTripper every LangChain request goes through:
+// it adds credentials the library cannot send itself, lets one request
+// through per call, and keeps the response's status, headers and body in
+// the call's exchange. It reads the body before returning, so that nothing
+// is left to race with the library's reads.
+type recorder struct {
+	next http.RoundTripper
+	// auth, when set, adds the credentials to a request's headers.
+	auth func(h http.Header)
+}
+
+// httpClient returns a copy of hc (nil: a client with no overall timeout,
+// since Retry bounds each attempt) whose transport records every request.
+func httpClient(hc *http.Client, auth func(h http.Header)) *http.Client {
+	out := &http.Client{}
+	if hc != nil {
+		*out = *hc
+	}
+	next := out.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	out.Transport = &recorder{next: next, auth: auth}
+	return out
+}
+
+// RoundTrip sends req and records its response.
+func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.auth != nil {
+		req = req.Clone(req.Context())
+		t.auth(req.Header)
+	}
+	x, ok := req.Context().Value(exchangeKey{}).(*exchange)
+	if !ok {
+		return t.next.RoundTrip(req)
+	}
+	if !x.begin() {
+		return nil, errSecondRequest
+	}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { x.wrote.Store(true) },
+	}))
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	x.wrote.Store(true)
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxRecorded))
+	x.record(resp.StatusCode, resp.Header.Clone(), body)
+	var rest io.Reader = bytes.NewReader(body)
+	switch {
+	case rerr != nil:
+		resp.Body.Close()
+		rest = io.MultiReader(rest, errReader{rerr})
+		resp.Body = io.NopCloser(rest)
+	case len(body) == maxRecorded:
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(rest, resp.Body), resp.Body}
+	default:
+		resp.Body.Close()
+		resp.Body = io.NopCloser(rest)
+	}
+	if resp.StatusCode >= 400 {
+		x.stop()
+	}
+	return resp, nil
+}
+
+// errReader fails every read with err: a body cut off mid-way stays cut
+// off for the library.
+type errReader struct{ err error }
+
+// Read returns the error.
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// wire is what jury reads of a success body itself, where langchaingo
+// does not pass it on: the model that answered and Ollama's done_reason.
+type wire struct {
+	Model        string `json:"model"`
+	ModelVersion string `json:"modelVersion"`
+	DoneReason   string `json:"done_reason"`
+}
+
+// wireOf decodes the last JSON object of a success body.
+func wireOf(body []byte) wire {
+	var w wire
+	_ = json.Unmarshal(lastObject(body), &w) // a body without these fields leaves them empty
+	return w
+}
+
+// lastObject returns the last JSON object of a body: the whole body, the
+// last element of a JSON array (Gemini's REST stream) or the final line of
+// a stream of JSON lines (Ollama's).
+func lastObject(body []byte) []byte {
+	body = bytes.TrimSpace(body)
+	if json.Valid(body) {
+		var list []json.RawMessage
+		if len(body) > 0 && body[0] == '[' && json.Unmarshal(body, &list) == nil && len(list) > 0 {
+			return list[len(list)-1]
+		}
+		return body
+	}
+	if i := bytes.LastIndexByte(body, '\n'); i >= 0 {
+		return body[i+1:]
+	}
+	return body
+}
+
+// finishOf maps a provider's finish reason to FinishStop or FinishLength:
+// Anthropic "max_tokens", Gemini "MAX_TOKENS" (langchaingo writes
+// "FinishReasonMaxTokens"), Ollama "length".
+func finishOf(reason string) string {
+	r := strings.ToLower(strings.ReplaceAll(reason, "_", ""))
+	switch strings.TrimPrefix(r, "finishreason") {
+	case "maxtokens", "length":
+		return FinishLength
+	}
+	return FinishStop
+}
+
+// infoInt reads a token count from a choice's GenerationInfo, whatever
+// integer type the provider's client stored it as.
+func infoInt(info map[string]any, key string) int {
+	switch v := info[key].(type) {
+	case int:
+		return v
+	case int32:
+		return int(v)
+	case int64:
+		return int(v)
+	case float64:
+		return int(v)
+	}
+	return 0
+}
+
+// parseRFC3339Wait returns how long until an RFC 3339 time, or 0.
+func parseRFC3339Wait(v string) time.Duration {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return 0
+	}
+	return max(0, time.Until(t))
+}
