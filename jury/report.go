@@ -71,6 +71,17 @@ type Provenance struct {
 	Quorum      int      `json:"quorum"`
 	InputHash   string   `json:"input_hash"`
 	Weights     string   `json:"weights,omitempty"`
+	// Seats names each juror's provider and model, the foreperson last.
+	Seats []SeatRef `json:"seats"`
+}
+
+// SeatRef names who sat where: a persona (or "foreperson"), its provider
+// and its model.
+type SeatRef struct {
+	Persona     string  `json:"persona"`
+	Provider    string  `json:"provider"`
+	Model       string  `json:"model"`
+	Temperature float64 `json:"temperature"`
 }
 
 // Usage is what a verdict cost: Calls counts every request sent to the

@@ -294,8 +294,15 @@ func (p *Panel) provenance(occ jury.Occupation) jury.Provenance {
 		}
 	}
 	slices.Sort(models)
+	var seats []jury.SeatRef
+	for _, s := range p.Seats {
+		seats = append(seats, jury.SeatRef{Persona: s.Persona.ID, Provider: s.provider(), Model: s.ModelName, Temperature: s.Temperature})
+	}
+	f := p.Foreperson
+	seats = append(seats, jury.SeatRef{Persona: "foreperson", Provider: f.provider(), Model: f.ModelName, Temperature: f.Temperature})
 	rule := p.Rule
 	return jury.Provenance{
+		Seats:       seats,
 		Models:      models,
 		PromptHash:  p.Prompts.Hash(),
 		Temperature: p.Foreperson.Temperature,

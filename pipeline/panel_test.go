@@ -65,7 +65,13 @@ func TestDeliberateCleanRun(t *testing.T) {
 	}
 	require.Equal(t, jury.Provenance{Models: []string{"gpt-4o-mini"}, PromptHash: prompts.Default().Hash(),
 		Temperature: 0.2, Seed: 1, Version: "test", Aggregation: "median", Quorum: 3,
-		InputHash: pipeline.InputHash(occ)}, r.Provenance)
+		InputHash: pipeline.InputHash(occ), Seats: []jury.SeatRef{
+			{Persona: "diplomat", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
+			{Persona: "chaos-agent", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
+			{Persona: "contrarian", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
+			{Persona: "optimist", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
+			{Persona: "foreperson", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
+		}}, r.Provenance)
 
 	// Every request is strict Structured Outputs with the task IDs as enum,
 	// and the four ballot requests share their first two messages.

@@ -161,6 +161,13 @@ providers:
 	require.Equal(t, map[string]string{"diplomat": "gpt-4o-mini", "chaos-agent": "claude-3-5-haiku-latest",
 		"contrarian": "gemini-2.0-flash", "optimist": "llama3.1"}, models)
 	require.ElementsMatch(t, []string{"gpt-4o-mini", "claude-3-5-haiku-latest", "gemini-2.0-flash", "llama3.1"}, r.Provenance.Models)
+	seats := map[string]string{}
+	for _, s := range r.Provenance.Seats {
+		seats[s.Persona] = s.Provider + " " + s.Model
+	}
+	require.Equal(t, map[string]string{"diplomat": "openai gpt-4o-mini", "chaos-agent": "anthropic claude-3-5-haiku-latest",
+		"contrarian": "gemini gemini-2.0-flash", "optimist": "ollama llama3.1", "foreperson": "openai gpt-4o-mini"}, seats,
+		"provenance names each juror's provider and model")
 
 	var providers []string
 	total := 0

@@ -328,7 +328,7 @@ func TestJSONKeyOrder(t *testing.T) {
 	require.Equal(t, []string{"code", "title"}, objectKeys(t, parts.Occupation))
 	require.Equal(t, []string{"persona", "name", "model", "score", "quote", "valid", "problems"}, objectKeys(t, parts.Jurors[0]))
 	require.Equal(t, []string{"id", "text", "type", "score", "label", "rationale", "votes", "dissent"}, objectKeys(t, parts.Tasks[0]))
-	require.Equal(t, []string{"models", "prompt_hash", "temperature", "seed", "version", "aggregation", "quorum", "input_hash", "weights"}, objectKeys(t, parts.Provenance))
+	require.Equal(t, []string{"models", "prompt_hash", "temperature", "seed", "version", "aggregation", "quorum", "input_hash", "weights", "seats"}, objectKeys(t, parts.Provenance))
 	require.Equal(t, []string{"calls", "retries", "reasks", "prompt_tokens", "completion_tokens", "cost_usd"}, objectKeys(t, parts.Usage))
 
 	// Lists keep the report's order.
