@@ -31,6 +31,7 @@ func main() {
 		// second exits at once. Finished work is already on disk: every
 		// file is written atomically as it is done.
 		<-sigs
+		fmt.Fprintln(os.Stderr, "jury: signal: no new work; what is in flight finishes (a second signal exits at once)")
 		close(stop)
 		<-sigs
 		cancel()

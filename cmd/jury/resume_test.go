@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/openaitest"
 )
@@ -142,4 +143,103 @@ func tree(t *testing.T, dir string) map[string]string {
 	}))
 	require.NotEmpty(t, files)
 	return files
+}
+
+func TestBatchSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and signals the binary")
+	}
+	bin := juryBinary(t)
+	srv := openaitest.New(t, openaitest.WithLatency(func() time.Duration { return 50 * time.Millisecond }))
+	tasks := writeTaskFile(t, openaitest.Occupations(40))
+	env := append(os.Environ(), "OPENAI_API_KEY=sk-test", "OPENAI_BASE_URL="+srv.URL())
+	start := func(out string) (*exec.Cmd, *syncBuffer) {
+		cmd := exec.Command(bin, "batch", "--tasks", tasks, "--out", out, "--concurrency", "2", "--rpm", "0", "--tpm", "0")
+		cmd.Env = env
+		stderr := &syncBuffer{}
+		cmd.Stderr = stderr
+		require.NoError(t, cmd.Start())
+		return cmd, stderr
+	}
+	waitForDone := func(out string, n int) {
+		for range 200 {
+			data, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+			if strings.Count(string(data), `"status": "done"`) >= n {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("no %d occupations done in %s", n, out)
+	}
+
+	t.Run("one SIGINT lets work in flight finish", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "out")
+		cmd, stderr := start(out)
+		waitForDone(out, 2)
+		require.NoError(t, cmd.Process.Signal(os.Interrupt))
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit)
+		require.Equal(t, 1, exit.ExitCode())
+		require.Contains(t, stderr.String(), "stop requested (signal)")
+		m, err := pipeline.ReadManifest(out)
+		require.NoError(t, err)
+		done, pending := 0, 0
+		for _, e := range m.Occupations {
+			switch e.Status {
+			case pipeline.StatusDone:
+				done++
+				require.FileExists(t, filepath.Join(out, e.Code, "report.json"))
+			case pipeline.StatusPending:
+				pending++
+			}
+		}
+		require.GreaterOrEqual(t, done, 2)
+		require.Positive(t, pending, "stopped before the end")
+		tree(t, out) // no partial file
+	})
+
+	t.Run("a second SIGINT exits at once", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "out")
+		cmd, stderr := start(out)
+		waitForDone(out, 1)
+		require.NoError(t, cmd.Process.Signal(os.Interrupt))
+		// Signals of one kind sent together may arrive as one: wait until
+		// the first is taken.
+		require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "a second signal exits at once") },
+			10*time.Second, 10*time.Millisecond)
+		require.NoError(t, cmd.Process.Signal(os.Interrupt))
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit)
+		require.Equal(t, 1, exit.ExitCode())
+		require.Contains(t, stderr.String(), "second signal")
+		// Every report on disk is whole: files appear by rename only.
+		// (Temporary files a hard exit leaves are swept by the next run.)
+		reports, _ := filepath.Glob(filepath.Join(out, "*", "report.json"))
+		require.NotEmpty(t, reports)
+		for _, path := range reports {
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			require.True(t, json.Valid(data), "%s is whole", path)
+		}
+	})
+}
+
+// syncBuffer is a strings.Builder safe to read while a process writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
