@@ -156,7 +156,7 @@ func (s *Server) runBatch(job *batchJob) {
 		}
 		b.lines++
 		job.Total++
-		fault := s.pick(b.lines, line.Body)
+		fault := s.script.Pick(b.lines, line.Body)
 		status, respBody := s.batchLineAnswer(line.Body, b.lines, fault)
 		entry := map[string]any{"id": fmt.Sprintf("batch_req_%06d", b.lines), "custom_id": line.CustomID,
 			"response": map[string]any{"status_code": status, "request_id": fmt.Sprintf("req_%06d", b.lines), "body": respBody}, "error": nil}

@@ -28,9 +28,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	requests []Request
-	rules    []*rule
+	script   Script[Fault]
 	answer   Answerer
-	every    func(n int) Fault
 	latency  func() time.Duration
 	hang     chan struct{}
 	bucket   *rateBucket
@@ -216,39 +215,20 @@ func Juror(name string) Matcher {
 // Foreperson matches the foreperson's requests.
 func Foreperson(c ChatRequest) bool { return c.SchemaName() == "verdict_note" }
 
-type rule struct {
-	match  Matcher
-	faults []Fault
-}
-
 // Script queues faults for the requests match selects: the first matching
 // request gets faults[0], the next faults[1], and so on; OK lets one pass.
 // Queues are consulted in the order they were added.
 func (s *Server) Script(match Matcher, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rules = append(s.rules, &rule{match: match, faults: faults})
+	s.script.Add(match, faults...)
 }
 
 // Every sets a fault for requests no script claims, by arrival number.
 func (s *Server) Every(f func(n int) Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.every = f
-}
-
-func (s *Server) pick(n int, c ChatRequest) Fault {
-	for _, r := range s.rules {
-		if len(r.faults) > 0 && r.match(c) {
-			f := r.faults[0]
-			r.faults = r.faults[1:]
-			return f
-		}
-	}
-	if s.every != nil {
-		return s.every(n)
-	}
-	return OK
+	s.script.Every(f)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -261,7 +241,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec.Chat = chat
 	fault := OK
 	if r.URL.Path == "/v1/chat/completions" && decodeErr == nil {
-		fault = s.pick(n, chat)
+		fault = s.script.Pick(n, chat)
 	}
 	var limitedFor time.Duration
 	remaining := -1

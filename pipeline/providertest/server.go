@@ -49,8 +49,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	requests []Request
-	rules    []*rule
-	every    func(n int) Fault
+	script   openaitest.Script[Fault]
 	answer   openaitest.Answerer
 	latency  func() time.Duration
 	hang     chan struct{}
@@ -159,11 +158,6 @@ func (s *Server) Count() int {
 	return len(s.requests)
 }
 
-type rule struct {
-	match  openaitest.Matcher
-	faults []Fault
-}
-
 // Script queues faults for the requests match selects (any
 // openaitest.Matcher: Any, Juror, Foreperson, Occupation): the first
 // matching request gets faults[0], the next faults[1], and so on; OK lets
@@ -171,28 +165,14 @@ type rule struct {
 func (s *Server) Script(match openaitest.Matcher, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rules = append(s.rules, &rule{match: match, faults: faults})
+	s.script.Add(match, faults...)
 }
 
 // Every sets a fault for requests no script claims, by arrival number.
 func (s *Server) Every(f func(n int) Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.every = f
-}
-
-func (s *Server) pick(n int, c openaitest.ChatRequest) Fault {
-	for _, r := range s.rules {
-		if len(r.faults) > 0 && r.match(c) {
-			f := r.faults[0]
-			r.faults = r.faults[1:]
-			return f
-		}
-	}
-	if s.every != nil {
-		return s.every(n)
-	}
-	return OK
+	s.script.Every(f)
 }
 
 // protocol is what differs between the wire protocols.
@@ -221,7 +201,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := Request{N: n, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, Chat: chat}
 	fault := OK
 	if routed && decodeErr == nil {
-		fault = s.pick(n, chat)
+		fault = s.script.Pick(n, chat)
 	}
 	rec.Fault = fault
 	s.requests = append(s.requests, rec)
