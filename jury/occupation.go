@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // TaskType says how central a task is to its occupation; it sets the task's
@@ -94,6 +95,8 @@ func (o Occupation) Validate() error {
 	}
 	if strings.ContainsAny(o.Title, "\r\n") {
 		problems = append(problems, "title spans lines")
+	} else if hasControl(o.Title) {
+		problems = append(problems, "title contains control characters")
 	}
 	if len(o.Tasks) == 0 {
 		problems = append(problems, "no tasks")
@@ -115,6 +118,8 @@ func (o Occupation) Validate() error {
 		}
 		if strings.ContainsAny(t.Text, "\r\n") {
 			problems = append(problems, fmt.Sprintf("task %s text spans lines", t.ID))
+		} else if hasControl(t.Text) {
+			problems = append(problems, fmt.Sprintf("task %s text contains control characters", t.ID))
 		}
 		switch t.Type {
 		case Core, Supplemental, Unrated:
@@ -153,4 +158,11 @@ func CompareTaskIDs(a, b string) int {
 		return 0
 	}
 	return strings.Compare(a, b)
+}
+
+// hasControl reports whether s holds a control character other than a
+// tab: input text is quoted into prompts, pages and terminals, where an
+// escape sequence could act.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }) >= 0
 }

@@ -40,6 +40,10 @@ func TestOccupationValidate(t *testing.T) {
 		{name: "tab and punctuation in task text are fine", modify: func(o *jury.Occupation) {
 			o.Tasks[0].Text = "Use ```code``` and \"quotes\"\tand </td>."
 		}},
+		{name: "escape sequence in a title", modify: func(o *jury.Occupation) { o.Title = "Clerks\x1b[2J" },
+			want: []string{"title contains control characters"}},
+		{name: "bell in task text", modify: func(o *jury.Occupation) { o.Tasks[0].Text = "Ring\a." },
+			want: []string{"text contains control characters"}},
 		{name: "code without dot", modify: func(o *jury.Occupation) { o.Code = "29-2072" }, want: []string{`code "29-2072" is not an O*NET-SOC code`}},
 		{name: "code with letters", modify: func(o *jury.Occupation) { o.Code = "ab-cdef.gh" }, want: []string{`code "ab-cdef.gh"`}},
 		{name: "empty code", modify: func(o *jury.Occupation) { o.Code = "" }, want: []string{`code ""`}},

@@ -19,6 +19,7 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/render"
 )
 
 func main() {
@@ -75,7 +76,9 @@ func report(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
-	fmt.Fprintln(stderr, "jury: "+llm.Redact(strings.Join(strings.Fields(msg), " ")))
+	// One line, no key, and none of the escape sequences a file or a model
+	// answer quoted in the message might carry.
+	fmt.Fprintln(stderr, "jury: "+render.Plain(llm.Redact(msg)))
 	if errors.Is(err, errUsage) || errors.Is(err, jury.ErrInvalid) {
 		return exitInvalid
 	}

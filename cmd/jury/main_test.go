@@ -288,3 +288,24 @@ func TestRecordingNeverWritesTheKey(t *testing.T) {
 	r := readReport(t, filepath.Join(out, "29-2072.00", "report.json"))
 	require.Contains(t, r.Jurors[0].Quote, "[redacted]", "the echoed key is redacted, not the quote dropped")
 }
+
+func TestTerminalOutputCarriesNoEscapeSequences(t *testing.T) {
+	dir := t.TempDir()
+	occ := `{"code": "29-2072.00", "title": "Medical \u001b[31mRecords\u001b[0m Specialists",
+  "tasks": [{"id": "1", "text": "Transcribe medical reports.", "type": "core"}]}`
+	path := filepath.Join(dir, "occ.json")
+	require.NoError(t, os.WriteFile(path, []byte(occ), 0o644))
+	code, stdout, stderr := cli(t, nil, "run", path, "--out", dir)
+	require.Equal(t, 2, code, "a title with an escape sequence is bad input")
+	require.Contains(t, stderr, "title contains control characters")
+	require.NotContains(t, stdout+stderr, "\x1b")
+
+	// An error quoting hostile input is one plain line too.
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"code": "\u001b]0;pwned\u0007", "title": "x", "tasks": []}`), 0o644))
+	code, _, stderr = cli(t, nil, "run", bad, "--out", t.TempDir())
+	require.Equal(t, 2, code)
+	require.NotContains(t, stderr, "\x1b")
+	require.NotContains(t, stderr, "\x07")
+	require.Equal(t, 1, strings.Count(stderr, "\n"))
+}

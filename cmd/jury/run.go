@@ -15,6 +15,7 @@ import (
 	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/onet"
+	"github.com/onet-jury/jury/pipeline/render"
 )
 
 // runConfig is what `jury run` is told by flags and environment.
@@ -193,7 +194,9 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s %s: %d %% (%s) → %s\n", report.Occupation.Code, report.Occupation.Title,
+	// The title comes from an input file: no escape sequence reaches the
+	// terminal.
+	fmt.Fprintf(stdout, "%s %s: %d %% (%s) → %s\n", report.Occupation.Code, render.Plain(report.Occupation.Title),
 		report.Headline, report.Band, filepath.Join(dir, "report.{json,md,html}"))
 	return nil
 }
