@@ -320,11 +320,11 @@ func (c *runConfig) panel() (*panelSpec, error) {
 		spec.seats = append(spec.seats, seatFor(p, e.Provider, e.Model, e.Temperature, c.conf.at(fmt.Sprintf("personas[%d]", i))))
 		personas = append(personas, p)
 	}
-	fore := seatConfig{}
+	fore, source := seatConfig{}, "default"
 	if f.Foreperson != nil {
-		fore = *f.Foreperson
+		fore, source = *f.Foreperson, c.conf.at("foreperson")
 	}
-	spec.foreperson = seatFor(prompts.Persona{ID: "foreperson", Name: "Foreperson"}, fore.Provider, fore.Model, fore.Temperature, c.conf.at("foreperson"))
+	spec.foreperson = seatFor(prompts.Persona{ID: "foreperson", Name: "Foreperson"}, fore.Provider, fore.Model, fore.Temperature, source)
 	if spec.quorum > len(spec.seats) {
 		return nil, jury.Invalidf("%s: quorum %d is more than the %d jurors of the panel", c.conf.at("quorum"), spec.quorum, len(spec.seats))
 	}
