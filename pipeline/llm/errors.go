@@ -32,6 +32,7 @@ const (
 	BadRequest
 )
 
+// String names the kind in logs and messages.
 func (k Kind) String() string {
 	switch k {
 	case Transient:

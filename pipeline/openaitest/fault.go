@@ -15,6 +15,7 @@ type Fault struct {
 	retryAfterMs string
 }
 
+// String names the fault in test output.
 func (f Fault) String() string {
 	if f.Name == "" {
 		return "ok"
