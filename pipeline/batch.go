@@ -88,9 +88,8 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 	var todo []jury.Occupation
 	promptHash := b.Panel.Prompts.Hash()
 	for _, occ := range occs {
-		if err := occ.Validate(); err != nil {
-			return nil, err
-		}
+		// An invalid occupation is not validated here: Deliberate refuses
+		// it, and it is marked failed with the reason while the others go on.
 		prev := m.Entry(occ.Code)
 		if b.RetryFailed && (prev == nil || prev.Status != StatusFailed) {
 			continue

@@ -267,3 +267,21 @@ func repeatFault(f openaitest.Fault, n int) []openaitest.Fault {
 	}
 	return out
 }
+
+func TestBatchMarksAnInvalidOccupationFailedAndGoesOn(t *testing.T) {
+	srv := openaitest.New(t)
+	out := t.TempDir()
+	occs := openaitest.Occupations(3)
+	occs[1].Tasks[0].Text = "Ring the bell\a."
+	b, _ := batchOn(t, srv, out)
+	res, err := b.Run(context.Background(), occs)
+	require.ErrorIs(t, err, pipeline.ErrFailed)
+	require.Equal(t, 2, res.Done)
+	require.Equal(t, 1, res.Failed)
+	m, err := pipeline.ReadManifest(out)
+	require.NoError(t, err)
+	e := m.Entry(occs[1].Code)
+	require.Equal(t, pipeline.StatusFailed, e.Status)
+	require.Contains(t, e.Error, "text contains control characters")
+	require.Equal(t, 10, srv.Count(), "the invalid occupation never reached the model")
+}
