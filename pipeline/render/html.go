@@ -46,6 +46,7 @@ var htmlFuncs = template.FuncMap{
 	"css":       func() template.CSS { return template.CSS(siteCSS) },
 	"js":        func() template.JS { return template.JS(indexJS) },
 	"persona":   func(r *jury.Report, id string) string { return Plain(personaName(r, id)) },
+	"mixed":     mixedPanel,
 	"add":       func(a, b int) int { return a + b },
 	"band":      bandClass,
 	"label":     labelWords,

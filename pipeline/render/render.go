@@ -21,6 +21,7 @@ var files embed.FS
 
 var mdTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.FuncMap{
 	"md":      Markdown,
+	"mixed":   mixedPanel,
 	"persona": func(r *jury.Report, id string) string { return Markdown(personaName(r, id)) },
 	"add":     func(a, b int) int { return a + b },
 	"join":    strings.Join,
@@ -132,6 +133,22 @@ func skipEscape(rs []rune, i int) int {
 		j++
 	}
 	return j
+}
+
+// mixedPanel reports whether the jurors sat on more than one model, when
+// the pages name each juror's model.
+func mixedPanel(r *jury.Report) bool {
+	first := ""
+	for _, j := range r.Jurors {
+		switch {
+		case j.Model == "":
+		case first == "":
+			first = j.Model
+		case j.Model != first:
+			return true
+		}
+	}
+	return false
 }
 
 func personaName(r *jury.Report, id string) string {

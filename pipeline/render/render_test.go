@@ -467,3 +467,36 @@ func TestMarkdown(t *testing.T) {
 		})
 	}
 }
+
+func TestPagesNameEachJurorsModelOnlyForAMixedPanel(t *testing.T) {
+	single := sampleReport()
+	mixed := sampleReport()
+	models := []string{"gpt-4o-mini", "claude-3-5-haiku-latest", "gemini-2.0-flash", "llama3.1"}
+	for i := range mixed.Jurors {
+		mixed.Jurors[i].Model = models[i%len(models)]
+	}
+	for _, tc := range []struct {
+		name  string
+		r     *jury.Report
+		named bool
+	}{{"one model", single, false}, {"four models", mixed, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			md, err := render.MarkdownPage(tc.r)
+			require.NoError(t, err)
+			page, err := render.HTMLPage(tc.r)
+			require.NoError(t, err)
+			for _, j := range tc.r.Jurors {
+				if j.Model == "" {
+					continue
+				}
+				if tc.named {
+					require.Contains(t, string(md), "· *"+render.Markdown(j.Model)+"*")
+					require.Contains(t, string(page), `<p class="juror-model">`+j.Model+`</p>`)
+				} else {
+					require.NotContains(t, string(page), `class="juror-model"`)
+					require.NotContains(t, string(md), "· *"+j.Model+"*")
+				}
+			}
+		})
+	}
+}
