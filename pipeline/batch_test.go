@@ -28,12 +28,8 @@ func batchOn(t *testing.T, srv *openaitest.Server, out string) (*pipeline.Batch,
 	meter := llm.NewMeter(llm.DefaultPrices(), 0)
 	model = llm.Metered(model, meter)
 	model = llm.NewStore(model, filepath.Join(out, ".cache"), llm.ReplayOrRecord, "openai")
-	set := prompts.Default()
-	p := &pipeline.Panel{Prompts: set, Seed: 1, Version: "test",
-		Foreperson: pipeline.Seat{Model: model, ModelName: "gpt-4o-mini"}}
-	for _, persona := range set.Personas() {
-		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: "gpt-4o-mini"})
-	}
+	p := pipeline.NewPanel(prompts.Default(), pipeline.Seat{Model: model, ModelName: "gpt-4o-mini"})
+	p.Seed, p.Version = 1, "test"
 	return &pipeline.Batch{Panel: p, Out: out, Concurrency: 4}, meter
 }
 

@@ -35,12 +35,8 @@ const (
 // temperature), so that `jury run --replay fixtures/cassettes` finds the
 // same cassettes.
 func fixturePanel(model llm.Model) *pipeline.Panel {
-	set := prompts.Default()
-	p := &pipeline.Panel{Prompts: set, Seed: 1, Version: pipeline.Version,
-		Foreperson: pipeline.Seat{Model: model, ModelName: fixtureModel, Temperature: 0.2}}
-	for _, persona := range set.Personas() {
-		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: fixtureModel, Temperature: 0.2})
-	}
+	p := pipeline.NewPanel(prompts.Default(), pipeline.Seat{Model: model, ModelName: fixtureModel, Temperature: 0.2})
+	p.Seed, p.Version = 1, pipeline.Version
 	return p
 }
 

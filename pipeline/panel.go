@@ -82,6 +82,20 @@ type Panel struct {
 	Logger *slog.Logger
 }
 
+// NewPanel seats every persona of set, and the foreperson, on one model:
+// each seat is seat with its persona filled in. The other fields keep
+// their zero values (default rule and re-asks, seed 0) for the caller to
+// set.
+func NewPanel(set *prompts.Set, seat Seat) *Panel {
+	p := &Panel{Prompts: set, Foreperson: seat}
+	for _, persona := range set.Personas() {
+		s := seat
+		s.Persona = persona
+		p.Seats = append(p.Seats, s)
+	}
+	return p
+}
+
 // NoReasks is the MaxReasks value that disables re-asking.
 const NoReasks = -1
 

@@ -30,12 +30,8 @@ func newPanelWithTimeout(t *testing.T, srv *openaitest.Server, timeout time.Dura
 		Sleep:   func(ctx context.Context, d time.Duration) error { return ctx.Err() },
 		Timeout: timeout,
 	})
-	set := prompts.Default()
-	p := &pipeline.Panel{Prompts: set, Seed: 1, Version: "test",
-		Foreperson: pipeline.Seat{Model: model, ModelName: "gpt-4o-mini", Temperature: 0.2}}
-	for _, persona := range set.Personas() {
-		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: model, ModelName: "gpt-4o-mini", Temperature: 0.2})
-	}
+	p := pipeline.NewPanel(prompts.Default(), pipeline.Seat{Model: model, ModelName: "gpt-4o-mini", Temperature: 0.2})
+	p.Seed, p.Version = 1, "test"
 	return p
 }
 
