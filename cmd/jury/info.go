@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 	"text/tabwriter"
 
 	"github.com/onet-jury/jury/pipeline"
@@ -89,9 +88,8 @@ func execConfig(ctx context.Context, sys *system, args []string) error {
 	for _, env := range []string{"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY"} {
 		fmt.Fprintf(w, "%s\t%s\tenv\n", env, maskKey(sys.getenv(env)))
 	}
-	allOpenAI := !slices.ContainsFunc(append(spec.seats, spec.foreperson), func(s seatSpec) bool { return s.provider != "openai" })
-	if allOpenAI && sys.getenv("OPENAI_API_KEY") == "" {
-		fmt.Fprintf(w, "answered by\tthe offline juror (no OPENAI_API_KEY)\t\n")
+	if why := cfg.offlineReason(spec, sys.getenv, false); why != "" {
+		fmt.Fprintf(w, "answered by\tthe offline juror (%s)\t\n", why)
 	}
 	fmt.Fprintf(w, "prompt hash\t%s\t\n", spec.set.Hash())
 	return w.Flush()

@@ -48,16 +48,10 @@ func newPanel(cfg *runConfig, sys *system, logger *slog.Logger, st *stack) (*pip
 	p := &pipeline.Panel{Prompts: spec.set, Seed: cfg.seed, Version: pipeline.Version, Logger: logger,
 		Rule: jury.Rule{Quorum: spec.quorum, Aggregation: spec.aggregation}}
 	seats := append(slices.Clone(spec.seats), spec.foreperson)
-	allOpenAI := !slices.ContainsFunc(seats, func(s seatSpec) bool { return s.provider != "openai" })
-	noKey := sys.getenv("OPENAI_API_KEY") == "" && st.storeMode != llm.ReplayOnly
-	if cfg.offline || (allOpenAI && noKey) {
+	if why := cfg.offlineReason(spec, sys.getenv, st.storeMode == llm.ReplayOnly); why != "" {
 		off, err := llm.NewOffline()
 		if err != nil {
 			return nil, err
-		}
-		why := "--offline"
-		if !cfg.offline {
-			why = "no OPENAI_API_KEY"
 		}
 		fmt.Fprintf(sys.stderr, "jury: %s: using the offline juror (weights %s; no key, no network)\n", why, off.Weights())
 		p.Weights = off.Weights()
@@ -81,6 +75,21 @@ func newPanel(cfg *runConfig, sys *system, logger *slog.Logger, st *stack) (*pip
 	}
 	p.Seats, p.Foreperson = seatsOf(seats, func(s seatSpec) llm.Model { return models[s.provider] })
 	return p, nil
+}
+
+// offlineReason says why the offline juror answers for the whole panel —
+// --offline, or every seat on OpenAI and no OPENAI_API_KEY (replaying
+// cassettes needs no key) — or "" when the panel's providers answer.
+func (cfg *runConfig) offlineReason(spec *panelSpec, getenv func(string) string, replay bool) string {
+	if cfg.offline {
+		return "--offline"
+	}
+	seats := append(slices.Clone(spec.seats), spec.foreperson)
+	allOpenAI := !slices.ContainsFunc(seats, func(s seatSpec) bool { return s.provider != "openai" })
+	if allOpenAI && getenv("OPENAI_API_KEY") == "" && !replay {
+		return "no OPENAI_API_KEY"
+	}
+	return ""
 }
 
 // seatsOf turns seat specs, the foreperson's last, into pipeline seats.
