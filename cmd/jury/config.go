@@ -101,7 +101,12 @@ func (l *loadedConfig) at(key string) string {
 	return l.path
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+// yamlLine and yamlUnknown pick the line and the unknown key out of the
+// YAML decoder's messages.
+var (
+	yamlLine    = regexp.MustCompile(`line (\d+): (.*)`)
+	yamlUnknown = regexp.MustCompile(`field (\S+) not found in type`)
+)
 
 // loadConfig reads the configuration file: path if given, else jury.yaml
 // in the working directory if there is one (nil when there is none).
@@ -150,7 +155,7 @@ func yamlError(path string, err error) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		detail := m[2]
-		if f := regexp.MustCompile(`field (\S+) not found in type`).FindStringSubmatch(detail); f != nil {
+		if f := yamlUnknown.FindStringSubmatch(detail); f != nil {
 			detail = fmt.Sprintf("unknown key %q (see jury.example.yaml for the keys)", f[1])
 		}
 		return jury.Invalidf("%s:%s: %s", path, m[1], detail)

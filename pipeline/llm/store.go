@@ -65,8 +65,8 @@ func NewStore(next Model, dir string, mode Mode, provider string, secrets ...str
 	return &Store{next: next, dir: dir, mode: mode, provider: provider, secrets: secrets}
 }
 
-// Exchange is the content of one stored file.
-type Exchange struct {
+// cassette is the content of one stored file.
+type cassette struct {
 	Key      string       `json:"key"`
 	Call     string       `json:"call"`
 	Request  keyedRequest `json:"request"`
@@ -154,7 +154,7 @@ func (s *Store) load(path, key string) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	var ex Exchange
+	var ex cassette
 	if err := json.Unmarshal(data, &ex); err != nil || ex.Key != key {
 		return Response{}, &Error{Kind: BadRequest, Provider: "store",
 			Message: fmt.Sprintf("%s is not a stored exchange for request %s: delete it to call the model again", path, key[:16]), Err: err}
@@ -163,7 +163,7 @@ func (s *Store) load(path, key string) (Response, error) {
 }
 
 func (s *Store) save(path, key string, req Request, resp Response) error {
-	ex := Exchange{Key: key, Call: req.Meta.String(), Request: keyOf(s.provider, req), Response: resp}
+	ex := cassette{Key: key, Call: req.Meta.String(), Request: keyOf(s.provider, req), Response: resp}
 	ex.Response.RateLimit = RateLimit{}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
