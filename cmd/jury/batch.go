@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -128,7 +129,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		cfg.concurrency = max(cfg.concurrency, len(occs))
 	}
 	if !cfg.noCache && !offline {
-		st.storeDir, st.storeMode = cmpOr(cfg.cache, filepath.Join(cfg.out, ".cache")), llm.ReplayOrRecord
+		st.storeDir, st.storeMode = cmp.Or(cfg.cache, filepath.Join(cfg.out, ".cache")), llm.ReplayOrRecord
 		if err := atomicfile.Sweep(st.storeDir); err != nil {
 			return fmt.Errorf("clean cache %s: %w", st.storeDir, err)
 		}
@@ -163,13 +164,6 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		}
 	}
 	return runErr
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // lastRun is what one batch invocation spent: DIR/last-run.json.

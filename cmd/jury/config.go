@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -313,7 +314,7 @@ func (c *runConfig) panel() (*panelSpec, error) {
 		}
 		e := f.Personas[i]
 		p := b
-		p.Name, p.Voice, p.Stance = cmpOr(e.Name, p.Name), cmpOr(e.Voice, p.Voice), cmpOr(e.Stance, p.Stance)
+		p.Name, p.Voice, p.Stance = cmp.Or(e.Name, p.Name), cmp.Or(e.Voice, p.Voice), cmp.Or(e.Stance, p.Stance)
 		spec.seats = append(spec.seats, seatFor(p, e.Provider, e.Model, e.Temperature, "built-in, set by "+c.conf.at(fmt.Sprintf("personas[%d]", i))))
 		personas = append(personas, p)
 	}

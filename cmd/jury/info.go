@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"text/tabwriter"
@@ -70,7 +71,7 @@ func execConfig(ctx context.Context, sys *system, args []string) error {
 		{"provider", cfg.provider}, {"model", cfg.model}, {"temperature", fmt.Sprint(cfg.temperature)},
 		{"seed", fmt.Sprint(cfg.seed)}, {"retries", fmt.Sprint(cfg.retries)}, {"timeout", cfg.timeout.String()},
 		{"out", cfg.out}, {"rpm", fmt.Sprint(cfg.rpm)}, {"tpm", fmt.Sprint(cfg.tpm)},
-		{"base_url", cmpOr(cfg.baseURL, "(OpenAI's default)")},
+		{"base_url", cmp.Or(cfg.baseURL, "(OpenAI's default)")},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", r.key, r.value, cfg.sources[r.key])

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -111,7 +112,7 @@ func (cfg *runConfig) providerModel(provider string, sys *system, logger *slog.L
 		if key == "" {
 			if st.storeMode != llm.ReplayOnly {
 				return nil, usagef("%s is not set: the panel has jurors on %s (export the key, or change their provider in %s)",
-					keyVar, provider, cmpOr(cfg.configName(), "jury.yaml"))
+					keyVar, provider, cmp.Or(cfg.configName(), "jury.yaml"))
 			}
 			key = "replay-only" // replaying needs no key: no call is made
 		}
