@@ -5,7 +5,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/golden"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/onet"
 	"github.com/onet-jury/jury/pipeline/openaitest"
@@ -86,7 +86,7 @@ func TestFixtures(t *testing.T) {
 					continue // a page this build does not write
 				}
 				require.NoError(t, err)
-				compareGolden(t, filepath.Join(goldenDir, occ.Code, name), got)
+				golden.Assert(t, filepath.Join(goldenDir, occ.Code, name), got, *update, "make golden (go test ./pipeline -run TestFixtures -update)")
 			}
 		})
 	}
@@ -107,38 +107,4 @@ func recordCassettes(t *testing.T, occs []jury.Occupation) {
 		require.NoError(t, err, occ.Code)
 	}
 	t.Logf("recorded %d exchanges into %s", srv.Count(), cassetteDir)
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "no golden file: run make golden")
-	if string(want) != string(got) {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s\nIf the change is intended, run `make golden` (go test ./pipeline -run TestFixtures -update) and review the diff.",
-			path, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff lists the lines that differ between two texts.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			b.WriteString("-" + wl + "\n+" + gl + "\n")
-		}
-	}
-	return b.String()
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/golden"
 	"github.com/onet-jury/jury/pipeline/render"
 )
 
@@ -229,49 +229,12 @@ func TestMarkdownPageHostileText(t *testing.T) {
 	)
 }
 
-// lineDiff describes how got differs from want, line by line.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl == gl {
-			continue
-		}
-		shown++
-		if i < len(w) {
-			fmt.Fprintf(&b, "  line %d -want %q\n", i+1, wl)
-		}
-		if i < len(g) {
-			fmt.Fprintf(&b, "  line %d +got  %q\n", i+1, gl)
-		}
-	}
-	return b.String()
-}
-
 // requireGolden compares got with testdata/name, or writes it there when
 // the test runs with -update.
 func requireGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		t.Logf("updated %s", path)
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file: run go test ./pipeline/render -run '^%s$' -update", t.Name())
-	if !bytes.Equal(want, got) {
-		t.Fatalf("%s differs from the rendered page (-want +got):\n%s\nIf the change is intended, regenerate it with:\n  go test ./pipeline/render -run '^%s$' -update\nand review the diff of %s before committing.",
-			path, lineDiff(string(want), string(got)), t.Name(), path)
-	}
+	golden.Assert(t, filepath.Join("testdata", name), got, *update,
+		fmt.Sprintf("go test ./pipeline/render -run '^%s$' -update", t.Name()))
 }
 
 func TestMarkdownPageGolden(t *testing.T) {
