@@ -1,7 +1,7 @@
 # jury — common tasks. `make test` is what CI runs.
 GO      ?= go
 SHARED  ?= ../shared/data/gpts-are-gpts
-WEIGHTS := pipeline/exposure/weights.json.gz
+WEIGHTS := pipeline/offline/exposure/weights.json.gz
 
 .PHONY: test vet fmt build bench golden cassettes fixtures-check model eval clean
 

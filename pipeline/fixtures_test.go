@@ -12,10 +12,13 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/golden"
 	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/offline"
 	"github.com/onet-jury/jury/pipeline/onet"
 	"github.com/onet-jury/jury/pipeline/openaitest"
+	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/prompts"
 )
 
@@ -34,8 +37,8 @@ const (
 // fixturePanel is the panel `jury run` builds by default (model, seed,
 // temperature), so that `jury run --replay fixtures/cassettes` finds the
 // same cassettes.
-func fixturePanel(model llm.Model) *pipeline.Panel {
-	p := pipeline.NewPanel(prompts.Default(), pipeline.Seat{Model: model, ModelName: fixtureModel, Temperature: 0.2})
+func fixturePanel(model llm.Model) *deliberation.Panel {
+	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: fixtureModel, Temperature: 0.2})
 	p.Seed, p.Version = 1, pipeline.Version
 	return p
 }
@@ -78,7 +81,7 @@ func TestFixtures(t *testing.T) {
 			r, _, err := fixturePanel(replay).Deliberate(context.Background(), occ)
 			require.NoError(t, err)
 			require.Len(t, r.Tasks, len(occ.Tasks))
-			dir, err := pipeline.WriteReport(t.TempDir(), r)
+			dir, err := outdir.WriteReport(t.TempDir(), r)
 			require.NoError(t, err)
 			for _, name := range []string{"report.json", "report.md", "report.html"} {
 				got, err := os.ReadFile(filepath.Join(dir, name))
@@ -96,7 +99,7 @@ func TestFixtures(t *testing.T) {
 // recordCassettes answers every fixture through an in-process OpenAI
 // endpoint backed by the offline juror, keeping each exchange.
 func recordCassettes(t *testing.T, occs []jury.Occupation) {
-	off, err := llm.NewOffline()
+	off, err := offline.New()
 	require.NoError(t, err)
 	srv := openaitest.New(t, openaitest.WithAnswerer(openaitest.ModelAnswer(off)))
 	require.NoError(t, os.RemoveAll(cassetteDir))

@@ -1,5 +1,5 @@
 // Command jury-model trains and cross-validates the offline juror's
-// task-exposure model (package pipeline/exposure).
+// task-exposure model (package pipeline/offline/exposure).
 //
 //	jury-model train [-labels FILE] [-out FILE]   train on all labels, write the weights
 //	jury-model cv [-labels FILE] [-folds N]       grouped k-fold cross-validation table
@@ -18,7 +18,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/onet-jury/jury/pipeline/exposure"
+	"github.com/onet-jury/jury/pipeline/offline/exposure"
 	"github.com/onet-jury/jury/pipeline/onet"
 )
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onet-jury/jury/pipeline/exposure"
+	"github.com/onet-jury/jury/pipeline/offline/exposure"
 	"github.com/stretchr/testify/require"
 )
 

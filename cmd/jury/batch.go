@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
+	"github.com/onet-jury/jury/pipeline/batch"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/onet"
 )
@@ -140,7 +140,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	}
 	panel.Prices = prices
 	bar := newProgressBar(sys.stderr, st)
-	b := &pipeline.Batch{Panel: panel, Out: cfg.out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
+	b := &batch.Runner{Panel: panel, Out: cfg.out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
 		Stop: sys.stop, Logger: logger, Progress: bar.update}
 	if bar.tty {
 		// The bar replaces per-occupation log lines on a terminal.
@@ -316,7 +316,7 @@ func newProgressBar(w io.Writer, st *stack) *progressBar {
 	return &progressBar{w: w, tty: tty, st: st, started: time.Now()}
 }
 
-func (p *progressBar) update(bp pipeline.BatchProgress) {
+func (p *progressBar) update(bp batch.Progress) {
 	if !p.tty {
 		return
 	}

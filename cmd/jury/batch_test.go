@@ -9,8 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/openaitest"
+	"github.com/onet-jury/jury/pipeline/outdir"
 )
 
 func TestBatchCommandStopsOnQuotaKeepingFinishedWork(t *testing.T) {
@@ -33,11 +33,11 @@ func TestBatchCommandStopsOnQuotaKeepingFinishedWork(t *testing.T) {
 	require.Contains(t, last, "run the same command again to resume")
 	require.NotContains(t, stderr, canaryKey[3:15])
 
-	m, err := pipeline.ReadManifest(out)
+	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
 	done := 0
 	for _, e := range m.Occupations {
-		if e.Status == pipeline.StatusDone {
+		if e.Status == outdir.StatusDone {
 			done++
 			require.FileExists(t, filepath.Join(out, e.Code, "report.json"))
 		}
@@ -108,7 +108,7 @@ func TestBatchCommandOnlyAndShard(t *testing.T) {
 	out := t.TempDir()
 	code, _, stderr := cli(t, nil, "batch", "--tasks", tasks, "--out", out, "--only", "@"+only, "--shard", "1/2")
 	require.Equal(t, 0, code, stderr)
-	m, err := pipeline.ReadManifest(out)
+	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
 	var codes []string
 	for _, e := range m.Occupations {

@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/pipeline/render"
 )
 
@@ -43,11 +43,11 @@ func execDiff(_ context.Context, sys *system, args []string) error {
 		return err
 	}
 
-	old, err := pipeline.LoadReports(pos[0])
+	old, err := outdir.LoadReports(pos[0])
 	if err != nil {
 		return err
 	}
-	cur, err := pipeline.LoadReports(pos[1])
+	cur, err := outdir.LoadReports(pos[1])
 	if err != nil {
 		return err
 	}

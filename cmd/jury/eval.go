@@ -13,7 +13,7 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
-	"github.com/onet-jury/jury/pipeline/exposure"
+	"github.com/onet-jury/jury/pipeline/offline/exposure"
 )
 
 func execEval(ctx context.Context, sys *system, args []string) error {

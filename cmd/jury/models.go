@@ -9,7 +9,9 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/offline"
 )
 
 // stack says which wrappers go around each model client, inside out:
@@ -41,16 +43,16 @@ func (st *stack) hits() int {
 // provider's client wrapped as st says, or every seat on the offline
 // juror when --offline says so or no seat could be called (all on OpenAI
 // and no OPENAI_API_KEY).
-func newPanel(cfg *runConfig, sys *system, logger *slog.Logger, st *stack) (*pipeline.Panel, error) {
+func newPanel(cfg *runConfig, sys *system, logger *slog.Logger, st *stack) (*deliberation.Panel, error) {
 	spec, err := cfg.panel()
 	if err != nil {
 		return nil, err
 	}
-	p := &pipeline.Panel{Prompts: spec.set, Seed: cfg.seed, Version: pipeline.Version, Logger: logger,
+	p := &deliberation.Panel{Prompts: spec.set, Seed: cfg.seed, Version: pipeline.Version, Logger: logger,
 		Rule: jury.Rule{Quorum: spec.quorum, Aggregation: spec.aggregation}}
 	seats := append(slices.Clone(spec.seats), spec.foreperson)
 	if why := cfg.offlineReason(spec, sys.getenv, st.storeMode == llm.ReplayOnly); why != "" {
-		off, err := llm.NewOffline()
+		off, err := offline.New()
 		if err != nil {
 			return nil, err
 		}
@@ -94,10 +96,10 @@ func (cfg *runConfig) offlineReason(spec *panelSpec, getenv func(string) string,
 }
 
 // seatsOf turns seat specs, the foreperson's last, into pipeline seats.
-func seatsOf(specs []seatSpec, model func(seatSpec) llm.Model) ([]pipeline.Seat, pipeline.Seat) {
-	var seats []pipeline.Seat
+func seatsOf(specs []seatSpec, model func(seatSpec) llm.Model) ([]deliberation.Seat, deliberation.Seat) {
+	var seats []deliberation.Seat
 	for _, s := range specs {
-		seats = append(seats, pipeline.Seat{Persona: s.persona, Model: model(s), ModelName: s.model,
+		seats = append(seats, deliberation.Seat{Persona: s.persona, Model: model(s), ModelName: s.model,
 			Provider: s.provider, Temperature: s.temperature})
 	}
 	return seats[:len(seats)-1], seats[len(seats)-1]

@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/batch"
 	"github.com/onet-jury/jury/pipeline/llm"
 )
 
@@ -16,7 +16,7 @@ func TestProgressBarOnATerminal(t *testing.T) {
 	var buf bytes.Buffer
 	st := &stack{limiter: llm.NewLimiter(llm.Limits{}), meter: llm.NewMeter(llm.DefaultPrices(), 0)}
 	bar := &progressBar{w: &buf, tty: true, st: st, started: time.Now().Add(-10 * time.Second)}
-	bar.update(pipeline.BatchProgress{Total: 40, Done: 10, Failed: 1, Skipped: 5})
+	bar.update(batch.Progress{Total: 40, Done: 10, Failed: 1, Skipped: 5})
 	bar.finish()
 	line := buf.String()
 	require.True(t, strings.HasPrefix(line, "\r["), "redrawn in place: %q", line)
@@ -34,7 +34,7 @@ func TestProgressBarStaysQuietOffATerminal(t *testing.T) {
 	var buf bytes.Buffer
 	bar := newProgressBar(&buf, &stack{})
 	require.False(t, bar.tty)
-	bar.update(pipeline.BatchProgress{Total: 2, Done: 1})
+	bar.update(batch.Progress{Total: 2, Done: 1})
 	bar.finish()
 	require.Empty(t, buf.String(), "log lines tell the story instead")
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/outdir"
 )
 
 // execRender is `jury render DIR`: the pages again from the verdicts on
@@ -21,7 +21,7 @@ func execRender(ctx context.Context, sys *system, args []string) error {
 	if len(pos) != 1 {
 		return usagef("render takes one directory, got %d arguments: jury render DIR", len(pos))
 	}
-	n, err := pipeline.Rerender(pos[0])
+	n, err := outdir.Rerender(pos[0])
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/outdir"
 )
 
 // renderBatch writes a batch directory of two verdicts and its manifest,
@@ -20,15 +20,15 @@ func renderBatch(t *testing.T) string {
 	data, err := os.ReadFile("../../fixtures/golden/29-2072.00/report.json")
 	require.NoError(t, err)
 	dir := t.TempDir()
-	m := &pipeline.Manifest{SchemaVersion: pipeline.ManifestVersion}
+	m := &outdir.Manifest{SchemaVersion: outdir.ManifestVersion}
 	for _, code := range []string{"29-2072.00", "43-9061.00"} {
 		var r jury.Report
 		require.NoError(t, json.Unmarshal(data, &r))
 		r.Occupation.Code = code
-		_, err := pipeline.WriteReport(dir, &r)
+		_, err := outdir.WriteReport(dir, &r)
 		require.NoError(t, err)
 		h := r.Headline
-		m.Set(pipeline.ManifestEntry{Code: code, Title: r.Occupation.Title, Status: pipeline.StatusDone, Headline: &h, Band: r.Band})
+		m.Set(outdir.ManifestEntry{Code: code, Title: r.Occupation.Title, Status: outdir.StatusDone, Headline: &h, Band: r.Band})
 		for _, name := range []string{"report.md", "report.html"} {
 			require.NoError(t, os.Remove(filepath.Join(dir, code, name)))
 		}

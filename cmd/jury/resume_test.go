@@ -15,9 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/openaitest"
+	"github.com/onet-jury/jury/pipeline/outdir"
 )
 
 var (
@@ -182,15 +182,15 @@ func TestBatchSignals(t *testing.T) {
 		require.ErrorAs(t, err, &exit)
 		require.Equal(t, 1, exit.ExitCode())
 		require.Contains(t, stderr.String(), "stop requested (signal)")
-		m, err := pipeline.ReadManifest(out)
+		m, err := outdir.ReadManifest(out)
 		require.NoError(t, err)
 		done, pending := 0, 0
 		for _, e := range m.Occupations {
 			switch e.Status {
-			case pipeline.StatusDone:
+			case outdir.StatusDone:
 				done++
 				require.FileExists(t, filepath.Join(out, e.Code, "report.json"))
-			case pipeline.StatusPending:
+			case outdir.StatusPending:
 				pending++
 			}
 		}

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/onet"
+	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/pipeline/render"
 )
 
@@ -190,7 +190,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := pipeline.WriteReport(cfg.out, report)
+	dir, err := outdir.WriteReport(cfg.out, report)
 	if err != nil {
 		return err
 	}

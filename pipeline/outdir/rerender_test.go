@@ -1,4 +1,4 @@
-package pipeline_test
+package outdir_test
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/pipeline/render"
 )
 
@@ -18,7 +18,7 @@ import (
 // code.
 func rerenderGolden(t testing.TB, code string) *jury.Report {
 	t.Helper()
-	data, err := os.ReadFile("../fixtures/golden/29-2072.00/report.json")
+	data, err := os.ReadFile("../../fixtures/golden/29-2072.00/report.json")
 	require.NoError(t, err)
 	var r jury.Report
 	require.NoError(t, json.Unmarshal(data, &r))
@@ -33,17 +33,17 @@ var rerenderCodes = []string{"11-1011.00", "29-2072.00", "43-9061.00"}
 func batchDir(t *testing.T, withManifest bool) string {
 	t.Helper()
 	dir := t.TempDir()
-	m := &pipeline.Manifest{SchemaVersion: pipeline.ManifestVersion}
+	m := &outdir.Manifest{SchemaVersion: outdir.ManifestVersion}
 	for i, code := range rerenderCodes {
 		r := rerenderGolden(t, code)
 		r.Headline = 30 + 20*i
 		r.Band = jury.BandOf(r.Headline)
-		_, err := pipeline.WriteReport(dir, r)
+		_, err := outdir.WriteReport(dir, r)
 		require.NoError(t, err)
 		h := r.Headline
-		m.Set(pipeline.ManifestEntry{Code: code, Title: r.Occupation.Title, Status: pipeline.StatusDone, Headline: &h, Band: r.Band})
+		m.Set(outdir.ManifestEntry{Code: code, Title: r.Occupation.Title, Status: outdir.StatusDone, Headline: &h, Band: r.Band})
 	}
-	m.Set(pipeline.ManifestEntry{Code: "15-1252.00", Title: "Software Developers", Status: pipeline.StatusFailed, Error: "model error"})
+	m.Set(outdir.ManifestEntry{Code: "15-1252.00", Title: "Software Developers", Status: outdir.StatusFailed, Error: "model error"})
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "15-1252.00"), 0o755))
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, ".cache", "ab"), 0o755))
 	if withManifest {
@@ -84,7 +84,7 @@ func requirePages(t *testing.T, dir string) {
 func TestWriteReportWritesThePages(t *testing.T) {
 	out := t.TempDir()
 	r := rerenderGolden(t, "29-2072.00")
-	dir, err := pipeline.WriteReport(out, r)
+	dir, err := outdir.WriteReport(out, r)
 	require.NoError(t, err)
 	require.Equal(t, filepath.Join(out, "29-2072.00"), dir)
 	entries, err := os.ReadDir(dir)
@@ -100,7 +100,7 @@ func TestWriteReportWritesThePages(t *testing.T) {
 
 func TestManifestWriteWritesTheIndexPages(t *testing.T) {
 	dir := batchDir(t, true)
-	m, err := pipeline.ReadManifest(dir)
+	m, err := outdir.ReadManifest(dir)
 	require.NoError(t, err)
 	var rows []render.IndexRow
 	for _, e := range m.Occupations {
@@ -122,7 +122,7 @@ func TestRerender(t *testing.T) {
 		{
 			name: "one occupation's directory",
 			setup: func(t *testing.T) string {
-				dir, err := pipeline.WriteReport(t.TempDir(), rerenderGolden(t, "29-2072.00"))
+				dir, err := outdir.WriteReport(t.TempDir(), rerenderGolden(t, "29-2072.00"))
 				require.NoError(t, err)
 				return dir
 			},
@@ -143,8 +143,8 @@ func TestRerender(t *testing.T) {
 			name: "a manifest and no report yet",
 			setup: func(t *testing.T) string {
 				dir := t.TempDir()
-				m := &pipeline.Manifest{SchemaVersion: pipeline.ManifestVersion}
-				m.Set(pipeline.ManifestEntry{Code: "15-1252.00", Title: "Software Developers", Status: pipeline.StatusPending})
+				m := &outdir.Manifest{SchemaVersion: outdir.ManifestVersion}
+				m.Set(outdir.ManifestEntry{Code: "15-1252.00", Title: "Software Developers", Status: outdir.StatusPending})
 				require.NoError(t, m.Write(dir))
 				return dir
 			},
@@ -172,7 +172,7 @@ func TestRerender(t *testing.T) {
 				keep[manifest] = readFile(t, manifest)
 			}
 
-			n, err := pipeline.Rerender(dir)
+			n, err := outdir.Rerender(dir)
 			require.NoError(t, err)
 			require.Equal(t, tt.wantN, n)
 			require.Len(t, reportDirs, tt.wantN)
@@ -183,7 +183,7 @@ func TestRerender(t *testing.T) {
 				require.Equal(t, content, readFile(t, path), "%s is left as it was", path)
 			}
 			if tt.wantIndex {
-				m, err := pipeline.ReadManifest(dir)
+				m, err := outdir.ReadManifest(dir)
 				require.NoError(t, err)
 				want := t.TempDir()
 				require.NoError(t, m.Write(want))
@@ -215,7 +215,7 @@ func TestRerenderBadInput(t *testing.T) {
 		{
 			name: "a file, not a directory",
 			setup: func(t *testing.T) string {
-				dir, err := pipeline.WriteReport(t.TempDir(), rerenderGolden(t, "29-2072.00"))
+				dir, err := outdir.WriteReport(t.TempDir(), rerenderGolden(t, "29-2072.00"))
 				require.NoError(t, err)
 				return filepath.Join(dir, "report.json")
 			},
@@ -274,7 +274,7 @@ func TestRerenderBadInput(t *testing.T) {
 			pages, _ := filepath.Glob(filepath.Join(dir, "*", "report.html"))
 			spoil(t, pages...)
 
-			n, err := pipeline.Rerender(dir)
+			n, err := outdir.Rerender(dir)
 			require.Error(t, err)
 			require.ErrorIs(t, err, jury.ErrInvalid, "bad input: exit code 2")
 			require.Zero(t, n)
@@ -296,7 +296,7 @@ func TestRerenderBadInput(t *testing.T) {
 func BenchmarkRerender923(b *testing.B) {
 	const n = 923
 	dir := b.TempDir()
-	m := &pipeline.Manifest{SchemaVersion: pipeline.ManifestVersion}
+	m := &outdir.Manifest{SchemaVersion: outdir.ManifestVersion}
 	var pages []string
 	for i := range n {
 		code := fmt.Sprintf("%02d-%04d.00", 11+i/100, 1000+i%100)
@@ -306,12 +306,12 @@ func BenchmarkRerender923(b *testing.B) {
 		require.NoError(b, os.MkdirAll(filepath.Join(dir, code), 0o755))
 		require.NoError(b, os.WriteFile(filepath.Join(dir, code, "report.json"), js, 0o644))
 		h := r.Headline
-		m.Set(pipeline.ManifestEntry{Code: code, Title: r.Occupation.Title, Status: pipeline.StatusDone, Headline: &h, Band: r.Band})
+		m.Set(outdir.ManifestEntry{Code: code, Title: r.Occupation.Title, Status: outdir.StatusDone, Headline: &h, Band: r.Band})
 		pages = append(pages, filepath.Join(dir, code, "report.md"), filepath.Join(dir, code, "report.html"))
 	}
 	require.NoError(b, m.Write(dir))
 	rerender := func(b *testing.B) {
-		got, err := pipeline.Rerender(dir)
+		got, err := outdir.Rerender(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package pipeline
+package outdir
 
 import (
 	"bytes"
@@ -35,7 +35,7 @@ func LoadReports(path string) ([]jury.Report, error) {
 		return nil, jury.Invalidf("%s: %v", path, pathErr(err))
 	}
 	if !info.IsDir() {
-		r, err := readReport(path)
+		r, err := ReadReport(path)
 		if err != nil {
 			return nil, err
 		}
@@ -63,10 +63,10 @@ func LoadReports(path string) ([]jury.Report, error) {
 	return out, nil
 }
 
-// readReport reads and parses one report.json. A missing file is returned
+// ReadReport reads and parses one report.json. A missing file is returned
 // as is, so that errors.Is(err, fs.ErrNotExist) holds; every other error is
 // an ErrInvalid error naming the file.
-func readReport(file string) (jury.Report, error) {
+func ReadReport(file string) (jury.Report, error) {
 	data, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return jury.Report{}, err
@@ -158,7 +158,7 @@ func readReports(files []string, dir string) ([]*jury.Report, error) {
 	p := pool.New().WithMaxGoroutines(2 * runtime.GOMAXPROCS(0))
 	for i, file := range files {
 		p.Go(func() {
-			r, err := readReport(file)
+			r, err := ReadReport(file)
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
 			case err != nil:

@@ -1,4 +1,4 @@
-package pipeline_test
+package deliberation_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/onet"
 	"github.com/onet-jury/jury/pipeline/openaitest"
@@ -23,7 +23,7 @@ import (
 // its own wire protocol and Retry, and checks that the verdict is whole
 // and that its usage is counted per provider as each provider counted it.
 func TestDeliberateAcrossProviders(t *testing.T) {
-	occ, err := onet.ReadOccupationFile(filepath.Join(fixturesDir, "occupations", "29-2072.00.json"))
+	occ, err := onet.ReadOccupationFile(filepath.Join("..", "..", "fixtures", "occupations", "29-2072.00.json"))
 	require.NoError(t, err)
 
 	oai := openaitest.New(t)
@@ -58,11 +58,11 @@ func TestDeliberateAcrossProviders(t *testing.T) {
 		{"ollama", "llama3.2", retry(ollama)},
 	}
 	set := prompts.Default()
-	p := &pipeline.Panel{Prompts: set, Seed: 1, Version: "test",
-		Foreperson: pipeline.Seat{Model: openai, ModelName: "gpt-4o-mini", Provider: "openai", Temperature: 0.2}}
+	p := &deliberation.Panel{Prompts: set, Seed: 1, Version: "test",
+		Foreperson: deliberation.Seat{Model: openai, ModelName: "gpt-4o-mini", Provider: "openai", Temperature: 0.2}}
 	for i, persona := range set.Personas() {
 		s := seats[i]
-		p.Seats = append(p.Seats, pipeline.Seat{Persona: persona, Model: s.client, ModelName: s.model, Provider: s.provider, Temperature: 0.2})
+		p.Seats = append(p.Seats, deliberation.Seat{Persona: persona, Model: s.client, ModelName: s.model, Provider: s.provider, Temperature: 0.2})
 	}
 	require.Equal(t, []string{"The Diplomat", "The Chaos Agent", "The Contrarian", "The Optimist"},
 		[]string{p.Seats[0].Persona.Name, p.Seats[1].Persona.Name, p.Seats[2].Persona.Name, p.Seats[3].Persona.Name})

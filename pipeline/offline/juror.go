@@ -1,4 +1,4 @@
-package llm
+package offline
 
 import (
 	"cmp"
@@ -13,13 +13,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline/exposure"
+	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/offline/exposure"
 	"github.com/onet-jury/jury/prompts"
 )
 
-// Offline is a Model that needs no key and no network: it reads jury's
+// Juror is a Model that needs no key and no network: it reads jury's
 // requests the way a model does and answers them from the embedded
-// task-exposure model (pipeline/exposure), with four offline personas:
+// task-exposure model (pipeline/offline/exposure), with four offline personas:
 //
 //   - diplomat stays on the model's score;
 //   - optimist leans up, toward what tools make possible;
@@ -30,27 +31,27 @@ import (
 // Any other persona answers as the diplomat. Answers are deterministic for
 // a request's seed, and always pass jury's validation. Safe for concurrent
 // use.
-type Offline struct {
+type Juror struct {
 	model *exposure.Model
 	words *prompts.Words
 }
 
-// NewOffline loads the embedded exposure model.
-func NewOffline() (*Offline, error) {
+// New loads the embedded exposure model.
+func New() (*Juror, error) {
 	m, err := exposure.Default()
 	if err != nil {
 		return nil, err
 	}
-	return &Offline{model: m, words: prompts.OfflineWords()}, nil
+	return &Juror{model: m, words: prompts.OfflineWords()}, nil
 }
 
 // Weights identifies the exposure model's weights for provenance.
-func (o *Offline) Weights() string { return o.model.Hash() }
+func (o *Juror) Weights() string { return o.model.Hash() }
 
 // Complete answers a ballot or foreperson request built by prompts.
-func (o *Offline) Complete(ctx context.Context, req Request) (Response, error) {
+func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
 	if err := ctx.Err(); err != nil {
-		return Response{}, err
+		return llm.Response{}, err
 	}
 	msgs := make([]prompts.Message, len(req.Messages))
 	for i, m := range req.Messages {
@@ -58,7 +59,7 @@ func (o *Offline) Complete(ctx context.Context, req Request) (Response, error) {
 	}
 	occ, err := prompts.DecodeOccupation(msgs)
 	if err != nil {
-		return Response{}, o.badRequest(err)
+		return llm.Response{}, o.badRequest(err)
 	}
 	seed := 0
 	if req.Seed != nil {
@@ -76,24 +77,24 @@ func (o *Offline) Complete(ctx context.Context, req Request) (Response, error) {
 	case prompts.NoteSchema(occ).Name:
 		v, err := prompts.DecodeVerdict(msgs)
 		if err != nil {
-			return Response{}, o.badRequest(err)
+			return llm.Response{}, o.badRequest(err)
 		}
 		content = o.note(occ, v, seed)
 	default:
-		return Response{}, o.badRequest(fmt.Errorf("no offline answer for schema %q", name))
+		return llm.Response{}, o.badRequest(fmt.Errorf("no offline answer for schema %q", name))
 	}
 	data, err := json.Marshal(content)
 	if err != nil {
-		return Response{}, o.badRequest(err)
+		return llm.Response{}, o.badRequest(err)
 	}
-	return Response{Content: string(data), FinishReason: FinishStop, Model: OfflineModelName, Usage: Usage{Calls: 1}}, nil
+	return llm.Response{Content: string(data), FinishReason: llm.FinishStop, Model: llm.OfflineModelName, Usage: llm.Usage{Calls: 1}}, nil
 }
 
-func (o *Offline) badRequest(err error) error {
-	return &Error{Kind: BadRequest, Provider: "offline", Message: err.Error(), Usage: Usage{Calls: 1}, Err: err}
+func (o *Juror) badRequest(err error) error {
+	return &llm.Error{Kind: llm.BadRequest, Provider: "offline", Message: err.Error(), Usage: llm.Usage{Calls: 1}, Err: err}
 }
 
-func schemaName(req Request) string {
+func schemaName(req llm.Request) string {
 	if req.Schema == nil {
 		return ""
 	}
@@ -162,7 +163,7 @@ func ranked(occ jury.Occupation, score func(jury.Task) int) (top, second, bottom
 	return top, second, bottom
 }
 
-func (o *Offline) ballot(occ jury.Occupation, persona string, seed int) jury.Ballot {
+func (o *Juror) ballot(occ jury.Occupation, persona string, seed int) jury.Ballot {
 	sd := strconv.Itoa(seed)
 	b := jury.Ballot{}
 	scores := map[string]int{}
@@ -207,7 +208,7 @@ type noteRationale struct {
 	Rationale string `json:"rationale"`
 }
 
-func (o *Offline) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswer {
+func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswer {
 	sd := strconv.Itoa(seed)
 	consensus := map[string]prompts.VerdictTask{}
 	exposed := 0

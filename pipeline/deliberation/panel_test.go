@@ -1,4 +1,4 @@
-package pipeline_test
+package deliberation_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/openaitest"
 	"github.com/onet-jury/jury/prompts"
@@ -18,19 +18,19 @@ import (
 
 // newPanel returns the built-in panel on srv, with retries that do not
 // sleep.
-func newPanel(t *testing.T, srv *openaitest.Server) *pipeline.Panel {
+func newPanel(t *testing.T, srv *openaitest.Server) *deliberation.Panel {
 	return newPanelWithTimeout(t, srv, 500*time.Millisecond)
 }
 
 // newPanelWithTimeout is newPanel with the given per-attempt timeout.
-func newPanelWithTimeout(t *testing.T, srv *openaitest.Server, timeout time.Duration) *pipeline.Panel {
+func newPanelWithTimeout(t *testing.T, srv *openaitest.Server, timeout time.Duration) *deliberation.Panel {
 	t.Helper()
 	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()})
 	model := llm.Retry(client, llm.RetryPolicy{
 		Sleep:   func(ctx context.Context, d time.Duration) error { return ctx.Err() },
 		Timeout: timeout,
 	})
-	p := pipeline.NewPanel(prompts.Default(), pipeline.Seat{Model: model, ModelName: "gpt-4o-mini", Temperature: 0.2})
+	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: "gpt-4o-mini", Temperature: 0.2})
 	p.Seed, p.Version = 1, "test"
 	return p
 }
@@ -61,7 +61,7 @@ func TestDeliberateCleanRun(t *testing.T) {
 	}
 	require.Equal(t, jury.Provenance{Models: []string{"gpt-4o-mini"}, PromptHash: prompts.Default().Hash(),
 		Temperature: 0.2, Seed: 1, Version: "test", Aggregation: "median", Quorum: 3,
-		InputHash: pipeline.InputHash(occ), Seats: []jury.SeatRef{
+		InputHash: deliberation.InputHash(occ), Seats: []jury.SeatRef{
 			{Persona: "diplomat", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
 			{Persona: "chaos-agent", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
 			{Persona: "contrarian", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
@@ -202,7 +202,7 @@ func TestDeliberateForepersonFailureFailsTheVerdict(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.Script(openaitest.Foreperson, openaitest.NotJSON, openaitest.NotJSON, openaitest.NotJSON)
 	_, _, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
-	require.ErrorIs(t, err, pipeline.ErrForeperson)
+	require.ErrorIs(t, err, deliberation.ErrForeperson)
 	require.False(t, errors.Is(err, jury.ErrInvalid), "a failed verdict is not bad input")
 	require.Equal(t, 4+3, srv.Count())
 }

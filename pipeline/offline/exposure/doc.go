@@ -93,7 +93,7 @@
 // twice on the same file gives byte-identical weights; Hash is over the
 // uncompressed JSON. To rerun the comparison above:
 //
-//	JURY_EXPOSURE_EXPERIMENTS=1 go test -run Experiments -v ./pipeline/exposure/
+//	JURY_EXPOSURE_EXPERIMENTS=1 go test -run Experiments -v ./pipeline/offline/exposure/
 //
 // The task statements come from O*NET (U.S. Department of Labor, CC BY
 // 4.0); the labels from the public release of Eloundou et al. (MIT).

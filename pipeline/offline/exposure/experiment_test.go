@@ -14,7 +14,7 @@ import (
 // only with JURY_EXPOSURE_EXPERIMENTS=1 (JURY_EXPOSURE_ONLY=substring
 // picks lines):
 //
-//	JURY_EXPOSURE_EXPERIMENTS=1 go test -run Experiments -v ./pipeline/exposure/
+//	JURY_EXPOSURE_EXPERIMENTS=1 go test -run Experiments -v ./pipeline/offline/exposure/
 func TestExperiments(t *testing.T) {
 	if os.Getenv("JURY_EXPOSURE_EXPERIMENTS") == "" {
 		t.Skip("set JURY_EXPOSURE_EXPERIMENTS=1 to rerun the model comparison (about a minute)")

@@ -1,4 +1,4 @@
-package pipeline
+package batch
 
 import (
 	"context"
@@ -15,7 +15,9 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/outdir"
 )
 
 // Batch runs many occupations through one panel into one output
@@ -24,8 +26,8 @@ import (
 // already done with the same input and prompts are kept; a failed one does
 // not stop the others; a fatal model error (quota, auth) or Stop stops new
 // work while in-flight occupations finish.
-type Batch struct {
-	Panel *Panel
+type Runner struct {
+	Panel *deliberation.Panel
 	Out   string
 	// Concurrency is how many occupations are in flight; 0 means 8.
 	Concurrency int
@@ -43,19 +45,19 @@ type Batch struct {
 	ManifestEvery time.Duration
 	// Progress is called after each occupation ends, from one goroutine
 	// at a time.
-	Progress func(BatchProgress)
+	Progress func(Progress)
 	Logger   *slog.Logger
 }
 
-// BatchProgress is the state of a batch after an occupation ends.
-type BatchProgress struct {
+// Progress is the state of a batch after an occupation ends.
+type Progress struct {
 	Total, Done, Failed, Skipped int
-	Last                         ManifestEntry
+	Last                         outdir.ManifestEntry
 }
 
-// BatchResult says how a batch ended.
-type BatchResult struct {
-	Manifest *Manifest
+// Result says how a batch ended.
+type Result struct {
+	Manifest *outdir.Manifest
 	// Ran, Done, Failed count this run's occupations; Skipped those
 	// already done; NotStarted those left pending by a stop.
 	Ran, Done, Failed, Skipped, NotStarted int
@@ -71,8 +73,8 @@ var ErrStopped = errors.New("batch stopped")
 
 // Run runs the occupations. The error is nil only when every occupation is
 // done; it wraps ErrStopped or ErrFailed otherwise, naming the failures.
-func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, error) {
-	logger := b.Panel.logger()
+func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, error) {
+	logger := b.Panel.Log()
 	if b.Logger != nil {
 		logger = b.Logger
 	}
@@ -80,18 +82,18 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 	if err := atomicfile.Sweep(b.Out); err != nil {
 		return nil, fmt.Errorf("clean %s: %w", b.Out, err)
 	}
-	m, err := ReadManifest(b.Out)
+	m, err := outdir.ReadManifest(b.Out)
 	if err != nil {
 		return nil, err
 	}
-	res := &BatchResult{Manifest: m}
+	res := &Result{Manifest: m}
 	var todo []jury.Occupation
 	promptHash := b.Panel.Prompts.Hash()
 	for _, occ := range occs {
 		// An invalid occupation is not validated here: Deliberate refuses
 		// it, and it is marked failed with the reason while the others go on.
 		prev := m.Entry(occ.Code)
-		if b.RetryFailed && (prev == nil || prev.Status != StatusFailed) {
+		if b.RetryFailed && (prev == nil || prev.Status != outdir.StatusFailed) {
 			continue
 		}
 		if done, ok := b.finished(occ, promptHash); ok {
@@ -100,8 +102,8 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 			continue
 		}
 		todo = append(todo, occ)
-		m.Set(ManifestEntry{Code: occ.Code, Title: occ.Title, Status: StatusPending,
-			InputHash: InputHash(occ), PromptHash: promptHash})
+		m.Set(outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, Status: outdir.StatusPending,
+			InputHash: deliberation.InputHash(occ), PromptHash: promptHash})
 	}
 	var mu sync.Mutex // guards m, res, written and the manifest file
 	if err := m.Write(b.Out); err != nil {
@@ -130,7 +132,7 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 				return
 			}
 			entry := b.one(ctx, occ, promptHash)
-			if entry.Status == StatusFailed {
+			if entry.Status == outdir.StatusFailed {
 				logger.Warn("occupation failed", "code", occ.Code, "error", entry.Error)
 				if e := entry.err; e != nil && (llm.Fatal(e) || ctx.Err() != nil) {
 					stop(e)
@@ -142,7 +144,7 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 			defer mu.Unlock()
 			m.Set(entry.ManifestEntry)
 			res.Ran++
-			if entry.Status == StatusDone {
+			if entry.Status == outdir.StatusDone {
 				res.Done++
 			} else {
 				res.Failed++
@@ -156,7 +158,7 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 				written = time.Now()
 			}
 			if b.Progress != nil {
-				b.Progress(BatchProgress{Total: len(todo) + res.Skipped, Done: res.Done + res.Skipped, Failed: res.Failed, Skipped: res.Skipped, Last: entry.ManifestEntry})
+				b.Progress(Progress{Total: len(todo) + res.Skipped, Done: res.Done + res.Skipped, Failed: res.Failed, Skipped: res.Skipped, Last: entry.ManifestEntry})
 			}
 		})
 	}
@@ -175,7 +177,7 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 	case res.Failed > 0:
 		var codes []string
 		for _, e := range m.Occupations {
-			if e.Status == StatusFailed {
+			if e.Status == outdir.StatusFailed {
 				codes = append(codes, e.Code)
 			}
 		}
@@ -188,7 +190,7 @@ func (b *Batch) Run(ctx context.Context, occs []jury.Occupation) (*BatchResult, 
 // errStopRequested is the reason recorded when Stop is closed.
 var errStopRequested = errors.New("stop requested (signal)")
 
-func (b *Batch) stopRequested(stopped *atomic.Pointer[error]) bool {
+func (b *Runner) stopRequested(stopped *atomic.Pointer[error]) bool {
 	if stopped.Load() != nil {
 		return true
 	}
@@ -206,24 +208,24 @@ func (b *Batch) stopRequested(stopped *atomic.Pointer[error]) bool {
 // input and prompts, read from its report on disk; ok is false when there
 // is none. The report, not the manifest, is the record: the manifest is
 // written at most every ManifestEvery and may lag behind a crash.
-func (b *Batch) finished(occ jury.Occupation, promptHash string) (ManifestEntry, bool) {
-	r, err := readReport(filepath.Join(b.Out, occ.Code, "report.json"))
-	if err != nil || r.Provenance.InputHash != InputHash(occ) || r.Provenance.PromptHash != promptHash {
-		return ManifestEntry{}, false
+func (b *Runner) finished(occ jury.Occupation, promptHash string) (outdir.ManifestEntry, bool) {
+	r, err := outdir.ReadReport(filepath.Join(b.Out, occ.Code, "report.json"))
+	if err != nil || r.Provenance.InputHash != deliberation.InputHash(occ) || r.Provenance.PromptHash != promptHash {
+		return outdir.ManifestEntry{}, false
 	}
 	h := r.Headline
-	return ManifestEntry{Code: occ.Code, Title: occ.Title, Status: StatusDone, Headline: &h, Band: r.Band,
+	return outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, Status: outdir.StatusDone, Headline: &h, Band: r.Band,
 		InputHash: r.Provenance.InputHash, PromptHash: promptHash, Usage: r.Usage}, true
 }
 
 type outcome struct {
-	ManifestEntry
+	outdir.ManifestEntry
 	err error
 }
 
 // one runs one occupation and writes its report.
-func (b *Batch) one(ctx context.Context, occ jury.Occupation, promptHash string) outcome {
-	e := outcome{ManifestEntry: ManifestEntry{Code: occ.Code, Title: occ.Title, InputHash: InputHash(occ), PromptHash: promptHash}}
+func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string) outcome {
+	e := outcome{ManifestEntry: outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, InputHash: deliberation.InputHash(occ), PromptHash: promptHash}}
 	attempts := b.Attempts
 	if attempts <= 0 {
 		attempts = 2
@@ -237,19 +239,19 @@ func (b *Batch) one(ctx context.Context, occ jury.Occupation, promptHash string)
 			break
 		}
 		if a < attempts {
-			b.Panel.logger().Warn("deliberating again", "code", occ.Code, "attempt", a+1, "error", err)
+			b.Panel.Log().Warn("deliberating again", "code", occ.Code, "attempt", a+1, "error", err)
 		}
 	}
 	e.Usage = usage
 	if err == nil {
-		_, err = WriteReport(b.Out, r)
+		_, err = outdir.WriteReport(b.Out, r)
 	}
 	if err != nil {
-		e.Status, e.err = StatusFailed, err
+		e.Status, e.err = outdir.StatusFailed, err
 		e.Error = strings.Join(strings.Fields(llm.Redact(err.Error())), " ")
 		return e
 	}
 	h := r.Headline
-	e.Status, e.Headline, e.Band = StatusDone, &h, r.Band
+	e.Status, e.Headline, e.Band = outdir.StatusDone, &h, r.Band
 	return e
 }

@@ -1,8 +1,8 @@
-// Package pipeline does the work of a verdict: it asks a panel of jurors
-// for their ballots, re-asks the ones whose answers are invalid, decides
-// the consensus, asks the foreperson for the words, and writes the report.
-// Model clients and their wrappers live in the llm subpackage.
-package pipeline
+// Package deliberation runs one verdict: it asks a panel of jurors for
+// their ballots, re-asks the ones whose answers are invalid, decides the
+// consensus and asks the foreperson for the words. It writes nothing:
+// the report it returns goes to pipeline/outdir.
+package deliberation
 
 import (
 	"cmp"
@@ -119,7 +119,8 @@ func (p *Panel) prices() llm.Prices {
 	return p.Prices
 }
 
-func (p *Panel) logger() *slog.Logger {
+// Log returns the panel's logger, or one that discards when Logger is nil.
+func (p *Panel) Log() *slog.Logger {
 	if p.Logger == nil {
 		return slog.New(slog.DiscardHandler)
 	}
@@ -249,7 +250,7 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 	for round := 0; round <= p.maxReasks(); round++ {
 		if round > 0 {
 			usage.Reasks++
-			p.logger().Info("re-asking", "call", req.Meta.String(), "round", round, "problems", len(problems))
+			p.Log().Info("re-asking", "call", req.Meta.String(), "round", round, "problems", len(problems))
 		}
 		resp, err := seat.Model.Complete(ctx, req)
 		u := resp.Usage

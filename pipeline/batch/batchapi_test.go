@@ -1,4 +1,4 @@
-package pipeline_test
+package batch_test
 
 import (
 	"context"
@@ -10,15 +10,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/batch"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/openaitest"
+	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/prompts"
 )
 
 // batchAPIOn returns a batch into out that calls srv through OpenAI's
 // Batch API: store → meter → retry → batch API.
-func batchAPIOn(t *testing.T, srv *openaitest.Server, out string) (*pipeline.Batch, *llm.Meter) {
+func batchAPIOn(t *testing.T, srv *openaitest.Server, out string) (*batch.Runner, *llm.Meter) {
 	t.Helper()
 	api, err := llm.NewBatchAPI(llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()}), llm.BatchConfig{
 		StateDir: filepath.Join(out, ".batches"), Idle: 100 * time.Millisecond, Poll: 5 * time.Millisecond, MaxPoll: 20 * time.Millisecond,
@@ -29,9 +31,9 @@ func batchAPIOn(t *testing.T, srv *openaitest.Server, out string) (*pipeline.Bat
 	meter := llm.NewMeter(llm.DefaultPrices(), 0)
 	model = llm.Metered(model, meter)
 	model = llm.NewStore(model, filepath.Join(out, ".cache"), llm.ReplayOrRecord, "openai")
-	p := pipeline.NewPanel(prompts.Default(), pipeline.Seat{Model: model, ModelName: "gpt-4o-mini"})
+	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: "gpt-4o-mini"})
 	p.Seed, p.Version = 1, "test"
-	return &pipeline.Batch{Panel: p, Out: out, Concurrency: 100}, meter
+	return &batch.Runner{Panel: p, Out: out, Concurrency: 100}, meter
 }
 
 func TestBatchThroughTheBatchAPI(t *testing.T) {
@@ -54,10 +56,10 @@ func TestBatchThroughTheBatchAPI(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, entries, "finished batches leave no record")
 
-	m, err := pipeline.ReadManifest(out)
+	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
 	for _, e := range m.Occupations {
-		require.Equal(t, pipeline.StatusDone, e.Status)
+		require.Equal(t, outdir.StatusDone, e.Status)
 	}
 	bad := m.Entry("15-1002.00")
 	require.Equal(t, 1, bad.Usage.Retries)

@@ -1,4 +1,4 @@
-package pipeline
+package outdir
 
 import (
 	"path/filepath"
@@ -7,9 +7,6 @@ import (
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/render"
 )
-
-// Version is the pipeline's version, recorded in every report's provenance.
-const Version = "0.1.0"
 
 // WriteReport writes a report's report.json, report.md and report.html
 // into dir/<code>/, atomically: the files appear together or not at all.

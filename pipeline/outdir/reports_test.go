@@ -1,4 +1,4 @@
-package pipeline_test
+package outdir_test
 
 import (
 	"fmt"
@@ -10,16 +10,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/pipeline/render"
 )
 
-const diffGoldenFile = "../fixtures/golden/29-2072.00/report.json"
+const diffGoldenFile = "../../fixtures/golden/29-2072.00/report.json"
 
 // readDiffGolden reads the committed golden report.
 func readDiffGolden(t testing.TB) jury.Report {
 	t.Helper()
-	rs, err := pipeline.LoadReports(diffGoldenFile)
+	rs, err := outdir.LoadReports(diffGoldenFile)
 	require.NoError(t, err)
 	require.Len(t, rs, 1)
 	return rs[0]
@@ -46,7 +46,7 @@ func TestLoadReports(t *testing.T) {
 
 	batch := t.TempDir()
 	for _, code := range []string{"43-9061.00", "11-1011.00", "29-2072.00"} {
-		_, err := pipeline.WriteReport(batch, new(recoded(golden, code)))
+		_, err := outdir.WriteReport(batch, new(recoded(golden, code)))
 		require.NoError(t, err)
 	}
 	writeDiffFile(t, filepath.Join(batch, "manifest.json"), "{}")          // files beside the reports are ignored
@@ -54,11 +54,11 @@ func TestLoadReports(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(batch, "15-1252.00"), 0o755))
 
 	single := filepath.Join(t.TempDir(), "29-2072.00")
-	_, err := pipeline.WriteReport(filepath.Dir(single), &golden)
+	_, err := outdir.WriteReport(filepath.Dir(single), &golden)
 	require.NoError(t, err)
 
 	mixed := t.TempDir()
-	_, err = pipeline.WriteReport(mixed, new(recoded(golden, "43-9061.00")))
+	_, err = outdir.WriteReport(mixed, new(recoded(golden, "43-9061.00")))
 	require.NoError(t, err)
 	data, err := render.JSON(new(recoded(golden, "15-1252.00")))
 	require.NoError(t, err)
@@ -81,7 +81,7 @@ func TestLoadReports(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rs, err := pipeline.LoadReports(tc.path)
+			rs, err := outdir.LoadReports(tc.path)
 			require.NoError(t, err)
 			var codes []string
 			for _, r := range rs {
@@ -129,7 +129,7 @@ func TestLoadReportsBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := pipeline.LoadReports(tc.path)
+			_, err := outdir.LoadReports(tc.path)
 			require.ErrorIs(t, err, jury.ErrInvalid)
 			require.ErrorContains(t, err, tc.wantErr)
 		})
@@ -179,11 +179,11 @@ func BenchmarkDiff923(b *testing.B) {
 
 	b.ReportAllocs()
 	for b.Loop() {
-		old, err := pipeline.LoadReports(oldDir)
+		old, err := outdir.LoadReports(oldDir)
 		if err != nil {
 			b.Fatal(err)
 		}
-		cur, err := pipeline.LoadReports(newDir)
+		cur, err := outdir.LoadReports(newDir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package llm_test
+package offline_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/offline"
 	"github.com/onet-jury/jury/pipeline/onet"
 	"github.com/onet-jury/jury/prompts"
 )
@@ -17,7 +18,7 @@ import (
 const sharedTasks = "../../../shared/data/gpts-are-gpts/onet_tasks.tsv"
 
 // offlineBallots asks every built-in persona for its ballot on occ.
-func offlineBallots(t *testing.T, off *llm.Offline, occ jury.Occupation, seed int) map[string]jury.Ballot {
+func offlineBallots(t *testing.T, off *offline.Juror, occ jury.Occupation, seed int) map[string]jury.Ballot {
 	t.Helper()
 	set := prompts.Default()
 	out := map[string]jury.Ballot{}
@@ -44,7 +45,7 @@ func fixtureOccupation(t *testing.T) jury.Occupation {
 }
 
 func TestOfflinePersonasLeanAsDocumented(t *testing.T) {
-	off, err := llm.NewOffline()
+	off, err := offline.New()
 	require.NoError(t, err)
 	occ := fixtureOccupation(t)
 	b := offlineBallots(t, off, occ, 1)
@@ -68,7 +69,7 @@ func TestOfflinePersonasLeanAsDocumented(t *testing.T) {
 }
 
 func TestOfflineIsDeterministicForASeed(t *testing.T) {
-	off, err := llm.NewOffline()
+	off, err := offline.New()
 	require.NoError(t, err)
 	occ := fixtureOccupation(t)
 	require.Equal(t, offlineBallots(t, off, occ, 1), offlineBallots(t, off, occ, 1))
@@ -84,7 +85,7 @@ func TestOfflineNeverRejectedOnTheCatalog(t *testing.T) {
 	}
 	cat, err := onet.ReadCatalog(sharedTasks, "")
 	require.NoError(t, err)
-	off, err := llm.NewOffline()
+	off, err := offline.New()
 	require.NoError(t, err)
 	set := prompts.Default()
 	for _, code := range cat.Codes() {
@@ -111,7 +112,7 @@ func TestOfflineNeverRejectedOnTheCatalog(t *testing.T) {
 }
 
 func TestOfflineRefusesRequestsItCannotRead(t *testing.T) {
-	off, err := llm.NewOffline()
+	off, err := offline.New()
 	require.NoError(t, err)
 	_, err = off.Complete(context.Background(), llm.Request{Messages: []llm.Message{{Role: "user", Content: "hello"}}})
 	require.Error(t, err)

@@ -12,7 +12,7 @@ import (
 )
 
 // dataDir is the shared reference data, relative to this package.
-var dataDir = filepath.Join("..", "..", "..", "shared", "data", "gpts-are-gpts")
+var dataDir = filepath.Join("..", "..", "..", "..", "shared", "data", "gpts-are-gpts")
 
 // trainingLabels reads labels_train.tsv or skips the test when the shared
 // data is absent, as in a fresh clone.

@@ -1,4 +1,4 @@
-package pipeline_test
+package batch_test
 
 import (
 	"context"
@@ -12,15 +12,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/batch"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/openaitest"
+	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/prompts"
 )
 
 // batchOn returns a batch into out on srv through the whole model stack:
 // store (cache) → meter → retry → limit → client.
-func batchOn(t *testing.T, srv *openaitest.Server, out string) (*pipeline.Batch, *llm.Meter) {
+func batchOn(t *testing.T, srv *openaitest.Server, out string) (*batch.Runner, *llm.Meter) {
 	t.Helper()
 	var model llm.Model = llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()})
 	model = llm.Limit(model, llm.NewLimiter(llm.Limits{}))
@@ -28,9 +30,9 @@ func batchOn(t *testing.T, srv *openaitest.Server, out string) (*pipeline.Batch,
 	meter := llm.NewMeter(llm.DefaultPrices(), 0)
 	model = llm.Metered(model, meter)
 	model = llm.NewStore(model, filepath.Join(out, ".cache"), llm.ReplayOrRecord, "openai")
-	p := pipeline.NewPanel(prompts.Default(), pipeline.Seat{Model: model, ModelName: "gpt-4o-mini"})
+	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: "gpt-4o-mini"})
 	p.Seed, p.Version = 1, "test"
-	return &pipeline.Batch{Panel: p, Out: out, Concurrency: 4}, meter
+	return &batch.Runner{Panel: p, Out: out, Concurrency: 4}, meter
 }
 
 func TestBatchRunsEveryOccupationAndRerunsForFree(t *testing.T) {
@@ -45,12 +47,12 @@ func TestBatchRunsEveryOccupationAndRerunsForFree(t *testing.T) {
 	spent, _ := meter.Spent()
 	require.Equal(t, 30, spent.Calls)
 
-	m, err := pipeline.ReadManifest(out)
+	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
 	require.Len(t, m.Occupations, 6)
 	for i, e := range m.Occupations {
 		require.Equal(t, occs[i].Code, e.Code, "sorted by code")
-		require.Equal(t, pipeline.StatusDone, e.Status)
+		require.Equal(t, outdir.StatusDone, e.Status)
 		require.NotNil(t, e.Headline)
 		require.Equal(t, 5, e.Usage.Calls)
 		require.FileExists(t, filepath.Join(out, e.Code, "report.json"))
@@ -96,14 +98,14 @@ func TestBatchIsolatesAFailedOccupation(t *testing.T) {
 	}
 	b, _ := batchOn(t, srv, out)
 	res, err := b.Run(context.Background(), occs)
-	require.ErrorIs(t, err, pipeline.ErrFailed)
+	require.ErrorIs(t, err, batch.ErrFailed)
 	require.Contains(t, err.Error(), bad)
 	require.Contains(t, err.Error(), "--retry-failed")
 	require.Equal(t, 3, res.Done)
 	require.Equal(t, 1, res.Failed)
-	m, err := pipeline.ReadManifest(out)
+	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
-	require.Equal(t, pipeline.StatusFailed, m.Entry(bad).Status)
+	require.Equal(t, outdir.StatusFailed, m.Entry(bad).Status)
 	require.Contains(t, m.Entry(bad).Error, "no quorum")
 	require.NoDirExists(t, filepath.Join(out, bad))
 
@@ -114,9 +116,9 @@ func TestBatchIsolatesAFailedOccupation(t *testing.T) {
 	res, err = b2.Run(context.Background(), occs)
 	require.NoError(t, err)
 	require.Equal(t, 1, res.Ran)
-	m, err = pipeline.ReadManifest(out)
+	m, err = outdir.ReadManifest(out)
 	require.NoError(t, err)
-	require.Equal(t, pipeline.StatusDone, m.Entry(bad).Status)
+	require.Equal(t, outdir.StatusDone, m.Entry(bad).Status)
 	// Only the two jurors whose answers were refused are asked again, and
 	// the foreperson; the others come from the cache.
 	require.Equal(t, calls+3, srv.Count())
@@ -135,14 +137,14 @@ func TestBatchStopsOnQuotaAndKeepsFinishedWork(t *testing.T) {
 	b, _ := batchOn(t, srv, out)
 	b.Concurrency = 1
 	res, err := b.Run(context.Background(), occs)
-	require.ErrorIs(t, err, pipeline.ErrStopped)
+	require.ErrorIs(t, err, batch.ErrStopped)
 	require.Equal(t, llm.Quota, llm.KindOf(err))
 	require.Contains(t, err.Error(), "insufficient_quota")
 	require.Equal(t, 2, res.Done, "two occupations (10 calls) finished before the quota ran out")
 	require.Equal(t, 1, res.Failed)
 	require.Equal(t, 7, res.NotStarted)
 	require.LessOrEqual(t, srv.Count(), 14, "no new work after the quota error")
-	m, err := pipeline.ReadManifest(out)
+	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
 	counts := map[string]int{}
 	for _, e := range m.Occupations {
@@ -161,13 +163,13 @@ func TestBatchStopChannelStopsNewWork(t *testing.T) {
 	b, _ := batchOn(t, srv, out)
 	b.Concurrency = 1
 	b.Stop = stop
-	b.Progress = func(p pipeline.BatchProgress) {
+	b.Progress = func(p batch.Progress) {
 		if p.Done == 1 {
 			close(stop)
 		}
 	}
 	res, err := b.Run(context.Background(), openaitest.Occupations(5))
-	require.ErrorIs(t, err, pipeline.ErrStopped)
+	require.ErrorIs(t, err, batch.ErrStopped)
 	require.Contains(t, err.Error(), "run the same command again to resume")
 	require.Equal(t, 1, res.Done)
 	require.Equal(t, 4, res.NotStarted)
@@ -271,13 +273,13 @@ func TestBatchMarksAnInvalidOccupationFailedAndGoesOn(t *testing.T) {
 	occs[1].Tasks[0].Text = "Ring the bell\a."
 	b, _ := batchOn(t, srv, out)
 	res, err := b.Run(context.Background(), occs)
-	require.ErrorIs(t, err, pipeline.ErrFailed)
+	require.ErrorIs(t, err, batch.ErrFailed)
 	require.Equal(t, 2, res.Done)
 	require.Equal(t, 1, res.Failed)
-	m, err := pipeline.ReadManifest(out)
+	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
 	e := m.Entry(occs[1].Code)
-	require.Equal(t, pipeline.StatusFailed, e.Status)
+	require.Equal(t, outdir.StatusFailed, e.Status)
 	require.Contains(t, e.Error, "text contains control characters")
 	require.Equal(t, 10, srv.Count(), "the invalid occupation never reached the model")
 }
