@@ -18,14 +18,9 @@ import (
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/batch"
+	"github.com/onet-jury/jury/pipeline/config"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/onet"
-)
-
-// Default rate limits: OpenAI's first usage tier for gpt-4o-mini.
-const (
-	defaultRPM = 500
-	defaultTPM = 200000
 )
 
 // batchConfig is what `jury batch` is told on top of runConfig.
@@ -55,8 +50,8 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.StringVar(&cfg.only, "only", "", "comma-separated `codes`, or @FILE with one code a line (# comments)")
 	fs.StringVar(&cfg.shard, "shard", "", "`i/n`: take every n-th occupation of the sorted list, starting at i (0-based)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 16, "occupations in flight (each asks its jurors concurrently)")
-	fs.IntVar(&cfg.rpm, "rpm", defaultRPM, "requests per minute the provider allows (0: no limit)")
-	fs.IntVar(&cfg.tpm, "tpm", defaultTPM, "tokens per minute the provider allows (0: no limit)")
+	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute the provider allows (0: no limit)")
+	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute the provider allows (0: no limit)")
 	fs.Float64Var(&cfg.maxCost, "max-cost", 0, "stop before the next call would take this run's spending past `USD` (0: no limit)")
 	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "run only the occupations the manifest marks failed")
 	fs.StringVar(&cfg.via, "via", "sync", "how to call the model: sync, or batch-api (OpenAI's Batch API: half price, up to 24 h)")
@@ -72,7 +67,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if len(pos) > 0 {
 		return usagef("batch takes no arguments, got %q: choose occupations with --only", pos[0])
 	}
-	if err := cfg.applyConfig(fs, sys.getenv); err != nil {
+	if err := cfg.apply(fs, sys.getenv); err != nil {
 		return err
 	}
 	if err := cfg.check(); err != nil {
@@ -83,7 +78,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return usagef("batch needs --tasks FILE (an O*NET task file such as onet_tasks.tsv)")
 	case cfg.concurrency < 1:
 		return usagef("--concurrency %d: want 1 or more", cfg.concurrency)
-	case cfg.rpm < 0 || cfg.tpm < 0 || cfg.maxCost < 0:
+	case cfg.RPM < 0 || cfg.TPM < 0 || cfg.maxCost < 0:
 		return usagef("--rpm, --tpm and --max-cost cannot be negative")
 	case cfg.via != "sync" && cfg.via != "batch-api":
 		return usagef("--via %q: want sync or batch-api", cfg.via)
@@ -111,11 +106,18 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		}
 	}
 	logger := cfg.logger(sys.stderr)
-	st := &stack{
-		limiter: llm.NewLimiter(llm.Limits{RPM: cfg.rpm, TPM: cfg.tpm}),
-		meter:   llm.NewMeter(prices, cfg.maxCost),
+	st := &llm.Stack{
+		Limiter: llm.NewLimiter(llm.Limits{RPM: cfg.RPM, TPM: cfg.TPM}),
+		Meter:   llm.NewMeter(prices, cfg.maxCost),
+		Retry:   cfg.RetryPolicy(),
+		Logger:  logger,
 	}
-	offline := cfg.offline || sys.getenv("OPENAI_API_KEY") == ""
+	spec, err := cfg.Panel()
+	if err != nil {
+		return err
+	}
+	// The offline juror needs no cache: its answers cost nothing.
+	offline := cfg.OfflineReason(spec, sys.getenv, false) != ""
 	if cfg.via == "batch-api" {
 		if offline {
 			return usagef("--via batch-api needs OPENAI_API_KEY (and no --offline)")
@@ -123,24 +125,24 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		// The Batch API costs half; every request is in flight at once so
 		// that a round of the deliberation fits in one batch.
 		prices = prices.Scaled(0.5)
-		st.meter = llm.NewMeter(prices, cfg.maxCost)
-		st.batchDir = filepath.Join(cfg.out, ".batches")
-		st.batchPoll, st.batchIdle = cfg.batchPoll, cfg.batchIdle
+		st.Meter = llm.NewMeter(prices, cfg.maxCost)
+		st.BatchDir = filepath.Join(cfg.Out, ".batches")
+		st.BatchPoll, st.BatchIdle = cfg.batchPoll, cfg.batchIdle
 		cfg.concurrency = max(cfg.concurrency, len(occs))
 	}
 	if !cfg.noCache && !offline {
-		st.storeDir, st.storeMode = cmp.Or(cfg.cache, filepath.Join(cfg.out, ".cache")), llm.ReplayOrRecord
-		if err := atomicfile.Sweep(st.storeDir); err != nil {
-			return fmt.Errorf("clean cache %s: %w", st.storeDir, err)
+		st.StoreDir, st.StoreMode = cmp.Or(cfg.cache, filepath.Join(cfg.Out, ".cache")), llm.ReplayOrRecord
+		if err := atomicfile.Sweep(st.StoreDir); err != nil {
+			return fmt.Errorf("clean cache %s: %w", st.StoreDir, err)
 		}
 	}
-	panel, err := newPanel(&cfg.runConfig, sys, logger, st)
+	panel, err := buildPanel(&cfg.runConfig, sys, st)
 	if err != nil {
 		return err
 	}
 	panel.Prices = prices
 	bar := newProgressBar(sys.stderr, st)
-	b := &batch.Runner{Panel: panel, Out: cfg.out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
+	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
 		Stop: sys.stop, Logger: logger, Progress: bar.update}
 	if bar.tty {
 		// The bar replaces per-occupation log lines on a terminal.
@@ -151,15 +153,15 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	res, runErr := b.Run(ctx, occs)
 	bar.finish()
 	if res != nil {
-		spent, cost := st.meter.Spent()
-		hits := st.hits()
+		spent, cost := st.Meter.Spent()
+		hits := st.Hits()
 		lr := lastRun{Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
 			Occupations: len(occs), Ran: res.Ran, Done: res.Done, Failed: res.Failed, AlreadyDone: res.Skipped, NotStarted: res.NotStarted,
-			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.limiter.RateLimited(),
+			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.Limiter.RateLimited(),
 			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost}
 		logger.Info("batch finished", "done", res.Done+res.Skipped, "failed", res.Failed, "not_started", res.NotStarted,
 			"calls", spent.Calls, "cache_hits", hits, "429s", lr.RateLimited, "cost_usd", fmt.Sprintf("%.4f", cost), "seconds", fmt.Sprintf("%.1f", lr.Seconds))
-		if err := lr.write(cfg.out); err != nil && runErr == nil {
+		if err := lr.write(cfg.Out); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
@@ -300,12 +302,12 @@ func readPrices(path string, into llm.Prices) error {
 type progressBar struct {
 	w       io.Writer
 	tty     bool
-	st      *stack
+	st      *llm.Stack
 	started time.Time
 	drawn   bool
 }
 
-func newProgressBar(w io.Writer, st *stack) *progressBar {
+func newProgressBar(w io.Writer, st *llm.Stack) *progressBar {
 	f, ok := w.(*os.File)
 	tty := false
 	if ok {
@@ -332,10 +334,10 @@ func (p *progressBar) update(bp batch.Progress) {
 		rate = float64(ran) / elapsed
 		eta = (time.Duration(float64(bp.Total-bp.Done-bp.Failed)/rate) * time.Second).Round(time.Second).String()
 	}
-	_, cost := p.st.meter.Spent()
+	_, cost := p.st.Meter.Spent()
 	fmt.Fprintf(p.w, "\r[%s%s] %d/%d · %d failed · %.1f/s · ETA %s · 429s %d · $%.2f ",
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), bp.Done+bp.Failed, bp.Total, bp.Failed,
-		rate, eta, p.st.limiter.RateLimited(), cost)
+		rate, eta, p.st.Limiter.RateLimited(), cost)
 	p.drawn = true
 }
 

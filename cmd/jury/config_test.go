@@ -185,3 +185,28 @@ providers:
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "ANTHROPIC_API_KEY is not set")
 }
+
+// An all-Ollama panel needs no OpenAI key, yet it is not the offline
+// juror: its answers are paid for (in time) and cached, so a resume of a
+// re-run occupation makes no new call.
+func TestBatchOnOllamaWithoutOpenAIKeyResumesFromTheCache(t *testing.T) {
+	oll := providertest.NewOllama(t)
+	conf := writeConfig(t, fmt.Sprintf("provider: ollama\nmodel: llama3.1\nproviders:\n  ollama: {base_url: %q}\n", oll.URL()))
+	tasks := writeTaskFile(t, openaitest.Occupations(2))
+	out := t.TempDir()
+	env := map[string]string{} // no OPENAI_API_KEY
+	code, _, stderr := cli(t, env, "batch", "--tasks", tasks, "--out", out, "--config", conf)
+	require.Equal(t, 0, code, stderr)
+	require.NotContains(t, stderr, "offline juror")
+	first := oll.Count()
+	require.Equal(t, 2*5, first, "two occupations, five calls each")
+
+	// Lose one finished verdict: the resume deliberates it again, from the
+	// cache.
+	code2 := openaitest.Occupations(2)[0].Code
+	require.NoError(t, os.RemoveAll(filepath.Join(out, code2)))
+	code, _, stderr = cli(t, env, "batch", "--tasks", tasks, "--out", out, "--config", conf)
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, first, oll.Count(), "a resume on Ollama pays no call again")
+	require.FileExists(t, filepath.Join(out, code2, "report.json"))
+}

@@ -14,7 +14,7 @@ import (
 
 func TestProgressBarOnATerminal(t *testing.T) {
 	var buf bytes.Buffer
-	st := &stack{limiter: llm.NewLimiter(llm.Limits{}), meter: llm.NewMeter(llm.DefaultPrices(), 0)}
+	st := &llm.Stack{Limiter: llm.NewLimiter(llm.Limits{}), Meter: llm.NewMeter(llm.DefaultPrices(), 0)}
 	bar := &progressBar{w: &buf, tty: true, st: st, started: time.Now().Add(-10 * time.Second)}
 	bar.update(batch.Progress{Total: 40, Done: 10, Failed: 1, Skipped: 5})
 	bar.finish()
@@ -32,7 +32,7 @@ func TestProgressBarOnATerminal(t *testing.T) {
 
 func TestProgressBarStaysQuietOffATerminal(t *testing.T) {
 	var buf bytes.Buffer
-	bar := newProgressBar(&buf, &stack{})
+	bar := newProgressBar(&buf, &llm.Stack{})
 	require.False(t, bar.tty)
 	bar.update(batch.Progress{Total: 2, Done: 1})
 	bar.finish()

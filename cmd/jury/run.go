@@ -12,55 +12,30 @@ import (
 	"time"
 
 	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/config"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/onet"
 	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/pipeline/render"
 )
 
-// runConfig is what `jury run` is told by flags and environment.
+// runConfig is what a model-calling command is told: the shared
+// settings (pipeline/config) and what only the command line has.
 type runConfig struct {
+	config.Settings
 	tasks, occupations string
-	out                string
-	model, baseURL     string
-	temperature        float64
-	seed               int
-	timeout            time.Duration
-	retries            int
 	logFormat          string
-	offline            bool
 	record, replay     string
 	replayOrRecord     string
-	configPath         string
-	provider           string
-	rpm, tpm           int
-
-	// Filled by applyConfig.
-	conf     *loadedConfig
-	flagSet  map[string]bool
-	sources  map[string]string
-	baseURLs map[string]string
 }
 
-// flagValue is a parsed flag, as flag.FlagSet.Visit hands it over.
-type flagValue = flag.Flag
-
-// configName names the configuration file in use, or "".
-func (c *runConfig) configName() string {
-	if c.conf == nil {
-		return ""
-	}
-	return c.conf.path
+// apply settles the settings by precedence, from the flags typed on fs.
+func (c *runConfig) apply(fs *flagSet, getenv func(string) string) error {
+	typed := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { typed[f.Name] = true })
+	return c.Apply(typed, getenv)
 }
-
-// Defaults of `jury run`.
-const (
-	defaultModel       = "gpt-4o-mini"
-	defaultProvider    = "openai"
-	defaultTemperature = 0.2
-	defaultSeed        = 1
-	defaultOut         = "out"
-)
 
 func (c *runConfig) register(fs interface {
 	StringVar(*string, string, string, string)
@@ -70,15 +45,15 @@ func (c *runConfig) register(fs interface {
 }) {
 	fs.StringVar(&c.tasks, "tasks", "", "O*NET task `file` (tab-separated) to find a code in")
 	fs.StringVar(&c.occupations, "occupations", "", "O*NET Occupation Data.txt `file` for titles (default: beside --tasks)")
-	fs.StringVar(&c.out, "out", defaultOut, "output `dir`ectory; reports go to DIR/<code>/")
-	fs.StringVar(&c.configPath, "config", "", "configuration `file` (default ./jury.yaml if present)")
-	fs.StringVar(&c.provider, "provider", defaultProvider, "provider of every juror: openai, anthropic, gemini or ollama")
-	fs.StringVar(&c.model, "model", defaultModel, "model `name` for every juror")
-	fs.StringVar(&c.baseURL, "base-url", "", "OpenAI-compatible API `url` (default $OPENAI_BASE_URL)")
-	fs.Float64Var(&c.temperature, "temperature", defaultTemperature, "sampling temperature")
-	fs.IntVar(&c.seed, "seed", defaultSeed, "seed sent with every request")
-	fs.DurationVar(&c.timeout, "timeout", llm.DefaultTimeout, "time limit of each model call attempt")
-	fs.IntVar(&c.retries, "retries", llm.DefaultRetries, "retries of a failed call (429s that name a wait have their own budget of 5)")
+	fs.StringVar(&c.Out, "out", config.DefaultOut, "output `dir`ectory; reports go to DIR/<code>/")
+	fs.StringVar(&c.ConfigPath, "config", "", "configuration `file` (default ./jury.yaml if present)")
+	fs.StringVar(&c.Provider, "provider", config.DefaultProvider, "provider of every juror: "+llm.ProviderChoices())
+	fs.StringVar(&c.Model, "model", config.DefaultModel, "model `name` for every juror")
+	fs.StringVar(&c.BaseURL, "base-url", "", "OpenAI-compatible API `url` (default $OPENAI_BASE_URL)")
+	fs.Float64Var(&c.Temperature, "temperature", config.DefaultTemperature, "sampling temperature")
+	fs.IntVar(&c.Seed, "seed", config.DefaultSeed, "seed sent with every request")
+	fs.DurationVar(&c.Timeout, "timeout", llm.DefaultTimeout, "time limit of each model call attempt")
+	fs.IntVar(&c.Retries, "retries", llm.DefaultRetries, "retries of a failed call (429s that name a wait have their own budget of 5)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")
 }
 
@@ -86,7 +61,7 @@ func (c *runConfig) register(fs interface {
 func (c *runConfig) registerOffline(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
-	fs.BoolVar(&c.offline, "offline", false, "use the offline juror (no key, no network) even if OPENAI_API_KEY is set")
+	fs.BoolVar(&c.Offline, "offline", false, "use the offline juror (no key, no network) even if OPENAI_API_KEY is set")
 }
 
 // registerRecording adds --record, --replay and --replay-or-record.
@@ -119,13 +94,13 @@ func (c *runConfig) recording() (string, llm.Mode, error) {
 
 func (c *runConfig) check() error {
 	switch {
-	case c.temperature < 0 || c.temperature > 2:
-		return usagef("--temperature %v: want 0 to 2", c.temperature)
-	case c.timeout <= 0:
-		return usagef("--timeout %v: want a positive duration such as 90s", c.timeout)
-	case c.retries < 0:
-		return usagef("--retries %d: want 0 or more", c.retries)
-	case c.out == "":
+	case c.Temperature < 0 || c.Temperature > 2:
+		return usagef("--temperature %v: want 0 to 2", c.Temperature)
+	case c.Timeout <= 0:
+		return usagef("--timeout %v: want a positive duration such as 90s", c.Timeout)
+	case c.Retries < 0:
+		return usagef("--retries %d: want 0 or more", c.Retries)
+	case c.Out == "":
 		return usagef("--out is empty: name an output directory")
 	case c.logFormat != "text" && c.logFormat != "json":
 		return usagef("--log-format %q: want text or json", c.logFormat)
@@ -157,7 +132,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if len(pos) != 1 {
 		return usagef("run takes one occupation file or O*NET-SOC code, got %d arguments: jury run [flags] <occupation.json | code>", len(pos))
 	}
-	if err := cfg.applyConfig(fs, env); err != nil {
+	if err := cfg.apply(fs, env); err != nil {
 		return err
 	}
 	if err := cfg.check(); err != nil {
@@ -168,11 +143,11 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	logger := cfg.logger(stderr)
-	st := &stack{recordHint: "jury run --record DIR " + pos[0]}
-	if st.storeDir, st.storeMode, err = cfg.recording(); err != nil {
+	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: logger}
+	if st.StoreDir, st.StoreMode, err = cfg.recording(); err != nil {
 		return err
 	}
-	panel, err := newPanel(&cfg, sys, logger, st)
+	panel, err := buildPanel(&cfg, sys, st)
 	if err != nil {
 		return err
 	}
@@ -190,7 +165,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := outdir.WriteReport(cfg.out, report)
+	dir, err := outdir.WriteReport(cfg.Out, report)
 	if err != nil {
 		return err
 	}
@@ -199,6 +174,23 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	fmt.Fprintf(stdout, "%s %s: %d %% (%s) → %s\n", report.Occupation.Code, render.Plain(report.Occupation.Title),
 		report.Headline, report.Band, filepath.Join(dir, "report.{json,md,html}"))
 	return nil
+}
+
+// buildPanel resolves the panel and builds it on st, saying on stderr
+// when the offline juror answers and why.
+func buildPanel(cfg *runConfig, sys *system, st *llm.Stack) (*deliberation.Panel, error) {
+	spec, err := cfg.Panel()
+	if err != nil {
+		return nil, err
+	}
+	panel, why, err := cfg.Build(spec, sys.getenv, st)
+	if err != nil {
+		return nil, err
+	}
+	if why != "" {
+		fmt.Fprintf(sys.stderr, "jury: %s: using the offline juror (weights %s; no key, no network)\n", why, panel.Weights)
+	}
+	return panel, nil
 }
 
 // loadOccupation reads the positional argument: an occupation file, or a

@@ -89,15 +89,17 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// authHint names what to check when a provider refuses the credentials.
+// authHint names what to check when a provider refuses the credentials:
+// its key variable from the registry, or the server's own settings for a
+// provider that needs no key.
 func authHint(provider string) string {
-	switch {
-	case strings.HasPrefix(provider, "anthropic"):
-		return "ANTHROPIC_API_KEY"
-	case strings.HasPrefix(provider, "gemini"):
-		return "GOOGLE_API_KEY"
-	case strings.HasPrefix(provider, "ollama"):
-		return "the Ollama server's access settings"
+	for _, p := range providers {
+		if strings.HasPrefix(provider, p.Name) {
+			if p.KeyVar == "" {
+				return "the " + p.Name + " server's access settings"
+			}
+			return p.KeyVar
+		}
 	}
 	return "OPENAI_API_KEY"
 }

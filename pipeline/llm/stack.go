@@ -1,0 +1,96 @@
+package llm
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Stack says which wrappers go around every model client of a run, inside
+// out: client → Limit (or the Batch API) → Retry → Metered → Store. The
+// zero value wraps in Retry only. Build one per run; Wrap is not safe for
+// concurrent use, the models it returns are.
+type Stack struct {
+	// Limiter paces every attempt; nil sends at once.
+	Limiter *Limiter
+	// Meter counts what the run spends and enforces its budget; nil
+	// counts nothing.
+	Meter *Meter
+	// StoreDir, when set, keeps every exchange there (the cache, or
+	// cassettes) in StoreMode; RecordHint is the command that records a
+	// missing cassette, for ReplayOnly's error.
+	StoreDir   string
+	StoreMode  Mode
+	RecordHint string
+	// BatchDir, when set, sends OpenAI calls through the Batch API,
+	// keeping the submitted batches' records there; BatchPoll and
+	// BatchIdle are its status-check and collection waits.
+	BatchDir             string
+	BatchPoll, BatchIdle time.Duration
+	// Retry is the retry policy of every client; its Logger defaults to
+	// Logger.
+	Retry  RetryPolicy
+	Logger *slog.Logger
+
+	stores []*Store
+}
+
+// Hits returns how many calls the stores answered from disk.
+func (st *Stack) Hits() int {
+	n := 0
+	for _, s := range st.stores {
+		n += s.Hits()
+	}
+	return n
+}
+
+// Replaying reports whether the stack answers only from recordings, so
+// that no key is needed.
+func (st *Stack) Replaying() bool { return st.StoreDir != "" && st.StoreMode == ReplayOnly }
+
+// Wrap puts the whole stack around a provider's client. key is kept out
+// of every recording. With BatchDir set, only an OpenAI client can be
+// wrapped.
+func (st *Stack) Wrap(client Model, provider, key string) (Model, error) {
+	model := client
+	policy := st.Retry
+	if policy.Logger == nil {
+		policy.Logger = st.Logger
+	}
+	switch {
+	case st.BatchDir != "":
+		oc, ok := client.(*OpenAI)
+		if !ok {
+			return nil, fmt.Errorf("--via batch-api works only for jurors on openai, not %s", provider)
+		}
+		api, err := NewBatchAPI(oc, BatchConfig{StateDir: st.BatchDir, Poll: st.BatchPoll, Idle: st.BatchIdle, Logger: st.Logger})
+		if err != nil {
+			return nil, err
+		}
+		if ids := api.Pending(); len(ids) > 0 && st.Logger != nil {
+			st.Logger.Info("resuming batches of an earlier run", "batches", ids)
+		}
+		// A batch has a 24-hour window; the per-attempt timeout must not
+		// cut it short.
+		model, policy.Timeout = api, 25*time.Hour
+	case st.Limiter != nil:
+		model = Limit(model, st.Limiter)
+	}
+	return st.WrapLocal(Retry(model, policy), provider, key), nil
+}
+
+// WrapLocal puts only the meter and the store around a model: for a model
+// that needs no pacing or retrying (the offline juror), or one already
+// wrapped in them.
+func (st *Stack) WrapLocal(model Model, provider, key string) Model {
+	if st.Meter != nil {
+		model = Metered(model, st.Meter)
+	}
+	if st.StoreDir != "" {
+		s := NewStore(model, st.StoreDir, st.StoreMode, provider, key)
+		s.RecordHint = st.RecordHint
+		st.stores = append(st.stores, s)
+		model = s
+	}
+	return model
+}
