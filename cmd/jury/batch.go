@@ -132,6 +132,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	}
 	if !cfg.noCache && !offline {
 		st.StoreDir, st.StoreMode = cmp.Or(cfg.cache, filepath.Join(cfg.Out, ".cache")), llm.ReplayOrRecord
+		st.KeyByEndpoint = true
 		if err := atomicfile.Sweep(st.StoreDir); err != nil {
 			return fmt.Errorf("clean cache %s: %w", st.StoreDir, err)
 		}

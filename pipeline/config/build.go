@@ -99,7 +99,7 @@ func (s *Settings) providerModel(name string, getenv func(string) string, st *ll
 	if err != nil {
 		return nil, jury.Invalidf("provider %s: %v", name, err)
 	}
-	return st.Wrap(client, name, key)
+	return st.Wrap(client, name, s.BaseURLs[name], key)
 }
 
 // RetryPolicy is the retry policy the settings ask for: --retries (0

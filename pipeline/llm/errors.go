@@ -30,6 +30,12 @@ const (
 	Auth
 	// BadRequest is any other 4xx: the request itself is wrong.
 	BadRequest
+	// Budget is a call the Meter refused: it would take the run past its
+	// spending limit (--max-cost). Nothing was sent.
+	Budget
+	// NotRecorded is a request a replay-only Store has no recording for.
+	// Nothing was sent.
+	NotRecorded
 )
 
 // String names the kind in logs and messages.
@@ -45,6 +51,10 @@ func (k Kind) String() string {
 		return "auth"
 	case BadRequest:
 		return "bad request"
+	case Budget:
+		return "budget"
+	case NotRecorded:
+		return "not recorded"
 	}
 	return "unknown"
 }
@@ -118,7 +128,7 @@ func KindOf(err error) Kind {
 // verdict: no other call can succeed after a quota, auth or bad request.
 func Fatal(err error) bool {
 	switch KindOf(err) {
-	case Quota, Auth, BadRequest:
+	case Quota, Auth, BadRequest, Budget, NotRecorded:
 		return true
 	}
 	return false

@@ -119,7 +119,7 @@ func (m *metered) Complete(ctx context.Context, req Request) (Response, error) {
 		cost := mt.cost
 		mt.mu.Unlock()
 		if over {
-			return Response{}, &Error{Kind: BadRequest, Provider: "budget",
+			return Response{}, &Error{Kind: Budget, Provider: "budget",
 				Message: fmt.Sprintf("%v: $%.4f spent, the next call (about $%.4f) would pass --max-cost $%.2f", ErrBudget, cost, est, mt.budget),
 				Err:     ErrBudget}
 		}

@@ -45,6 +45,7 @@ func TestMeterStopsBeforeTheBudgetIsCrossed(t *testing.T) {
 	}
 	_, err := m.Complete(context.Background(), req)
 	require.ErrorIs(t, err, llm.ErrBudget)
+	require.Equal(t, llm.Budget, llm.KindOf(err), "a budget stop is its own kind, not a bad request")
 	require.True(t, llm.Fatal(err), "the budget stops the run")
 	require.Contains(t, err.Error(), "--max-cost $0.05")
 	require.Equal(t, 2, calls, "the call that would cross the budget is not made")

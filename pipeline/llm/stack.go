@@ -22,6 +22,10 @@ type Stack struct {
 	StoreDir   string
 	StoreMode  Mode
 	RecordHint string
+	// KeyByEndpoint makes the base URL part of every stored exchange's
+	// key, so that a cache shared by two servers never mixes their
+	// answers. Cassettes leave it off: they replay against any server.
+	KeyByEndpoint bool
 	// BatchDir, when set, sends OpenAI calls through the Batch API,
 	// keeping the submitted batches' records there; BatchPoll and
 	// BatchIdle are its status-check and collection waits.
@@ -48,10 +52,10 @@ func (st *Stack) Hits() int {
 // that no key is needed.
 func (st *Stack) Replaying() bool { return st.StoreDir != "" && st.StoreMode == ReplayOnly }
 
-// Wrap puts the whole stack around a provider's client. key is kept out
-// of every recording. With BatchDir set, only an OpenAI client can be
-// wrapped.
-func (st *Stack) Wrap(client Model, provider, key string) (Model, error) {
+// Wrap puts the whole stack around a provider's client, which answers at
+// baseURL ("" for the provider's default). key is kept out of every
+// recording. With BatchDir set, only an OpenAI client can be wrapped.
+func (st *Stack) Wrap(client Model, provider, baseURL, key string) (Model, error) {
 	model := client
 	policy := st.Retry
 	if policy.Logger == nil {
@@ -76,18 +80,22 @@ func (st *Stack) Wrap(client Model, provider, key string) (Model, error) {
 	case st.Limiter != nil:
 		model = Limit(model, st.Limiter)
 	}
-	return st.WrapLocal(Retry(model, policy), provider, key), nil
+	endpoint := provider
+	if st.KeyByEndpoint && baseURL != "" {
+		endpoint = provider + " " + baseURL
+	}
+	return st.WrapLocal(Retry(model, policy), endpoint, key), nil
 }
 
 // WrapLocal puts only the meter and the store around a model: for a model
 // that needs no pacing or retrying (the offline juror), or one already
-// wrapped in them.
-func (st *Stack) WrapLocal(model Model, provider, key string) Model {
+// wrapped in them. endpoint names the model's server in the store's keys.
+func (st *Stack) WrapLocal(model Model, endpoint, key string) Model {
 	if st.Meter != nil {
 		model = Metered(model, st.Meter)
 	}
 	if st.StoreDir != "" {
-		s := NewStore(model, st.StoreDir, st.StoreMode, provider, key)
+		s := NewStore(model, st.StoreDir, st.StoreMode, endpoint, key)
 		s.RecordHint = st.RecordHint
 		st.stores = append(st.stores, s)
 		model = s

@@ -120,7 +120,7 @@ func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 			if s.RecordHint != "" {
 				hint = ": record it with " + s.RecordHint
 			}
-			return Response{}, &Error{Kind: BadRequest, Provider: "replay",
+			return Response{}, &Error{Kind: NotRecorded, Provider: "replay",
 				Message: fmt.Sprintf("%v for %s (request %s) in %s%s", ErrNotRecorded, req.Meta, key[:16], s.dir, hint),
 				Err:     fmt.Errorf("%w: %s", ErrNotRecorded, key)}
 		}

@@ -55,6 +55,7 @@ func TestStoreReplayOnlyNamesTheMissingExchange(t *testing.T) {
 	req := ballotRequest(t)
 	_, err := s.Complete(context.Background(), req)
 	require.ErrorIs(t, err, llm.ErrNotRecorded)
+	require.Equal(t, llm.NotRecorded, llm.KindOf(err), "a replay miss is its own kind, not a bad request")
 	require.True(t, llm.Fatal(err), "a missing recording stops the run")
 	require.False(t, called)
 	msg := err.Error()
