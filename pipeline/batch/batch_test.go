@@ -2,11 +2,10 @@ package batch_test
 
 import (
 	"context"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -206,9 +205,10 @@ func TestBatchCompletesThroughAFifthTransportFaultsAndAFifthBadAnswers(t *testin
 		openaitest.Reset, openaitest.ServerError, openaitest.Unavailable, openaitest.MalformedBody,
 		openaitest.MissingTask, openaitest.NotJSON, openaitest.Refusal, openaitest.Truncated,
 	}
-	rng := newLockedRand(7)
-	srv.Every(func(int) openaitest.Fault {
-		if x := rng.float(); x < 0.4 {
+	// Each request's fault follows from the request and its attempt, not
+	// from the order in which the 30 occupations' calls happen to arrive.
+	srv.ByRequest(func(c openaitest.ChatRequest, attempt int) openaitest.Fault {
+		if x := openaitest.Uniform("7", c.Key(), strconv.Itoa(attempt)); x < 0.4 {
 			return faults[int(x/0.05)] // 20 % transport, 20 % bad answers
 		}
 		return openaitest.OK
@@ -240,22 +240,6 @@ func TestBatchCompletesThroughAFifthTransportFaultsAndAFifthBadAnswers(t *testin
 	for _, o := range occs {
 		require.Contains(t, files, filepath.Join(o.Code, "report.json"))
 	}
-}
-
-// lockedRand is a seeded random source safe for the server's goroutines.
-type lockedRand struct {
-	mu  sync.Mutex
-	rng *rand.Rand
-}
-
-func newLockedRand(seed uint64) *lockedRand {
-	return &lockedRand{rng: rand.New(rand.NewPCG(seed, seed))}
-}
-
-func (l *lockedRand) float() float64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.rng.Float64()
 }
 
 func repeatFault(f openaitest.Fault, n int) []openaitest.Fault {

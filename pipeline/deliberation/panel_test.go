@@ -137,12 +137,18 @@ func TestDeliberateSurvivesAFifthTransportFaultsAndAFifthBadAnswers(t *testing.T
 	srv := openaitest.New(t)
 	transport := []openaitest.Fault{openaitest.Reset, openaitest.ServerError, openaitest.Unavailable, openaitest.MalformedBody}
 	bad := []openaitest.Fault{openaitest.MissingTask, openaitest.NotJSON, openaitest.Refusal, openaitest.Truncated}
-	srv.Every(func(n int) openaitest.Fault {
-		switch n % 5 {
-		case 1:
-			return transport[(n/5)%len(transport)]
-		case 3:
-			return bad[(n/5)%len(bad)]
+	// Faults follow from each request, not from the order in which the
+	// four jurors' calls arrive: a first ask fails in transport, its retry
+	// answers badly, and the re-ask that follows is answered.
+	srv.ByRequest(func(c openaitest.ChatRequest, attempt int) openaitest.Fault {
+		pick := int(openaitest.Uniform(c.Key()) * 4)
+		switch {
+		case c.IsReask():
+			return openaitest.OK
+		case attempt == 0:
+			return transport[pick]
+		case attempt == 1:
+			return bad[pick]
 		}
 		return openaitest.OK
 	})
@@ -210,11 +216,17 @@ func TestDeliberateForepersonFailureFailsTheVerdict(t *testing.T) {
 func TestDeliberateCancelledContextStopsEveryJuror(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.Every(func(int) openaitest.Fault { return openaitest.Hang })
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() {
+		// Cancel once every juror's request hangs at the server, however
+		// long the machine took to send them.
+		<-srv.Arrived(4)
+		cancel()
+	}()
 	// With an hour per attempt, only the cancelled context can end this.
 	_, usage, err := newPanelWithTimeout(t, srv, time.Hour).Deliberate(ctx, openaitest.SampleOccupation())
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorIs(t, err, context.Canceled)
 	require.Equal(t, 4, srv.Count(), "every juror asked once, none retried")
 	require.Equal(t, 4, usage.Calls)
 }

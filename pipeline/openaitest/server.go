@@ -8,6 +8,7 @@ package openaitest
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/onet-jury/jury/prompts"
 )
 
 // Server is a fake OpenAI endpoint. Point a client at URL()+"/v1" (or set
@@ -35,6 +38,7 @@ type Server struct {
 	bucket   *rateBucket
 	limited  int
 	batchAPI batchAPI
+	waiters  []arrivalWaiter
 }
 
 // Request is one request the server received, in arrival order.
@@ -224,6 +228,35 @@ func (s *Server) Script(match Matcher, faults ...Fault) {
 	s.script.Add(match, faults...)
 }
 
+// ByRequest sets the fault of requests no script claims from the request
+// and its attempt; see Script.ByRequest.
+func (s *Server) ByRequest(f func(c ChatRequest, attempt int) Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.script.ByRequest(f)
+}
+
+// Arrived returns a channel closed once n requests have arrived, so that a
+// test can act after the fact (cancel, say) instead of after a guessed
+// delay.
+func (s *Server) Arrived(n int) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan struct{})
+	if len(s.requests) >= n {
+		close(ch)
+		return ch
+	}
+	s.waiters = append(s.waiters, arrivalWaiter{n: n, ch: ch})
+	return ch
+}
+
+// arrivalWaiter is one Arrived call waiting for its n-th request.
+type arrivalWaiter struct {
+	n  int
+	ch chan struct{}
+}
+
 // Every sets a fault for requests no script claims, by arrival number.
 func (s *Server) Every(f func(n int) Fault) {
 	s.mu.Lock()
@@ -256,6 +289,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Fault = fault
 	s.requests = append(s.requests, rec)
+	waiting := s.waiters[:0]
+	for _, wt := range s.waiters {
+		if len(s.requests) >= wt.n {
+			close(wt.ch)
+		} else {
+			waiting = append(waiting, wt)
+		}
+	}
+	s.waiters = waiting
 	latency, hang := s.latency, s.hang
 	s.mu.Unlock()
 
@@ -356,6 +398,25 @@ func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refus
 // tokens approximates a token count the way providers' rule of thumb does:
 // four characters a token.
 func tokens(s string) int { return (len(s) + 3) / 4 }
+
+// IsReask reports whether c sends a model the problems of its last answer
+// (prompts' re-ask message), rather than asking afresh.
+func (c ChatRequest) IsReask() bool {
+	first, _, _ := strings.Cut(prompts.Default().Reask(nil).Content, "\n")
+	return strings.HasPrefix(c.Last(), first)
+}
+
+// Uniform maps its parts to a stable number in [0, 1): a reproducible
+// draw for fault plans derived from the request (Script.ByRequest).
+func Uniform(parts ...string) float64 { return hash01(parts...) }
+
+// Key identifies a chat request by everything that shapes its answer, so
+// that a retry of the same request has the same key.
+func (c ChatRequest) Key() string {
+	data, _ := json.Marshal(c)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
+}
 
 // hash01 maps a string to a stable number in [0, 1).
 func hash01(parts ...string) float64 {
