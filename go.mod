@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/google/generative-ai-go v0.15.1
+	github.com/rogpeppe/go-internal v1.16.0
 	github.com/sashabaranov/go-openai v1.43.0
 	github.com/sourcegraph/conc v0.3.0
 	github.com/stretchr/testify v1.12.1

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -66,7 +67,7 @@ func fixtureOccupations(t *testing.T) []jury.Occupation {
 func TestFixtures(t *testing.T) {
 	occs := fixtureOccupations(t)
 	if *record {
-		recordCassettes(t, occs)
+		recordCassettes(t, occs, cassetteDir)
 	}
 	var calls atomic.Int64
 	closed := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "unused", BaseURL: "http://127.0.0.1:1/v1"})
@@ -96,18 +97,62 @@ func TestFixtures(t *testing.T) {
 	require.Zero(t, calls.Load(), "replaying fixtures must make no model call")
 }
 
+// recorder marks the cassettes recordCassettes makes.
+const recorder = "make cassettes (the offline juror behind an in-process OpenAI endpoint)"
+
 // recordCassettes answers every fixture through an in-process OpenAI
-// endpoint backed by the offline juror, keeping each exchange.
-func recordCassettes(t *testing.T, occs []jury.Occupation) {
+// endpoint backed by the offline juror, keeping each exchange. Of the
+// cassettes already there it removes only stale ones it made itself: a
+// recording of a real model (jury run --record) is never deleted.
+func recordCassettes(t *testing.T, occs []jury.Occupation, dir string) {
 	off, err := offline.New()
 	require.NoError(t, err)
 	srv := openaitest.New(t, openaitest.WithAnswerer(openaitest.ModelAnswer(off)))
-	require.NoError(t, os.RemoveAll(cassetteDir))
 	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-record", BaseURL: srv.URL()})
-	rec := llm.NewStore(client, cassetteDir, llm.RecordAlways, "openai", "sk-record")
+	rec := llm.NewStore(client, dir, llm.RecordAlways, "openai", "sk-record")
+	rec.Recorder = recorder
+	var mu sync.Mutex
+	made := map[string]bool{}
+	keep := llm.ModelFunc(func(ctx context.Context, req llm.Request) (llm.Response, error) {
+		mu.Lock()
+		made[filepath.Base(rec.Path(req))] = true
+		mu.Unlock()
+		return rec.Complete(ctx, req)
+	})
 	for _, occ := range occs {
-		_, _, err := fixturePanel(rec).Deliberate(context.Background(), occ)
+		_, _, err := fixturePanel(keep).Deliberate(context.Background(), occ)
 		require.NoError(t, err, occ.Code)
 	}
-	t.Logf("recorded %d exchanges into %s", srv.Count(), cassetteDir)
+	stale, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	removed := 0
+	for _, path := range stale {
+		if !made[filepath.Base(path)] && llm.RecordedBy(path) == recorder {
+			require.NoError(t, os.Remove(path))
+			removed++
+		}
+	}
+	t.Logf("recorded %d exchanges into %s; removed %d stale cassettes of its own", srv.Count(), dir, removed)
+}
+
+// make cassettes re-records its own cassettes and removes its own stale
+// ones, but never a recording it did not make.
+func TestRecordCassettesKeepsRecordingsItDidNotMake(t *testing.T) {
+	dir := t.TempDir()
+	occs := fixtureOccupations(t)[:1]
+	foreign := filepath.Join(dir, "0123456789abcdef0123456789abcdef.json")
+	ownStale := filepath.Join(dir, "fedcba9876543210fedcba9876543210.json")
+	require.NoError(t, os.WriteFile(foreign, []byte(`{"key": "0123456789abcdef0123456789abcdef", "call": "a real model"}`), 0o644))
+	require.NoError(t, os.WriteFile(ownStale, []byte(`{"key": "fedcba9876543210fedcba9876543210", "recorded_by": "`+recorder+`"}`), 0o644))
+
+	recordCassettes(t, occs, dir)
+	require.FileExists(t, foreign, "a recording someone else made is kept")
+	require.NoFileExists(t, ownStale, "a stale cassette of its own is removed")
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	require.NoError(t, err)
+	require.Greater(t, len(files), 1)
+	for _, f := range files {
+		if f != foreign {
+			require.Equal(t, recorder, llm.RecordedBy(f), f)
+		}
+	}
 }

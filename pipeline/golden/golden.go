@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 // Assert compares got with the golden file at path. With update it writes
@@ -38,30 +40,16 @@ func Assert(tb testing.TB, path string, got []byte, update bool, regen string) {
 	}
 }
 
-// Diff describes how got differs from want, line by line: the first 20
-// lines that differ, each as -want and +got.
+// Diff returns a unified diff from want to got (-want +got), like diff
+// -u: an inserted line shows as one line, not as every later line moved.
+// At most 60 lines of it are kept, so that a wholesale change stays
+// readable; the rest is counted.
 func Diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl == gl {
-			continue
-		}
-		shown++
-		if i < len(w) {
-			fmt.Fprintf(&b, "  line %d -want %q\n", i+1, wl)
-		}
-		if i < len(g) {
-			fmt.Fprintf(&b, "  line %d +got  %q\n", i+1, gl)
-		}
+	d := string(diff.Diff("want", []byte(want), "got", []byte(got)))
+	lines := strings.SplitAfter(d, "\n")
+	const keep = 60
+	if len(lines) > keep {
+		d = strings.Join(lines[:keep], "") + fmt.Sprintf("… and %d more lines of diff\n", len(lines)-keep)
 	}
-	return b.String()
+	return d
 }

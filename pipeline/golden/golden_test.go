@@ -3,6 +3,7 @@ package golden_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,8 +13,18 @@ import (
 
 func TestDiff(t *testing.T) {
 	require.Empty(t, golden.Diff("a\nb\n", "a\nb\n"))
-	require.Equal(t, "  line 2 -want \"b\"\n  line 2 +got  \"B\"\n", golden.Diff("a\nb\n", "a\nB\n"))
-	require.Equal(t, "  line 3 +got  \"c\"\n", golden.Diff("a\nb", "a\nb\nc"), "a line only one side has")
+	require.Equal(t, "diff want got\n--- want\n+++ got\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n", golden.Diff("a\nb\n", "a\nB\n"))
+
+	// One inserted line is one line of diff, not every later line.
+	want := "1\n2\n3\n4\n5\n6\n7\n8\n9\n"
+	got := "0\n" + want
+	d := golden.Diff(want, got)
+	require.Equal(t, 1, strings.Count(d, "\n+")-strings.Count(d, "\n+++"), d)
+	require.Zero(t, strings.Count(d, "\n-")-strings.Count(d, "\n---"), d)
+
+	// A wholesale change is cut, and says how much was left out.
+	long := strings.Repeat("x\n", 200)
+	require.Contains(t, golden.Diff(long, strings.ReplaceAll(long, "x", "y")), "more lines of diff")
 }
 
 // recorder is a testing.TB that keeps what the assertion reports.

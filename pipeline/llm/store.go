@@ -51,7 +51,11 @@ type Store struct {
 	// RecordHint is the command that records a missing exchange, named in
 	// ErrNotRecorded errors.
 	RecordHint string
-	hits       atomic.Int64
+	// Recorder, when set, is written into every exchange this store
+	// saves ("recorded_by"), so that a tool that re-records its own
+	// cassettes can tell them from recordings someone else made.
+	Recorder string
+	hits     atomic.Int64
 }
 
 // Hits returns how many calls the store answered from disk.
@@ -67,10 +71,11 @@ func NewStore(next Model, dir string, mode Mode, provider string, secrets ...str
 
 // cassette is the content of one stored file.
 type cassette struct {
-	Key      string       `json:"key"`
-	Call     string       `json:"call"`
-	Request  keyedRequest `json:"request"`
-	Response Response     `json:"response"`
+	Key        string       `json:"key"`
+	Call       string       `json:"call"`
+	RecordedBy string       `json:"recorded_by,omitempty"`
+	Request    keyedRequest `json:"request"`
+	Response   Response     `json:"response"`
 }
 
 // keyedRequest is everything that shapes an answer: the key is its hash.
@@ -149,6 +154,22 @@ func (s *Store) Forget(req Request) error {
 	return nil
 }
 
+// RecordedBy returns the Recorder named in a stored exchange's file, ""
+// when it names none or is not a stored exchange.
+func RecordedBy(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var ex struct {
+		RecordedBy string `json:"recorded_by"`
+	}
+	if json.Unmarshal(data, &ex) != nil {
+		return ""
+	}
+	return ex.RecordedBy
+}
+
 func (s *Store) load(path, key string) (Response, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -163,7 +184,7 @@ func (s *Store) load(path, key string) (Response, error) {
 }
 
 func (s *Store) save(path, key string, req Request, resp Response) error {
-	ex := cassette{Key: key, Call: req.Meta.String(), Request: keyOf(s.provider, req), Response: resp}
+	ex := cassette{Key: key, Call: req.Meta.String(), RecordedBy: s.Recorder, Request: keyOf(s.provider, req), Response: resp}
 	ex.Response.RateLimit = RateLimit{}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
