@@ -19,7 +19,6 @@ import (
 	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/llm"
-	"github.com/onet-jury/jury/pipeline/onet"
 )
 
 // Default rate limits: OpenAI's first usage tier for gpt-4o-mini.
@@ -88,7 +87,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	case cfg.via != "sync" && cfg.via != "batch-api":
 		return usagef("--via %q: want sync or batch-api", cfg.via)
 	}
-	cat, err := onet.ReadCatalog(cfg.tasks, cfg.occupations)
+	cat, err := cfg.taskFile().Catalog()
 	if err != nil {
 		return err
 	}
