@@ -39,7 +39,7 @@ type Catalog struct {
 // Codes returns the catalog's occupation codes, sorted.
 func (c *Catalog) Codes() []string { return slices.Clone(c.codes) }
 
-// Len returns the number of occupations.
+// Len returns the number of occupations the catalog holds.
 func (c *Catalog) Len() int { return len(c.codes) }
 
 // Occupation returns the occupation with the given code, or an ErrInvalid
@@ -78,7 +78,27 @@ type TaskFile struct {
 // Catalog reads every occupation of the file. Every error is an
 // ErrInvalid error naming file:line.
 func (f TaskFile) Catalog() (*Catalog, error) {
-	return f.read(func(string) bool { return true })
+	c, _, err := f.read(func(string) bool { return true })
+	return c, err
+}
+
+// Codes reads the file's occupation codes, sorted, keeping no task in
+// memory (every row is still checked): with Select, a batch of a few
+// occupations of a large file holds only those.
+func (f TaskFile) Codes() ([]string, error) {
+	_, all, err := f.read(func(string) bool { return false })
+	return all, err
+}
+
+// Select reads the occupations with the given codes, and only those. A
+// code the file lacks is an error when asked for with Catalog.Occupation.
+func (f TaskFile) Select(codes []string) (*Catalog, error) {
+	want := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		want[c] = true
+	}
+	c, _, err := f.read(func(code string) bool { return want[code] })
+	return c, err
 }
 
 // Occupation reads the one occupation with the given code, keeping none
@@ -88,29 +108,29 @@ func (f TaskFile) Occupation(code string) (jury.Occupation, error) {
 	if !jury.ValidCode(code) {
 		return jury.Occupation{}, jury.Invalidf("%q is not an O*NET-SOC code like 29-2072.00", code)
 	}
-	c, err := f.read(func(c string) bool { return c == code })
+	c, _, err := f.read(func(c string) bool { return c == code })
 	if err != nil {
 		return jury.Occupation{}, err
 	}
 	return c.Occupation(code)
 }
 
-// read streams the task file and keeps the occupations keep accepts; the
-// catalog's Len counts every occupation of the file.
-func (f TaskFile) read(keep func(code string) bool) (*Catalog, error) {
+// read streams the task file and keeps the occupations keep accepts; it
+// also returns every code of the file, sorted.
+func (f TaskFile) read(keep func(code string) bool) (_ *Catalog, all []string, _ error) {
 	tasksPath := f.Path
 	file, err := openInput(tasksPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer file.Close()
 	t, err := NewTableReader(file, tasksPath, f.Encoding)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cols, err := t.Columns(ColCode, ColTaskID, ColTask, ColTaskType)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	titleCol, hasTitle := t.Column(ColTitle)
 	occupationsPath := f.Occupations
@@ -119,25 +139,25 @@ func (f TaskFile) read(keep func(code string) bool) (*Catalog, error) {
 		if occupationsPath == "" {
 			occupationsPath = filepath.Join(filepath.Dir(tasksPath), OccupationDataFile)
 			if _, err := os.Stat(occupationsPath); err != nil {
-				return nil, jury.Invalidf("%s:1: no %q column, and no %s beside it: name O*NET's occupation file with --occupations FILE", tasksPath, ColTitle, OccupationDataFile)
+				return nil, nil, jury.Invalidf("%s:1: no %q column, and no %s beside it: name O*NET's occupation file with --occupations FILE", tasksPath, ColTitle, OccupationDataFile)
 			}
 		}
 		if titles, err = readTitles(occupationsPath, f.Encoding); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	c := &Catalog{Source: tasksPath, byCode: map[string]*jury.Occupation{}}
 	// Lines where each kept task was read: duplicates are found in linear
 	// time, and named by both lines.
 	seen := map[string]map[string]int{}
-	all := map[string]bool{}
+	codes := map[string]bool{}
 	for {
 		row, err := t.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		fields := row.Fields
 		at := func(format string, args ...any) error {
@@ -145,23 +165,23 @@ func (f TaskFile) read(keep func(code string) bool) (*Catalog, error) {
 		}
 		code := strings.TrimSpace(fields[cols[0]])
 		if !jury.ValidCode(code) {
-			return nil, at("%q is not an O*NET-SOC code like 29-2072.00", code)
+			return nil, nil, at("%q is not an O*NET-SOC code like 29-2072.00", code)
 		}
 		id, err := jury.NormalizeTaskID(fields[cols[1]])
 		if err != nil {
-			return nil, at("%v", err)
+			return nil, nil, at("%v", err)
 		}
 		text := strings.TrimSpace(fields[cols[2]])
 		if text == "" {
-			return nil, at("task %s has no text", id)
+			return nil, nil, at("task %s has no text", id)
 		}
 		typ, err := jury.ParseTaskType(fields[cols[3]])
 		if err != nil {
-			return nil, at("%v", err)
+			return nil, nil, at("%v", err)
 		}
-		if !all[code] {
-			all[code] = true
-			c.total++
+		if !codes[code] {
+			codes[code] = true
+			all = append(all, code)
 		}
 		if !keep(code) {
 			continue
@@ -172,10 +192,10 @@ func (f TaskFile) read(keep func(code string) bool) (*Catalog, error) {
 			if hasTitle {
 				title = strings.TrimSpace(fields[titleCol])
 			} else if title = titles[code]; title == "" {
-				return nil, at("occupation %s has no title in %s", code, occupationsPath)
+				return nil, nil, at("occupation %s has no title in %s", code, occupationsPath)
 			}
 			if title == "" {
-				return nil, at("occupation %s has an empty title", code)
+				return nil, nil, at("occupation %s has an empty title", code)
 			}
 			o = &jury.Occupation{Code: code, Title: title}
 			c.byCode[code] = o
@@ -183,16 +203,18 @@ func (f TaskFile) read(keep func(code string) bool) (*Catalog, error) {
 			seen[code] = map[string]int{}
 		}
 		if prev, dup := seen[code][id]; dup {
-			return nil, at("task %s of %s appears twice (first on line %d)", id, code, prev)
+			return nil, nil, at("task %s of %s appears twice (first on line %d)", id, code, prev)
 		}
 		seen[code][id] = row.Line
 		o.Tasks = append(o.Tasks, jury.Task{ID: id, Text: text, Type: typ})
 	}
-	if c.total == 0 {
-		return nil, jury.Invalidf("%s: no tasks", tasksPath)
+	if len(all) == 0 {
+		return nil, nil, jury.Invalidf("%s: no tasks", tasksPath)
 	}
 	slices.Sort(c.codes)
-	return c, nil
+	slices.Sort(all)
+	c.total = len(all)
+	return c, all, nil
 }
 
 // ReadTitles reads O*NET's Occupation Data.txt (O*NET-SOC Code, Title,

@@ -503,6 +503,28 @@ func TestTaskFileOccupation(t *testing.T) {
 	}
 }
 
+func TestTaskFileCodesAndSelect(t *testing.T) {
+	tf := onet.TaskFile{Path: filepath.Join("testdata", "onet_tasks.tsv")}
+	whole, err := tf.Catalog()
+	require.NoError(t, err)
+	codes, err := tf.Codes()
+	require.NoError(t, err)
+	require.Equal(t, whole.Codes(), codes)
+
+	c, err := tf.Select([]string{"29-2072.00", "11-1011.00"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"11-1011.00", "29-2072.00"}, c.Codes(), "only the selected occupations are held")
+	for _, code := range c.Codes() {
+		o, err := c.Occupation(code)
+		require.NoError(t, err)
+		want, err := whole.Occupation(code)
+		require.NoError(t, err)
+		require.Equal(t, want, o)
+	}
+	_, err = c.Occupation("15-1252.00")
+	require.ErrorContains(t, err, "occupation 15-1252.00 is not in testdata/onet_tasks.tsv (3 occupations)")
+}
+
 func TestTaskFileLatin1(t *testing.T) {
 	dir := t.TempDir()
 	tasks := writeFile(t, dir, "tasks.tsv", "\ufeff"+sharedHeader+"0\t29-2072.00\t1\tCode caf\xe9 menus.\t\tM\xe9decins\t1\t1\n")
