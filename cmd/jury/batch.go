@@ -87,11 +87,17 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	case cfg.via != "sync" && cfg.via != "batch-api":
 		return usagef("--via %q: want sync or batch-api", cfg.via)
 	}
-	cat, err := cfg.taskFile().Catalog()
+	// Two passes over the task file, its codes then the occupations
+	// selected, so that memory holds only those.
+	all, err := cfg.taskFile().Codes()
 	if err != nil {
 		return err
 	}
-	codes, err := selectCodes(cat.Codes(), cfg.only, cfg.shard)
+	codes, err := selectCodes(all, cfg.only, cfg.shard)
+	if err != nil {
+		return err
+	}
+	cat, err := cfg.taskFile().Select(codes)
 	if err != nil {
 		return err
 	}
