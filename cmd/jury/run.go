@@ -145,7 +145,7 @@ func (c *runConfig) taskFile() onet.TaskFile {
 }
 
 func (c *runConfig) logger(stderr io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: render.LogAttr}
 	if c.logFormat == "json" {
 		return slog.New(slog.NewJSONHandler(stderr, opts))
 	}
