@@ -149,7 +149,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		Stop: sys.stop, Logger: logger, Progress: bar.update}
 	if bar.tty {
 		// The bar replaces per-occupation log lines on a terminal.
-		b.Logger = slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		b.Logger = slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: safeLogAttr}))
 		panel.Logger = b.Logger
 	}
 	started := time.Now()

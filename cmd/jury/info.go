@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/onet-jury/jury/pipeline"
+	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/prompts"
 )
 
@@ -74,11 +75,11 @@ func execConfig(ctx context.Context, sys *system, args []string) error {
 		{"base_url", cmp.Or(cfg.baseURL, "(OpenAI's default)")},
 	}
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\t%s\n", r.key, r.value, cfg.sources[r.key])
+		fmt.Fprintf(w, "%s\t%s\t%s\n", r.key, llm.Redact(r.value), cfg.sources[r.key])
 	}
 	for _, name := range []string{"anthropic", "gemini", "ollama"} {
 		if u := cfg.baseURLs[name]; u != "" {
-			fmt.Fprintf(w, "%s base_url\t%s\t%s\n", name, u, cfg.conf.at("providers."+name+".base_url"))
+			fmt.Fprintf(w, "%s base_url\t%s\t%s\n", name, llm.Redact(u), cfg.conf.at("providers."+name+".base_url"))
 		}
 	}
 	fmt.Fprintf(w, "aggregation\t%s\t%s\n", spec.aggregation, sourceOr(cfg.conf, "aggregation"))

@@ -144,8 +144,13 @@ func (c *runConfig) taskFile() onet.TaskFile {
 	return onet.TaskFile{Path: c.tasks, Occupations: c.occupations, Encoding: enc}
 }
 
+// safeLogAttr keeps secrets and bidirectional controls out of logs.
+func safeLogAttr(groups []string, a slog.Attr) slog.Attr {
+	return render.LogAttr(groups, llm.RedactAttr(groups, a))
+}
+
 func (c *runConfig) logger(stderr io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: render.LogAttr}
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: safeLogAttr}
 	if c.logFormat == "json" {
 		return slog.New(slog.NewJSONHandler(stderr, opts))
 	}
