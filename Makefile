@@ -20,10 +20,12 @@ fmt:
 build:
 	$(GO) build -o bin/jury ./cmd/jury
 
-## bench: the batch against a rate-limited fake server, then the Go
+## bench: the batch against a rate-limited fake server, `jury run` on a
+## synthetic 500 MB task file (fails above 200 MB RSS), then the Go
 ## benchmarks (speed and memory targets live here, not in unit tests)
 bench: build
 	$(GO) run ./cmd/jury-bench -bin bin/jury -tasks $(SHARED)/onet_tasks.tsv
+	$(GO) run ./cmd/jury-inputbench -bin bin/jury -size 500 -max-rss 200
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## golden: regenerate fixtures/golden by replaying fixtures/cassettes;

@@ -104,7 +104,7 @@ func (o Occupation) Validate() error {
 	if len(o.Tasks) > MaxTasks {
 		problems = append(problems, fmt.Sprintf("%d tasks, at most %d", len(o.Tasks), MaxTasks))
 	}
-	seen := make(map[string]bool, len(o.Tasks))
+	seen := make(map[string]bool, len(o.Tasks)) // linear, however long the list
 	for i, t := range o.Tasks {
 		if _, err := NormalizeTaskID(t.ID); err != nil || t.ID != strings.TrimSpace(t.ID) {
 			problems = append(problems, fmt.Sprintf("task %d: id %q is not a task ID like 22877", i+1, t.ID))
@@ -127,11 +127,18 @@ func (o Occupation) Validate() error {
 			problems = append(problems, fmt.Sprintf("task %s type %q: want core, supplemental or n/a", t.ID, t.Type))
 		}
 	}
+	if len(problems) > maxProblems {
+		// An error is one line: a file of 100,000 bad tasks names the first.
+		problems = append(problems[:maxProblems], fmt.Sprintf("and %d more problems", len(problems)-maxProblems))
+	}
 	if len(problems) > 0 {
 		return Invalidf("occupation %s: %s", o.Code, strings.Join(problems, "; "))
 	}
 	return nil
 }
+
+// maxProblems bounds the problems an invalid occupation's error lists.
+const maxProblems = 10
 
 // Task returns the task with the given ID and whether it exists.
 func (o Occupation) Task(id string) (Task, bool) {

@@ -258,3 +258,36 @@ func TestParseAggregation(t *testing.T) {
 		require.Contains(t, err.Error(), fmt.Sprintf("%q", s))
 	}
 }
+
+// manyTasks returns an occupation of n tasks, each ID used twice when dup
+// is set.
+func manyTasks(n int, dup bool) jury.Occupation {
+	o := jury.Occupation{Code: "29-2072.00", Title: "Medical Records Specialists"}
+	for i := range n {
+		id := i + 1
+		if dup {
+			id = i/2 + 1
+		}
+		o.Tasks = append(o.Tasks, jury.Task{ID: strconv.Itoa(id), Text: "Compile records.", Type: jury.Core})
+	}
+	return o
+}
+
+func TestOccupationValidateManyProblemsIsOneShortLine(t *testing.T) {
+	err := manyTasks(100_000, true).Validate()
+	require.ErrorIs(t, err, jury.ErrInvalid)
+	require.Equal(t, "occupation 29-2072.00: 100000 tasks, at most 1000; task 1 appears twice; task 2 appears twice; "+
+		"task 3 appears twice; task 4 appears twice; task 5 appears twice; task 6 appears twice; task 7 appears twice; "+
+		"task 8 appears twice; task 9 appears twice; and 49991 more problems", err.Error())
+}
+
+// BenchmarkOccupationValidate100kTasks checks an occupation of 100,000
+// tasks, every one a duplicate: the check is linear in the tasks.
+func BenchmarkOccupationValidate100kTasks(b *testing.B) {
+	o := manyTasks(100_000, true)
+	for b.Loop() {
+		if o.Validate() == nil {
+			b.Fatal("duplicates not found")
+		}
+	}
+}

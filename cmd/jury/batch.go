@@ -20,7 +20,6 @@ import (
 	"github.com/onet-jury/jury/pipeline/batch"
 	"github.com/onet-jury/jury/pipeline/config"
 	"github.com/onet-jury/jury/pipeline/llm"
-	"github.com/onet-jury/jury/pipeline/onet"
 )
 
 // batchConfig is what `jury batch` is told on top of runConfig.
@@ -83,11 +82,17 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	case cfg.via != "sync" && cfg.via != "batch-api":
 		return usagef("--via %q: want sync or batch-api", cfg.via)
 	}
-	cat, err := onet.ReadCatalog(cfg.tasks, cfg.occupations)
+	// Two passes over the task file, its codes then the occupations
+	// selected, so that memory holds only those.
+	all, err := cfg.taskFile().Codes()
 	if err != nil {
 		return err
 	}
-	codes, err := selectCodes(cat.Codes(), cfg.only, cfg.shard)
+	codes, err := selectCodes(all, cfg.only, cfg.shard)
+	if err != nil {
+		return err
+	}
+	cat, err := cfg.taskFile().Select(codes)
 	if err != nil {
 		return err
 	}
@@ -147,7 +152,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		Stop: sys.stop, Logger: logger, Progress: bar.update}
 	if bar.tty {
 		// The bar replaces per-occupation log lines on a terminal.
-		b.Logger = slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		b.Logger = slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: safeLogAttr}))
 		panel.Logger = b.Logger
 	}
 	started := time.Now()

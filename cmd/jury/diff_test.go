@@ -130,7 +130,7 @@ func TestDiffCommand(t *testing.T) {
 		{"hostile quote in text", []string{old, hostile}, 0,
 			[]string{"quote of The Diplomat reworded", "+ PWNED <script>alert(1)</script> [click](http://evil)"}, ""},
 		{"hostile quote in markdown", []string{"--format", "markdown", old, hostile}, 0,
-			[]string{`\<script\>alert(1)\</script\> \[click\](http://evil)`, "- **The Diplomat**"}, ""},
+			[]string{`\<script\>alert(1)\</script\> \[click\](http\://evil)`, "- **The Diplomat**"}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

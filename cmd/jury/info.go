@@ -80,11 +80,11 @@ func execConfig(ctx context.Context, sys *system, args []string) error {
 		{"base_url", cmp.Or(cfg.BaseURL, "(OpenAI's default)")},
 	}
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\t%s\n", r.key, r.value, cfg.Sources[r.key])
+		fmt.Fprintf(w, "%s\t%s\t%s\n", r.key, llm.Redact(r.value), cfg.Sources[r.key])
 	}
 	for _, name := range llm.ProviderNames() {
 		if u := cfg.BaseURLs[name]; u != "" && name != "openai" {
-			fmt.Fprintf(w, "%s base_url\t%s\t%s\n", name, u, cfg.File.At("providers."+name+".base_url"))
+			fmt.Fprintf(w, "%s base_url\t%s\t%s\n", name, llm.Redact(u), cfg.File.At("providers."+name+".base_url"))
 		}
 	}
 	fmt.Fprintf(w, "aggregation\t%s\t%s\n", spec.Aggregation, cfg.File.Source("aggregation"))

@@ -25,6 +25,7 @@ import (
 type runConfig struct {
 	config.Settings
 	tasks, occupations string
+	inputEncoding      string
 	logFormat          string
 	record, replay     string
 	replayOrRecord     string
@@ -45,6 +46,7 @@ func (c *runConfig) register(fs interface {
 }) {
 	fs.StringVar(&c.tasks, "tasks", "", "O*NET task `file` (tab-separated) to find a code in")
 	fs.StringVar(&c.occupations, "occupations", "", "O*NET Occupation Data.txt `file` for titles (default: beside --tasks)")
+	fs.StringVar(&c.inputEncoding, "input-encoding", "utf-8", "how input files are written: utf-8 or latin1")
 	fs.StringVar(&c.Out, "out", config.DefaultOut, "output `dir`ectory; reports go to DIR/<code>/")
 	fs.StringVar(&c.ConfigPath, "config", "", "configuration `file` (default ./jury.yaml if present)")
 	fs.StringVar(&c.Provider, "provider", config.DefaultProvider, "provider of every juror: "+llm.ProviderChoices())
@@ -105,11 +107,25 @@ func (c *runConfig) check() error {
 	case c.logFormat != "text" && c.logFormat != "json":
 		return usagef("--log-format %q: want text or json", c.logFormat)
 	}
+	if _, err := onet.ParseEncoding(c.inputEncoding); err != nil {
+		return usagef("--input-encoding %q: want utf-8 or latin1", c.inputEncoding)
+	}
 	return nil
 }
 
+// taskFile is the --tasks file as the flags say to read it.
+func (c *runConfig) taskFile() onet.TaskFile {
+	enc, _ := onet.ParseEncoding(c.inputEncoding) // checked by check
+	return onet.TaskFile{Path: c.tasks, Occupations: c.occupations, Encoding: enc}
+}
+
+// safeLogAttr keeps secrets and bidirectional controls out of logs.
+func safeLogAttr(groups []string, a slog.Attr) slog.Attr {
+	return render.LogAttr(groups, llm.RedactAttr(groups, a))
+}
+
 func (c *runConfig) logger(stderr io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: safeLogAttr}
 	if c.logFormat == "json" {
 		return slog.New(slog.NewJSONHandler(stderr, opts))
 	}
@@ -138,7 +154,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err := cfg.check(); err != nil {
 		return err
 	}
-	occ, err := loadOccupation(pos[0], cfg.tasks, cfg.occupations)
+	occ, err := loadOccupation(pos[0], cfg.taskFile())
 	if err != nil {
 		return err
 	}
@@ -195,21 +211,17 @@ func buildPanel(cfg *runConfig, sys *system, st *llm.Stack) (*deliberation.Panel
 
 // loadOccupation reads the positional argument: an occupation file, or a
 // code to look up in the --tasks file.
-func loadOccupation(arg, tasks, occupations string) (jury.Occupation, error) {
+func loadOccupation(arg string, tasks onet.TaskFile) (jury.Occupation, error) {
 	if jury.ValidCode(arg) {
-		if tasks == "" {
+		if tasks.Path == "" {
 			if _, err := os.Stat(arg); err != nil {
 				return jury.Occupation{}, usagef("%s is a code: name the O*NET task file to find it in with --tasks FILE", arg)
 			}
 		} else {
-			cat, err := onet.ReadCatalog(tasks, occupations)
-			if err != nil {
-				return jury.Occupation{}, err
-			}
-			return cat.Occupation(arg)
+			return tasks.Occupation(arg)
 		}
 	}
-	if tasks != "" {
+	if tasks.Path != "" {
 		return jury.Occupation{}, usagef("--tasks needs an O*NET-SOC code such as 29-2072.00, not %q", arg)
 	}
 	if !strings.HasSuffix(arg, ".json") {
@@ -217,5 +229,5 @@ func loadOccupation(arg, tasks, occupations string) (jury.Occupation, error) {
 			return jury.Occupation{}, usagef("%q is neither an occupation file (.json) nor an O*NET-SOC code like 29-2072.00", arg)
 		}
 	}
-	return onet.ReadOccupationFile(arg)
+	return onet.ReadOccupationFileAs(arg, tasks.Encoding)
 }

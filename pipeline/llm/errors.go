@@ -186,7 +186,7 @@ func Redact(s string, secrets ...string) string {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}
-	return keyLike.ReplaceAllString(s, "[redacted]")
+	return keyLike.ReplaceAllString(RedactURLs(s), "[redacted]")
 }
 
 func oneLine(s string, max int) string {

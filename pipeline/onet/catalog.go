@@ -3,6 +3,7 @@ package onet
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -31,12 +32,14 @@ type Catalog struct {
 	Source string
 	byCode map[string]*jury.Occupation
 	codes  []string
+	// total counts the file's occupations, kept or not.
+	total int
 }
 
 // Codes returns the catalog's occupation codes, sorted.
 func (c *Catalog) Codes() []string { return slices.Clone(c.codes) }
 
-// Len returns the number of occupations.
+// Len returns the number of occupations the catalog holds.
 func (c *Catalog) Len() int { return len(c.codes) }
 
 // Occupation returns the occupation with the given code, or an ErrInvalid
@@ -47,108 +50,208 @@ func (c *Catalog) Occupation(code string) (jury.Occupation, error) {
 	}
 	o, ok := c.byCode[code]
 	if !ok {
-		return jury.Occupation{}, jury.Invalidf("occupation %s is not in %s (%d occupations): check the code", code, c.Source, len(c.codes))
+		return jury.Occupation{}, jury.Invalidf("occupation %s is not in %s (%d occupations): check the code", code, c.Source, c.total)
 	}
 	return *o, nil
 }
 
-// ReadCatalog reads an O*NET task file: the shared onet_tasks.tsv, or
-// O*NET's own Task Statements.txt. Columns are found by header name; when
-// the file has no Title column, titles come from occupationsPath, or from
-// Occupation Data.txt beside the task file when occupationsPath is "".
-// Every error is an ErrInvalid error naming file:line.
+// ReadCatalog reads every occupation of an O*NET task file in UTF-8; see
+// TaskFile.Catalog.
 func ReadCatalog(tasksPath, occupationsPath string) (*Catalog, error) {
-	t, err := readTableFile(tasksPath)
+	return TaskFile{Path: tasksPath, Occupations: occupationsPath}.Catalog()
+}
+
+// TaskFile names an O*NET task file — the shared onet_tasks.tsv, or
+// O*NET's own Task Statements.txt — and how to read it. Columns are found
+// by header name. The file is streamed: memory holds the occupations kept,
+// not the file.
+type TaskFile struct {
+	// Path is the task file.
+	Path string
+	// Occupations is the titles file used when the task file has no Title
+	// column; "" means Occupation Data.txt beside the task file.
+	Occupations string
+	// Encoding says how both files are written; "" is UTF-8.
+	Encoding Encoding
+}
+
+// Catalog reads every occupation of the file. Every error is an
+// ErrInvalid error naming file:line.
+func (f TaskFile) Catalog() (*Catalog, error) {
+	c, _, err := f.read(func(string) bool { return true })
+	return c, err
+}
+
+// Codes reads the file's occupation codes, sorted, keeping no task in
+// memory (every row is still checked): with Select, a batch of a few
+// occupations of a large file holds only those.
+func (f TaskFile) Codes() ([]string, error) {
+	_, all, err := f.read(func(string) bool { return false })
+	return all, err
+}
+
+// Select reads the occupations with the given codes, and only those. A
+// code the file lacks is an error when asked for with Catalog.Occupation.
+func (f TaskFile) Select(codes []string) (*Catalog, error) {
+	want := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		want[c] = true
+	}
+	c, _, err := f.read(func(code string) bool { return want[code] })
+	return c, err
+}
+
+// Occupation reads the one occupation with the given code, keeping none
+// of the others in memory (every row is still checked). It returns an
+// ErrInvalid error naming the file when the code is malformed or absent.
+func (f TaskFile) Occupation(code string) (jury.Occupation, error) {
+	if !jury.ValidCode(code) {
+		return jury.Occupation{}, jury.Invalidf("%q is not an O*NET-SOC code like 29-2072.00", code)
+	}
+	c, _, err := f.read(func(c string) bool { return c == code })
 	if err != nil {
-		return nil, err
+		return jury.Occupation{}, err
+	}
+	return c.Occupation(code)
+}
+
+// read streams the task file and keeps the occupations keep accepts; it
+// also returns every code of the file, sorted.
+func (f TaskFile) read(keep func(code string) bool) (_ *Catalog, all []string, _ error) {
+	tasksPath := f.Path
+	file, err := openInput(tasksPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer file.Close()
+	t, err := NewTableReader(file, tasksPath, f.Encoding)
+	if err != nil {
+		return nil, nil, err
 	}
 	cols, err := t.Columns(ColCode, ColTaskID, ColTask, ColTaskType)
 	if err != nil {
-		return nil, jury.Invalid(err)
+		return nil, nil, err
 	}
 	titleCol, hasTitle := t.Column(ColTitle)
+	occupationsPath := f.Occupations
 	var titles map[string]string
 	if !hasTitle {
 		if occupationsPath == "" {
 			occupationsPath = filepath.Join(filepath.Dir(tasksPath), OccupationDataFile)
 			if _, err := os.Stat(occupationsPath); err != nil {
-				return nil, jury.Invalidf("%s:1: no %q column, and no %s beside it: name O*NET's occupation file with --occupations FILE", tasksPath, ColTitle, OccupationDataFile)
+				return nil, nil, jury.Invalidf("%s:1: no %q column, and no %s beside it: name O*NET's occupation file with --occupations FILE", tasksPath, ColTitle, OccupationDataFile)
 			}
 		}
-		if titles, err = ReadTitles(occupationsPath); err != nil {
-			return nil, err
+		if titles, err = readTitles(occupationsPath, f.Encoding); err != nil {
+			return nil, nil, err
 		}
 	}
 	c := &Catalog{Source: tasksPath, byCode: map[string]*jury.Occupation{}}
-	for _, row := range t.Rows {
-		f := row.Fields
+	// Lines where each kept task was read: duplicates are found in linear
+	// time, and named by both lines.
+	seen := map[string]map[string]int{}
+	codes := map[string]bool{}
+	for {
+		row, err := t.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		fields := row.Fields
 		at := func(format string, args ...any) error {
 			return jury.Invalidf("%s:%d: %s", tasksPath, row.Line, fmt.Sprintf(format, args...))
 		}
-		code := strings.TrimSpace(f[cols[0]])
+		code := strings.TrimSpace(fields[cols[0]])
 		if !jury.ValidCode(code) {
-			return nil, at("%q is not an O*NET-SOC code like 29-2072.00", code)
+			return nil, nil, at("%q is not an O*NET-SOC code like 29-2072.00", code)
 		}
-		id, err := jury.NormalizeTaskID(f[cols[1]])
+		id, err := jury.NormalizeTaskID(fields[cols[1]])
 		if err != nil {
-			return nil, at("%v", err)
+			return nil, nil, at("%v", err)
 		}
-		text := strings.TrimSpace(f[cols[2]])
+		text := strings.TrimSpace(fields[cols[2]])
 		if text == "" {
-			return nil, at("task %s has no text", id)
+			return nil, nil, at("task %s has no text", id)
 		}
-		typ, err := jury.ParseTaskType(f[cols[3]])
+		typ, err := jury.ParseTaskType(fields[cols[3]])
 		if err != nil {
-			return nil, at("%v", err)
+			return nil, nil, at("%v", err)
+		}
+		if !codes[code] {
+			codes[code] = true
+			all = append(all, code)
+		}
+		if !keep(code) {
+			continue
 		}
 		o := c.byCode[code]
 		if o == nil {
 			title := ""
 			if hasTitle {
-				title = strings.TrimSpace(f[titleCol])
+				title = strings.TrimSpace(fields[titleCol])
 			} else if title = titles[code]; title == "" {
-				return nil, at("occupation %s has no title in %s", code, occupationsPath)
+				return nil, nil, at("occupation %s has no title in %s", code, occupationsPath)
 			}
 			if title == "" {
-				return nil, at("occupation %s has an empty title", code)
+				return nil, nil, at("occupation %s has an empty title", code)
 			}
 			o = &jury.Occupation{Code: code, Title: title}
 			c.byCode[code] = o
 			c.codes = append(c.codes, code)
+			seen[code] = map[string]int{}
 		}
-		for _, prev := range o.Tasks {
-			if prev.ID == id {
-				return nil, at("task %s of %s appears twice", id, code)
-			}
+		if prev, dup := seen[code][id]; dup {
+			return nil, nil, at("task %s of %s appears twice (first on line %d)", id, code, prev)
 		}
+		seen[code][id] = row.Line
 		o.Tasks = append(o.Tasks, jury.Task{ID: id, Text: text, Type: typ})
 	}
-	if len(c.codes) == 0 {
-		return nil, jury.Invalidf("%s: no tasks", tasksPath)
+	if len(all) == 0 {
+		return nil, nil, jury.Invalidf("%s: no tasks", tasksPath)
 	}
 	slices.Sort(c.codes)
-	return c, nil
+	slices.Sort(all)
+	c.total = len(all)
+	return c, all, nil
 }
 
 // ReadTitles reads O*NET's Occupation Data.txt (O*NET-SOC Code, Title,
 // Description) into a map from code to title.
 func ReadTitles(path string) (map[string]string, error) {
-	t, err := readTableFile(path)
+	return readTitles(path, UTF8)
+}
+
+func readTitles(path string, enc Encoding) (map[string]string, error) {
+	file, err := openInput(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	t, err := NewTableReader(file, path, enc)
 	if err != nil {
 		return nil, err
 	}
 	cols, err := t.Columns(ColCode, ColTitle)
 	if err != nil {
-		return nil, jury.Invalid(err)
+		return nil, err
 	}
-	titles := make(map[string]string, len(t.Rows))
-	for _, row := range t.Rows {
+	titles := map[string]string{}
+	for {
+		row, err := t.Next()
+		if err == io.EOF {
+			return titles, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 		titles[strings.TrimSpace(row.Fields[cols[0]])] = strings.TrimSpace(row.Fields[cols[1]])
 	}
-	return titles, nil
 }
 
-func readTableFile(path string) (*Table, error) {
+// openInput opens an input file, or returns an ErrInvalid error naming it.
+func openInput(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -156,7 +259,5 @@ func readTableFile(path string) (*Table, error) {
 		}
 		return nil, jury.Invalidf("%s: %v", path, errors.Unwrap(err))
 	}
-	defer f.Close()
-	t, err := ReadTable(f, path)
-	return t, jury.Invalid(err)
+	return f, nil
 }

@@ -2,6 +2,7 @@ package onet_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -303,7 +304,14 @@ func TestReadCatalogErrors(t *testing.T) {
 			setup: func(t *testing.T, dir string) (string, string) {
 				return writeFile(t, dir, "tasks.tsv", sharedHeader+good+row("29-2072.00", "22878.0", "Compile records.", "", "Medical Records Specialists")+row("29-2072.00", "22877", "Assign DRGs again.", "", "Medical Records Specialists")), ""
 			},
-			want: []string{"{tasks}:4:", "task 22877 of 29-2072.00 appears twice"},
+			want: []string{"{tasks}:4:", "task 22877 of 29-2072.00 appears twice (first on line 2)"},
+		},
+		{
+			name: "Latin-1 task text",
+			setup: func(t *testing.T, dir string) (string, string) {
+				return writeFile(t, dir, "tasks.tsv", sharedHeader+good+row("29-2072.00", "22878.0", "Code caf\xe9 menus.", "", "Medical Records Specialists")), ""
+			},
+			want: []string{"{tasks}:3: byte 0xE9 at column", "is not UTF-8", "--input-encoding latin1"},
 		},
 		{
 			name: "an empty title",
@@ -463,4 +471,131 @@ func TestReadCatalogSharedData(t *testing.T) {
 	fixture, err := onet.ReadOccupationFile(filepath.Join(moduleRoot(t), "fixtures", "occupations", "29-2072.00.json"))
 	require.NoError(t, err)
 	require.Equal(t, o, fixture)
+}
+
+func TestTaskFileOccupation(t *testing.T) {
+	path := filepath.Join("testdata", "onet_tasks.tsv")
+	whole, err := onet.ReadCatalog(path, "")
+	require.NoError(t, err)
+	for _, code := range whole.Codes() {
+		o, err := onet.TaskFile{Path: path}.Occupation(code)
+		require.NoError(t, err)
+		want, err := whole.Occupation(code)
+		require.NoError(t, err)
+		require.Equal(t, want, o, "one occupation read alone is the catalog's")
+	}
+
+	tests := []struct {
+		code string
+		want []string
+	}{
+		{"29-1141.00", []string{"occupation 29-1141.00 is not in " + path + " (3 occupations): check the code"}},
+		{"29-2072", []string{`"29-2072" is not an O*NET-SOC code like 29-2072.00`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			_, err := onet.TaskFile{Path: path}.Occupation(tt.code)
+			require.ErrorIs(t, err, jury.ErrInvalid)
+			for _, w := range tt.want {
+				require.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestTaskFileCodesAndSelect(t *testing.T) {
+	tf := onet.TaskFile{Path: filepath.Join("testdata", "onet_tasks.tsv")}
+	whole, err := tf.Catalog()
+	require.NoError(t, err)
+	codes, err := tf.Codes()
+	require.NoError(t, err)
+	require.Equal(t, whole.Codes(), codes)
+
+	c, err := tf.Select([]string{"29-2072.00", "11-1011.00"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"11-1011.00", "29-2072.00"}, c.Codes(), "only the selected occupations are held")
+	for _, code := range c.Codes() {
+		o, err := c.Occupation(code)
+		require.NoError(t, err)
+		want, err := whole.Occupation(code)
+		require.NoError(t, err)
+		require.Equal(t, want, o)
+	}
+	_, err = c.Occupation("15-1252.00")
+	require.ErrorContains(t, err, "occupation 15-1252.00 is not in testdata/onet_tasks.tsv (3 occupations)")
+}
+
+func TestTaskFileLatin1(t *testing.T) {
+	dir := t.TempDir()
+	tasks := writeFile(t, dir, "tasks.tsv", "\ufeff"+sharedHeader+"0\t29-2072.00\t1\tCode caf\xe9 menus.\t\tM\xe9decins\t1\t1\n")
+	_, err := onet.TaskFile{Path: tasks}.Occupation("29-2072.00")
+	require.ErrorContains(t, err, tasks+":2: byte 0xE9 at column 24 is not UTF-8")
+
+	o, err := onet.TaskFile{Path: tasks, Encoding: onet.Latin1}.Occupation("29-2072.00")
+	require.NoError(t, err)
+	require.Equal(t, "Médecins", o.Title)
+	require.Equal(t, "Code café menus.", o.Tasks[0].Text)
+}
+
+func TestReadCatalogSharedDataQuotedText(t *testing.T) {
+	path := filepath.Join(sharedData(t), "onet_tasks.tsv")
+	c, err := onet.ReadCatalog(path, "")
+	require.NoError(t, err)
+	for _, code := range c.Codes() {
+		o, err := c.Occupation(code)
+		require.NoError(t, err)
+		for _, task := range o.Tasks {
+			require.NotContains(t, task.Text, `""`, "task %s of %s", task.ID, code)
+			require.False(t, strings.HasPrefix(task.Text, `"`) && strings.HasSuffix(task.Text, `"`), "task %s of %s keeps its CSV quotes: %s", task.ID, code, task.Text)
+		}
+	}
+	o, err := onet.TaskFile{Path: path}.Occupation("11-1031.00")
+	require.NoError(t, err)
+	task, ok := o.Task("15287")
+	require.True(t, ok)
+	require.Equal(t, `Conduct "head counts" to help predict the outcome of upcoming votes.`, task.Text)
+}
+
+// writeTasks writes a task file of one occupation with n tasks, the last
+// one repeating the first when dup is set.
+func writeTasks(tb testing.TB, dir string, n int, dup bool) string {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString(sharedHeader)
+	for i := 1; i <= n; i++ {
+		id := i
+		if dup && i == n {
+			id = 1
+		}
+		fmt.Fprintf(&b, "%d\t29-2072.00\t%d\tTask number %d of a long list.\tCore\tMedical Records Specialists\t2\t1\n", i, id, i)
+	}
+	path := filepath.Join(dir, "tasks.tsv")
+	require.NoError(tb, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
+}
+
+func TestReadCatalogManyTasks(t *testing.T) {
+	// Far more tasks than a verdict takes are read, and the duplicate
+	// found, in linear time (BenchmarkReadCatalog100kTasks times 100,000).
+	dir := t.TempDir()
+	c, err := onet.ReadCatalog(writeTasks(t, dir, 20_000, false), "")
+	require.NoError(t, err)
+	o, err := c.Occupation("29-2072.00")
+	require.NoError(t, err)
+	require.Len(t, o.Tasks, 20_000)
+	require.ErrorContains(t, o.Validate(), "20000 tasks, at most 1000")
+
+	_, err = onet.ReadCatalog(writeTasks(t, dir, 20_000, true), "")
+	require.ErrorContains(t, err, ":20001: task 1 of 29-2072.00 appears twice (first on line 2)")
+}
+
+// BenchmarkReadCatalog100kTasks reads one occupation of 100,000 tasks and
+// checks it for duplicates.
+func BenchmarkReadCatalog100kTasks(b *testing.B) {
+	path := writeTasks(b, b.TempDir(), 100_000, false)
+	for b.Loop() {
+		if _, err := onet.ReadCatalog(path, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

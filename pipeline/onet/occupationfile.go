@@ -30,6 +30,12 @@ type occupationFile struct {
 // Every error is an ErrInvalid error naming the file, and the line where
 // the JSON is broken.
 func ReadOccupationFile(path string) (jury.Occupation, error) {
+	return ReadOccupationFileAs(path, UTF8)
+}
+
+// ReadOccupationFileAs reads an occupation file written in the given
+// encoding; see ReadOccupationFile.
+func ReadOccupationFileAs(path string, enc Encoding) (jury.Occupation, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -37,11 +43,25 @@ func ReadOccupationFile(path string) (jury.Occupation, error) {
 		}
 		return jury.Occupation{}, jury.Invalidf("%s: %v", path, errors.Unwrap(err))
 	}
+	if enc == Latin1 {
+		data = appendLatin1(nil, data)
+	}
 	return ParseOccupation(data, path)
 }
 
-// ParseOccupation parses the bytes of an occupation file named name.
+// ParseOccupation parses the bytes of an occupation file named name: UTF-8
+// JSON, with or without a byte-order mark. Bytes that are not UTF-8 are an
+// error naming the line, not text turned into U+FFFD.
 func ParseOccupation(data []byte, name string) (jury.Occupation, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if at := invalidUTF8(data); at >= 0 {
+		start := bytes.LastIndexByte(data[:at], '\n') + 1
+		end := bytes.IndexByte(data[at:], '\n')
+		if end < 0 {
+			end = len(data) - at
+		}
+		return jury.Occupation{}, jury.Invalidf("%s:%d: %v", name, bytes.Count(data[:at], []byte("\n"))+1, checkUTF8(data[start:at+end]))
+	}
 	var w occupationFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

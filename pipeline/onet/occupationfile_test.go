@@ -70,6 +70,13 @@ func TestReadOccupationFile(t *testing.T) {
 			},
 		},
 		{
+			name: "a UTF-8 byte-order mark, as Windows editors write",
+			json: "\ufeff" + occupationJSON("29-2072.00", `{"id": 22877, "text": "Assign DRGs.", "type": "n/a"}`),
+			tasks: []jury.Task{
+				{ID: "22877", Text: "Assign DRGs.", Type: jury.Unrated},
+			},
+		},
+		{
 			name: "a UTF-8 task text with markup characters is kept as written",
 			json: occupationJSON("29-2072.00", `{"id": "22877", "text": "Code <ICD-10> & \"DRG\" — café", "type": "n/a"}`),
 			tasks: []jury.Task{
@@ -95,6 +102,11 @@ func TestReadOccupationFileErrors(t *testing.T) {
 		// want are substrings of the message; {file} stands for the path.
 		want []string
 	}{
+		{
+			name: "Latin-1 text is not turned into U+FFFD",
+			json: occupationJSON("29-2072.00", "{\"id\": \"22877\", \"text\": \"Code caf\xe9 menus.\", \"type\": \"n/a\"}"),
+			want: []string{"{file}:5: byte 0xE9 at column 38 is not UTF-8: save the file as UTF-8, or read it with --input-encoding latin1"},
+		},
 		{
 			name: "a stray comma",
 			json: "{\n  \"code\": \"29-2072.00\",,\n  \"title\": \"x\",\n  \"tasks\": []\n}\n",
@@ -226,4 +238,11 @@ func TestReadOccupationFileDirectory(t *testing.T) {
 	_, err := onet.ReadOccupationFile(dir)
 	require.ErrorIs(t, err, jury.ErrInvalid)
 	require.Contains(t, err.Error(), dir)
+}
+
+func TestReadOccupationFileLatin1(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "occupation.json", occupationJSON("29-2072.00", "{\"id\": \"22877\", \"text\": \"Code caf\xe9 menus.\", \"type\": \"n/a\"}"))
+	o, err := onet.ReadOccupationFileAs(path, onet.Latin1)
+	require.NoError(t, err)
+	require.Equal(t, "Code café menus.", o.Tasks[0].Text)
 }

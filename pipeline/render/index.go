@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/onet-jury/jury/jury"
 )
 
 // IndexRow is one occupation in a batch's index.
@@ -36,13 +38,17 @@ func IndexMarkdown(rows []IndexRow) []byte {
 	if len(done) > 0 {
 		b.WriteString("| Headline | Band | Occupation | Code |\n| ---: | --- | --- | --- |\n")
 		for _, r := range done {
-			fmt.Fprintf(&b, "| %d %% | %s | [%s](%s/report.md) | %s |\n", *r.Headline, r.Band, Markdown(r.Title), r.Code, r.Code)
+			title := Markdown(r.Title)
+			if jury.ValidCode(r.Code) { // a hand-edited code never becomes a link target
+				title = fmt.Sprintf("[%s](%s/report.md)", title, r.Code)
+			}
+			fmt.Fprintf(&b, "| %d %% | %s | %s | %s |\n", *r.Headline, Markdown(r.Band), title, Markdown(r.Code))
 		}
 	}
 	if len(other) > 0 {
 		b.WriteString("\n## Not done\n\n| Code | Occupation | Status | Error |\n| --- | --- | --- | --- |\n")
 		for _, r := range other {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Code, Markdown(r.Title), r.Status, Markdown(r.Error))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", Markdown(r.Code), Markdown(r.Title), Markdown(r.Status), Markdown(r.Error))
 		}
 	}
 	b.WriteString("\nTask statements: O*NET Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 license.\n")

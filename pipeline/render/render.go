@@ -55,15 +55,19 @@ func MarkdownPage(r *jury.Report) ([]byte, error) {
 // markup or raw HTML are backslash-escaped — and so is a leading block
 // marker (#, -, +, =, or the . or ) of "1. "), since the template puts
 // some text at the start of a line, where it would make a heading, a list
-// or a rule.
+// or a rule. Bare URLs, www. names and e-mail addresses are broken up the
+// same way (http\://, www\., \@), so that GitHub-flavoured Markdown does
+// not make them live links.
 func Markdown(s string) string {
 	p := Plain(s)
 	digits := len(p) - len(strings.TrimLeft(p, "0123456789"))
 	var b strings.Builder
 	for i, r := range p {
-		escape := strings.ContainsRune("\\`*_[]<>|~&", r) ||
+		escape := strings.ContainsRune("\\`*_[]<>|~&@", r) ||
 			i == 0 && strings.ContainsRune("#+-=", r) ||
-			i == digits && digits > 0 && (r == '.' || r == ')') && (i+1 == len(p) || p[i+1] == ' ')
+			i == digits && digits > 0 && (r == '.' || r == ')') && (i+1 == len(p) || p[i+1] == ' ') ||
+			r == ':' && strings.HasPrefix(p[i+1:], "//") ||
+			r == '.' && i >= 3 && strings.EqualFold(p[i-3:i], "www")
 		if escape {
 			b.WriteByte('\\')
 		}
@@ -96,9 +100,9 @@ func Plain(s string) string {
 }
 
 // isBidiControl reports whether r changes the direction text is shown in
-// (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
 func isBidiControl(r rune) bool {
-	return r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
+	return r == '\u061c' || r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // skipEscape returns the index of the last rune of the escape sequence

@@ -197,14 +197,14 @@ func TestMarkdownPageHostileText(t *testing.T) {
 	require.Contains(t, page, `> “\<script\>alert(1)\</script\>\<img src=x onerror=alert(2)\>”`+"\n")
 	// No link, no emphasis from task text.
 	require.NotRegexp(t, `(^|[^\\])\[link(\\)?\]\(`, page)
-	require.Contains(t, page, `Close the cell \</td\> with \*bold\* text and a \[link\](http://x) \& more`)
+	require.Contains(t, page, `Close the cell \</td\> with \*bold\* text and a \[link\](http\://x) \& more`)
 	// No terminal escapes, and the multi-line quote stays on its line.
 	require.NotContains(t, page, "\x1b")
 	require.NotContains(t, page, "\r")
 	require.Contains(t, page, "\n> “Look: red and a second line and a third”\n")
 	// The names of the jurors in the dissent line are escaped as well.
-	require.Contains(t, page, "### The \\*Optimist\\* \\[x\\](http://evil) — 78 %\n")
-	require.Contains(t, page, "The \\*Optimist\\* \\[x\\](http://evil) 10;")
+	require.Contains(t, page, "### The \\*Optimist\\* \\[x\\](http\\://evil) — 78 %\n")
+	require.Contains(t, page, "The \\*Optimist\\* \\[x\\](http\\://evil) 10;")
 	require.NotRegexp(t, `(^|[^\\])\[x\]`, page)
 
 	// Model text cannot add headings, lists, quotes or rules.
@@ -215,7 +215,7 @@ func TestMarkdownPageHostileText(t *testing.T) {
 		"### The Diplomat — 81 %",
 		"### The Chaos Agent — 90 %",
 		"### The Contrarian",
-		"### The \\*Optimist\\* \\[x\\](http://evil) — 78 %",
+		"### The \\*Optimist\\* \\[x\\](http\\://evil) — 78 %",
 		"## Task-by-Task Breakdown",
 	}, lines(page, regexp.MustCompile(`^ {0,3}#`)), "headings")
 	require.Equal(t, []string{"---"}, lines(page, regexp.MustCompile(`^ {0,3}(-+|=+|\*+|_+)\s*$`)), "one rule, before the footer; no setext underline")
@@ -381,6 +381,7 @@ func TestPlain(t *testing.T) {
 		{"DEL and C1 controls", "a\x7fb\u0080c\u009fd", "abcd"},
 		{"tabs", "a\tb\t\tc", "a b c"},
 		{"bidirectional overrides", "invoice\u202egpj.exe\u202c \u2066x\u2069\u200f", "invoicegpj.exe x"},
+		{"every bidirectional control", "a\u061cb\u200ec\u200fd\u202ae\u202bf\u202cg\u202dh\u202ei\u2066j\u2067k\u2068l\u2069m", "abcdefghijklm"},
 		{"newlines", "line one\nline two\r\nline three\rline four", "line one line two line three line four"},
 		{"runs of spaces and edges", "  a   b \n ", "a b"},
 		{"vertical tab and form feed", "a\vb\fc", "a b c"},
@@ -406,7 +407,14 @@ func TestMarkdown(t *testing.T) {
 		{"HTML", `<script>alert(1)</script>`, `\<script\>alert(1)\</script\>`},
 		{"entity", "&lt; & &amp;", `\&lt; \& \&amp;`},
 		{"emphasis and code", "*a* _b_ `c` ~~d~~", "\\*a\\* \\_b\\_ \\`c\\` \\~\\~d\\~\\~"},
-		{"link and image", "[a](http://x) ![i](http://y)", `\[a\](http://x) !\[i\](http://y)`},
+		{"link and image", "[a](http://x) ![i](http://y)", `\[a\](http\://x) !\[i\](http\://y)`},
+		{"javascript link", "[x](javascript:alert(1))", `\[x\](javascript:alert(1))`},
+		{"img with an event handler", "<img src=x onerror=alert(1)>", `\<img src=x onerror=alert(1)\>`},
+		{"bare URLs are no autolinks", "see https://evil.example/x and HTTP://y or ftp://z", `see https\://evil.example/x and HTTP\://y or ftp\://z`},
+		{"www names are no autolinks", "visit www.evil.example or WWW.x.y", `visit www\.evil.example or WWW\.x.y`},
+		{"e-mail addresses are no autolinks", "mail bob@evil.example", `mail bob\@evil.example`},
+		{"a colon in text is kept", "Note: 10:30, sha256:1f2e", "Note: 10:30, sha256:1f2e"},
+		{"bidi controls are dropped", "abc\u202edcb\u061c\u2066x\u2069", "abcdcbx"},
 		{"table cell", "a | b", `a \| b`},
 		{"backslash", `C:\path`, `C:\\path`},
 		{"heading at the start", "# Title", `\# Title`},
