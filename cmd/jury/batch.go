@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +16,7 @@ import (
 	"github.com/onet-jury/jury/pipeline/batch"
 	"github.com/onet-jury/jury/pipeline/config"
 	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/outdir"
 )
 
 // batchConfig is what `jury batch` is told on top of runConfig.
@@ -88,7 +85,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
-	codes, err := selectCodes(all, cfg.only, cfg.shard)
+	codes, err := batch.Select(all, cfg.only, cfg.shard)
 	if err != nil {
 		return err
 	}
@@ -106,7 +103,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	}
 	prices := llm.DefaultPrices()
 	if cfg.prices != "" {
-		if err := readPrices(cfg.prices, prices); err != nil {
+		if err := config.ReadPrices(cfg.prices, prices); err != nil {
 			return err
 		}
 	}
@@ -161,146 +158,17 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if res != nil {
 		spent, cost := st.Meter.Spent()
 		hits := st.Hits()
-		lr := lastRun{Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
+		lr := outdir.LastRun{Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
 			Occupations: len(occs), Ran: res.Ran, Done: res.Done, Failed: res.Failed, AlreadyDone: res.Skipped, NotStarted: res.NotStarted,
 			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.Limiter.RateLimited(),
 			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost}
 		logger.Info("batch finished", "done", res.Done+res.Skipped, "failed", res.Failed, "not_started", res.NotStarted,
 			"calls", spent.Calls, "cache_hits", hits, "429s", lr.RateLimited, "cost_usd", fmt.Sprintf("%.4f", cost), "seconds", fmt.Sprintf("%.1f", lr.Seconds))
-		if err := lr.write(cfg.Out); err != nil && runErr == nil {
+		if err := lr.Write(cfg.Out); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
 	return runErr
-}
-
-// lastRun is what one batch invocation spent: DIR/last-run.json.
-type lastRun struct {
-	Started          string  `json:"started"`
-	Seconds          float64 `json:"seconds"`
-	Occupations      int     `json:"occupations"`
-	Ran              int     `json:"ran"`
-	Done             int     `json:"done"`
-	Failed           int     `json:"failed"`
-	AlreadyDone      int     `json:"already_done"`
-	NotStarted       int     `json:"not_started"`
-	Calls            int     `json:"calls"`
-	Retries          int     `json:"retries"`
-	CacheHits        int     `json:"cache_hits"`
-	RateLimited      int     `json:"rate_limited"`
-	PromptTokens     int     `json:"prompt_tokens"`
-	CompletionTokens int     `json:"completion_tokens"`
-	CostUSD          float64 `json:"cost_usd"`
-}
-
-func (l lastRun) write(dir string) error {
-	data, err := json.MarshalIndent(l, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(filepath.Join(dir, "last-run.json"), append(data, '\n'), 0o644)
-}
-
-// selectCodes applies --only and --shard to the catalog's sorted codes.
-func selectCodes(all []string, only, shard string) ([]string, error) {
-	codes := all
-	if only != "" {
-		want, err := parseOnly(only)
-		if err != nil {
-			return nil, err
-		}
-		codes = nil
-		for _, c := range want {
-			if !slices.Contains(all, c) {
-				return nil, jury.Invalidf("--only: occupation %s is not in the task file", c)
-			}
-			if !slices.Contains(codes, c) {
-				codes = append(codes, c)
-			}
-		}
-		slices.Sort(codes)
-	}
-	if shard != "" {
-		i, n, err := parseShard(shard)
-		if err != nil {
-			return nil, err
-		}
-		var picked []string
-		for k := i; k < len(codes); k += n {
-			picked = append(picked, codes[k])
-		}
-		codes = picked
-	}
-	if len(codes) == 0 {
-		return nil, usagef("no occupation selected: check --only and --shard")
-	}
-	return codes, nil
-}
-
-func parseOnly(only string) ([]string, error) {
-	var fields []string
-	if path, ok := strings.CutPrefix(only, "@"); ok {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, jury.Invalidf("--only %s: %v", only, err)
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for line := 1; sc.Scan(); line++ {
-			text, _, _ := strings.Cut(sc.Text(), "#")
-			text = strings.TrimSpace(text)
-			if text == "" {
-				continue
-			}
-			if !jury.ValidCode(text) {
-				return nil, jury.Invalidf("%s:%d: %q is not an O*NET-SOC code like 29-2072.00", path, line, text)
-			}
-			fields = append(fields, text)
-		}
-		if err := sc.Err(); err != nil {
-			return nil, jury.Invalidf("--only %s: %v", only, err)
-		}
-		return fields, nil
-	}
-	for _, c := range strings.Split(only, ",") {
-		c = strings.TrimSpace(c)
-		if c == "" {
-			continue
-		}
-		if !jury.ValidCode(c) {
-			return nil, usagef("--only: %q is not an O*NET-SOC code like 29-2072.00", c)
-		}
-		fields = append(fields, c)
-	}
-	return fields, nil
-}
-
-func parseShard(s string) (int, int, error) {
-	a, b, ok := strings.Cut(s, "/")
-	i, err1 := strconv.Atoi(a)
-	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
-		return 0, 0, usagef("--shard %q: want i/n with 0 ≤ i < n, such as 0/4", s)
-	}
-	return i, n, nil
-}
-
-func readPrices(path string, into llm.Prices) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return jury.Invalidf("--prices %s: %v", path, err)
-	}
-	var p llm.Prices
-	if err := json.Unmarshal(data, &p); err != nil {
-		return jury.Invalidf("--prices %s: %v (want {\"model\": {\"input\": 0.15, \"output\": 0.6}})", path, err)
-	}
-	for k, v := range p {
-		if v.Input < 0 || v.Output < 0 {
-			return jury.Invalidf("--prices %s: %s has a negative price", path, k)
-		}
-		into[k] = v
-	}
-	return nil
 }
 
 // progressBar draws the batch's progress on a terminal; elsewhere it does

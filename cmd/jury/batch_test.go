@@ -57,7 +57,7 @@ func TestBatchCommandViaTheBatchAPI(t *testing.T) {
 	require.Equal(t, 25, srv.BatchLines())
 	require.Equal(t, 2, srv.BatchesCreated(), "the jurors' round, then the forepersons'")
 
-	var last lastRun
+	var last outdir.LastRun
 	data, err := os.ReadFile(filepath.Join(out, "last-run.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &last))

@@ -99,7 +99,7 @@ func TestBatchResumesAfterSIGKILLByteForByte(t *testing.T) {
 	}
 	out, err = batch(resumed).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	var last lastRun
+	var last outdir.LastRun
 	data, err := os.ReadFile(filepath.Join(resumed, "last-run.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &last))

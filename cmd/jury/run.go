@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/config"
 	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
@@ -154,7 +151,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err := cfg.check(); err != nil {
 		return err
 	}
-	occ, err := loadOccupation(pos[0], cfg.taskFile())
+	occ, err := cfg.taskFile().Load(pos[0])
 	if err != nil {
 		return err
 	}
@@ -207,27 +204,4 @@ func buildPanel(cfg *runConfig, sys *system, st *llm.Stack) (*deliberation.Panel
 		fmt.Fprintf(sys.stderr, "jury: %s: using the offline juror (weights %s; no key, no network)\n", why, panel.Weights)
 	}
 	return panel, nil
-}
-
-// loadOccupation reads the positional argument: an occupation file, or a
-// code to look up in the --tasks file.
-func loadOccupation(arg string, tasks onet.TaskFile) (jury.Occupation, error) {
-	if jury.ValidCode(arg) {
-		if tasks.Path == "" {
-			if _, err := os.Stat(arg); err != nil {
-				return jury.Occupation{}, usagef("%s is a code: name the O*NET task file to find it in with --tasks FILE", arg)
-			}
-		} else {
-			return tasks.Occupation(arg)
-		}
-	}
-	if tasks.Path != "" {
-		return jury.Occupation{}, usagef("--tasks needs an O*NET-SOC code such as 29-2072.00, not %q", arg)
-	}
-	if !strings.HasSuffix(arg, ".json") {
-		if _, err := os.Stat(arg); err != nil {
-			return jury.Occupation{}, usagef("%q is neither an occupation file (.json) nor an O*NET-SOC code like 29-2072.00", arg)
-		}
-	}
-	return onet.ReadOccupationFileAs(arg, tasks.Encoding)
 }
