@@ -50,11 +50,14 @@ fixtures-check: build
 	echo "replayed fixtures vs goldens:"; bin/jury diff --format markdown --tolerance 0 fixtures/golden $$tmp/replay || exit 1; \
 	echo "fresh offline run vs goldens:"; bin/jury diff --format markdown fixtures/golden $$tmp/offline
 
-## model: train the offline juror's weights from the shared labels
+## model: train (and calibrate) the offline juror's weights from the
+## shared labels; byte-reproducible, so `git diff` shows a real change
 model:
 	$(GO) run ./cmd/jury-model train -labels $(SHARED)/labels_train.tsv -out $(WEIGHTS)
 
-## eval: grouped 5-fold cross-validation of the offline juror vs GPT-4
+## eval: grouped 5-fold cross-validation of the offline juror vs GPT-4:
+## accuracy, kappa, occupation beta (task mean and core-weighted) and the
+## out-of-fold headline bias against the human labels
 eval:
 	$(GO) run ./cmd/jury-model cv -labels $(SHARED)/labels_train.tsv -folds 5
 

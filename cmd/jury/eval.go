@@ -54,7 +54,7 @@ func execEval(ctx context.Context, sys *system, args []string) error {
 		var b strings.Builder
 		b.WriteString("task_id\tlabel\tp_e0\tp_e1\tp_e2\tscore\n")
 		for _, ex := range examples {
-			p := m.Predict(ex.Title, ex.Type, ex.Text)
+			p := m.Predict(ex.Code, ex.Title, ex.Type, ex.Text)
 			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\n", ex.TaskID, p.Label(), prob(p[0]), prob(p[1]), prob(p[2]), p.Score())
 		}
 		if err := atomicfile.WriteFile(*predictions, []byte(b.String()), 0o644); err != nil {

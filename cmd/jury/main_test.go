@@ -200,8 +200,10 @@ func TestRunWithoutAKeyUsesTheOfflineJuror(t *testing.T) {
 
 	r := readReport(t, filepath.Join(out, "29-2072.00", "report.json"))
 	require.Len(t, r.Tasks, fixtureLen)
-	require.GreaterOrEqual(t, r.Headline, 70, "the reference page says 83 %")
-	require.LessOrEqual(t, r.Headline, 95)
+	// The humans' labels give 66 on the offline scale (75 % of the time of
+	// the E1 and E2 tasks, core-weighted); the reference page says 83 %.
+	require.GreaterOrEqual(t, r.Headline, 56, "the humans' figure is 66")
+	require.LessOrEqual(t, r.Headline, 80)
 	quotes := map[string]bool{}
 	for _, j := range r.Jurors {
 		require.True(t, j.Valid)

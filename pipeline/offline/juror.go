@@ -168,7 +168,7 @@ func (o *Juror) ballot(occ jury.Occupation, persona string, seed int) jury.Ballo
 	b := jury.Ballot{}
 	scores := map[string]int{}
 	for _, t := range occ.Tasks {
-		p := o.model.Predict(occ.Title, string(t.Type), t.Text)
+		p := o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
 		s := personaScore(persona, p.Score(), stable(sd, persona, occ.Code, t.ID))
 		scores[t.ID] = s
 		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(p, s)})

@@ -21,6 +21,18 @@ type Metrics struct {
 	// their tasks of P(E1) + 0.5·P(E2) against the mean of 1 for E1, 0.5
 	// for E2, 0 for E0 in the human labels.
 	Pearson, Spearman float64
+	// PearsonCore and SpearmanCore are the same with core-weighted means
+	// (core tasks count twice), as the published human_rating_beta of
+	// occ_level_train.csv is computed.
+	PearsonCore, SpearmanCore float64
+	// HeadlineBias is the mean over occupations of the headline minus the
+	// humans' headline, in points. A headline is what the consensus
+	// publishes, the core-weighted mean of the whole task scores (Score),
+	// rounded; the humans' is the same over their labels scored alike.
+	// HeadlineMAE is the mean absolute difference, MaxHeadline the highest
+	// headline.
+	HeadlineBias, HeadlineMAE float64
+	MaxHeadline               int
 }
 
 // Evaluation holds the model's metrics and, on the same tasks, those of
@@ -34,7 +46,7 @@ type Evaluation struct {
 func Evaluate(m *Model, examples []Example) Evaluation {
 	probs := make([]Probs, len(examples))
 	for i, ex := range examples {
-		probs[i] = m.Predict(ex.Title, ex.Type, ex.Text)
+		probs[i] = m.Predict(ex.Code, ex.Title, ex.Type, ex.Text)
 	}
 	return evaluation(examples, probs)
 }
@@ -50,7 +62,7 @@ func CrossValidate(examples []Example, folds int, opts TrainOptions) Evaluation 
 
 // predictor is what cross-validation needs of a trained model.
 type predictor interface {
-	Predict(title, taskType, taskText string) Probs
+	Predict(code, title, taskType, taskText string) Probs
 }
 
 func crossValidate(examples []Example, folds int, train func([]Example) predictor) Evaluation {
@@ -85,7 +97,7 @@ func crossPredict(examples []Example, folds int, train func([]Example) predictor
 			m := train(in)
 			for i, ex := range examples {
 				if fold[ex.Code] == k {
-					probs[i] = m.Predict(ex.Title, ex.Type, ex.Text)
+					probs[i] = m.Predict(ex.Code, ex.Title, ex.Type, ex.Text)
 				}
 			}
 		})
@@ -126,9 +138,12 @@ func evaluation(examples []Example, probs []Probs) Evaluation {
 func score(examples []Example, probs []Probs) Metrics {
 	truth := make([]int, len(examples))
 	pred := make([]int, len(examples))
+	// Per occupation: β sums plain and core-weighted, and core-weighted
+	// sums of the task scores.
 	type sums struct {
-		truth, pred float64
-		n           int
+		truth, pred, n              float64
+		truthCore, predCore, weight float64
+		truthScore, predScore       float64
 	}
 	occ := map[string]*sums{}
 	for i, ex := range examples {
@@ -139,26 +154,47 @@ func score(examples []Example, probs []Probs) Metrics {
 			s = &sums{}
 			occ[ex.Code] = s
 		}
+		var human Probs
+		human[truth[i]] = 1
+		w := coreWeight(ex.Type)
 		s.truth += labelBeta[truth[i]]
 		s.pred += probs[i].Beta()
 		s.n++
+		s.truthCore += w * labelBeta[truth[i]]
+		s.predCore += w * probs[i].Beta()
+		s.weight += w
+		s.truthScore += w * float64(human.Score())
+		s.predScore += w * float64(probs[i].Score())
 	}
 	codes := occupationCodes(examples)
 	bt := make([]float64, len(codes))
 	bp := make([]float64, len(codes))
-	for i, c := range codes {
-		s := occ[c]
-		bt[i] = s.truth / float64(s.n)
-		bp[i] = s.pred / float64(s.n)
-	}
-	return Metrics{
+	ct := make([]float64, len(codes))
+	cp := make([]float64, len(codes))
+	m := Metrics{
 		Tasks:       len(examples),
 		Occupations: len(codes),
 		Accuracy:    Accuracy(truth, pred),
 		Kappa:       Kappa(truth, pred, 3),
-		Pearson:     Pearson(bt, bp),
-		Spearman:    Spearman(bt, bp),
 	}
+	for i, c := range codes {
+		s := occ[c]
+		bt[i], bp[i] = s.truth/s.n, s.pred/s.n
+		ct[i], cp[i] = s.truthCore/s.weight, s.predCore/s.weight
+		// Headlines as jury.Decide rounds them.
+		th := int(math.Round(s.truthScore / s.weight))
+		ph := int(math.Round(s.predScore / s.weight))
+		m.HeadlineBias += float64(ph - th)
+		m.HeadlineMAE += math.Abs(float64(ph - th))
+		m.MaxHeadline = max(m.MaxHeadline, ph)
+	}
+	if len(codes) > 0 {
+		m.HeadlineBias /= float64(len(codes))
+		m.HeadlineMAE /= float64(len(codes))
+	}
+	m.Pearson, m.Spearman = Pearson(bt, bp), Spearman(bt, bp)
+	m.PearsonCore, m.SpearmanCore = Pearson(ct, cp), Spearman(ct, cp)
+	return m
 }
 
 // WriteTable writes the evaluation as an aligned text table: one row per
@@ -179,11 +215,17 @@ func (e Evaluation) WriteTable(w io.Writer) error {
 		}
 		return fmt.Sprintf("%.3f", x)
 	}
+	points := func(x float64) string { return fmt.Sprintf("%+.2f", x) }
 	fmt.Fprintf(tw, "\toffline juror\tGPT-4\n")
 	row("accuracy", func(m Metrics) string { return num(m.Accuracy) })
 	row("kappa", func(m Metrics) string { return num(m.Kappa) })
-	row("pearson β", func(m Metrics) string { return num(m.Pearson) })
-	row("spearman β", func(m Metrics) string { return num(m.Spearman) })
+	row("pearson β (task mean)", func(m Metrics) string { return num(m.Pearson) })
+	row("spearman β (task mean)", func(m Metrics) string { return num(m.Spearman) })
+	row("pearson β (core-weighted)", func(m Metrics) string { return num(m.PearsonCore) })
+	row("spearman β (core-weighted)", func(m Metrics) string { return num(m.SpearmanCore) })
+	row("headline bias vs humans", func(m Metrics) string { return points(m.HeadlineBias) })
+	row("headline mean abs. error", func(m Metrics) string { return fmt.Sprintf("%.2f", m.HeadlineMAE) })
+	row("highest headline", func(m Metrics) string { return fmt.Sprint(m.MaxHeadline) })
 	row("tasks", func(m Metrics) string { return fmt.Sprint(m.Tasks) })
 	row("occupations", func(m Metrics) string { return fmt.Sprint(m.Occupations) })
 	return tw.Flush()

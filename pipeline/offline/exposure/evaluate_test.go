@@ -12,9 +12,9 @@ import (
 
 func TestScore(t *testing.T) {
 	examples := []Example{
-		{Code: "A", Label: "E0"}, {Code: "A", Label: "E1"},
-		{Code: "B", Label: "E2"}, {Code: "B", Label: "E2"},
-		{Code: "C", Label: "E1"}, {Code: "C", Label: "E1"},
+		{Code: "A", Label: "E0", Type: TypeCore}, {Code: "A", Label: "E1", Type: TypeNA},
+		{Code: "B", Label: "E2", Type: TypeSupplemental}, {Code: "B", Label: "E2", Type: TypeSupplemental},
+		{Code: "C", Label: "E1", Type: TypeCore}, {Code: "C", Label: "E1", Type: TypeCore},
 	}
 	probs := []Probs{
 		{1, 0, 0}, {0.2, 0.5, 0.3},
@@ -30,6 +30,63 @@ func TestScore(t *testing.T) {
 	bp := []float64{0.325, 0.425, 0.95}
 	require.InDelta(t, Pearson(bt, bp), m.Pearson, 1e-12)
 	require.InDelta(t, Spearman(bt, bp), m.Spearman, 1e-12)
+	// Core tasks count twice: A's core E0 task weighs double.
+	ct := []float64{1.0 / 3, 0.5, 1}
+	cp := []float64{0.65 / 3, 0.425, 0.95}
+	require.InDelta(t, Pearson(ct, cp), m.PearsonCore, 1e-12)
+	require.InDelta(t, Spearman(ct, cp), m.SpearmanCore, 1e-12)
+	// Headlines, core-weighted means of whole task scores, rounded:
+	// A model (2·0 + 60)/3 = 20 vs humans (2·0 + 75)/3 = 25; B (68 + 30)/2
+	// = 49 vs 75; C 75 vs 75.
+	require.InDelta(t, -31.0/3, m.HeadlineBias, 1e-12)
+	require.InDelta(t, 31.0/3, m.HeadlineMAE, 1e-12)
+	require.Equal(t, 75, m.MaxHeadline)
+}
+
+// TestCalibrationShift gives predictions that overstate exposure and
+// checks the shift brings the occupations' mean back to the humans'.
+func TestCalibrationShift(t *testing.T) {
+	examples := []Example{
+		{Code: "A", Label: "E0", Type: TypeCore}, {Code: "A", Label: "E1"},
+		{Code: "B", Label: "E2"}, {Code: "B", Label: "E0", Type: TypeCore},
+	}
+	tests := []struct {
+		name  string
+		probs []Probs
+		sign  float64
+	}{
+		{"too high", []Probs{{0.4, 0.4, 0.2}, {0.1, 0.8, 0.1}, {0.2, 0.2, 0.6}, {0.3, 0.3, 0.4}}, -1},
+		{"too low", []Probs{{0.9, 0.05, 0.05}, {0.7, 0.2, 0.1}, {0.6, 0.2, 0.2}, {0.95, 0, 0.05}}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			delta := calibrationShift(examples, tt.probs)
+			require.Equal(t, tt.sign, math.Copysign(1, delta), "shift %g", delta)
+			// Humans: A (2·0 + 1)/3, B (1 + 2·0)/3.
+			want := (1.0/3 + 1.0/3) / 2
+			shifted := func(i int) float64 {
+				p := tt.probs[i].Exposed()
+				return p * math.Exp(delta) / (1 - p + p*math.Exp(delta))
+			}
+			got := ((2*shifted(0)+shifted(1))/3 + (shifted(2)+2*shifted(3))/3) / 2
+			require.InDelta(t, want, got, 1e-9)
+		})
+	}
+}
+
+// TestTrainCalibrated checks, out of fold, what make eval reports on the
+// real labels: the calibrated model's headlines are unbiased against the
+// humans'.
+func TestTrainCalibrated(t *testing.T) {
+	examples := syntheticExamples()
+	calibrated := CrossValidate(examples, 4, TrainOptions{})
+	require.InDelta(t, 0, calibrated.Model.HeadlineBias, 2, "out-of-fold headline bias")
+	require.LessOrEqual(t, calibrated.Model.MaxHeadline, MaxScore)
+	m := Train(examples, TrainOptions{})
+	require.NotZero(t, m.meta.Calibration)
+	uncalibrated := Train(examples, TrainOptions{calib: -1})
+	require.Zero(t, uncalibrated.meta.Calibration)
+	require.Equal(t, uncalibrated.bias[0], m.bias[0], "the shift moves the E1 and E2 biases only")
 }
 
 func TestCrossValidateGroupsOccupations(t *testing.T) {
@@ -75,12 +132,16 @@ func TestEvaluateAndWriteTable(t *testing.T) {
 	var b strings.Builder
 	require.NoError(t, e.WriteTable(&b))
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
-	require.Len(t, lines, 7)
+	names := []string{"accuracy", "kappa", "pearson β (task mean)", "spearman β (task mean)",
+		"pearson β (core-weighted)", "spearman β (core-weighted)", "headline bias vs humans",
+		"headline mean abs. error", "highest headline", "tasks", "occupations"}
+	require.Len(t, lines, len(names)+1)
 	require.Regexp(t, `^\s+offline juror\s+GPT-4$`, lines[0])
-	for i, name := range []string{"accuracy", "kappa", "pearson β", "spearman β", "tasks", "occupations"} {
+	for i, name := range names {
 		require.True(t, strings.HasPrefix(lines[i+1], name), "row %d: %q", i+1, lines[i+1])
 	}
-	require.Regexp(t, `^tasks\s+72\s+72$`, lines[5])
+	require.Regexp(t, `^headline bias vs humans\s+[+-]\d+\.\d\d\s+[+-]\d+\.\d\d$`, lines[7])
+	require.Regexp(t, `^tasks\s+72\s+72$`, lines[10])
 
 	noGPT := Evaluation{Model: e.Model}
 	b.Reset()

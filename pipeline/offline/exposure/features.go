@@ -19,13 +19,18 @@ type featureSet struct {
 	Verb    float64 `json:"verb"`    // "v:" the task's first word, nearly always its verb
 	Title   float64 `json:"title"`   // "t:" occupation title words
 	Type    float64 `json:"type"`    // "y:" core, supplemental or n/a
+	// VerbObject: "o:" the first word joined to each of the next two
+	// content words ("o:enter_data", "o:enter_patient").
+	VerbObject float64 `json:"verb_object,omitempty"`
+	Major      float64 `json:"soc_major,omitempty"` // "g:" SOC major group of the code, "29"
+	Minor      float64 `json:"soc_minor,omitempty"` // "m:" first four digits of the code, "29-20"
 }
 
 // defaultFeatures is the feature set Train uses. Title words are damped
 // (they are shared by all of an occupation's tasks, so unpenalised they
 // fit the training occupations' levels) and the first verb is boosted;
 // doc.go gives the measurements.
-var defaultFeatures = featureSet{Stem: true, Words: 1, Bigrams: 1, Verb: 2, Title: 0.5, Type: 1}
+var defaultFeatures = featureSet{Stem: true, Words: 1, Bigrams: 1, Verb: 2, Title: 0.5, Type: 1, VerbObject: 1, Major: 1, Minor: 1}
 
 // value is the training value of a feature, from its group prefix.
 func (fs featureSet) value(name string) float64 {
@@ -40,6 +45,12 @@ func (fs featureSet) value(name string) float64 {
 		return fs.Title
 	case 'y':
 		return fs.Type
+	case 'o':
+		return fs.VerbObject
+	case 'g':
+		return fs.Major
+	case 'm':
+		return fs.Minor
 	}
 	return 0
 }
@@ -115,10 +126,26 @@ func stemWord(w string) string {
 	return w
 }
 
+// socGroups returns the SOC major group ("29") and the first four digits
+// ("29-20") of an O*NET-SOC code such as "29-2072.00"; either is "" when
+// the code is too short or not digits there, so a malformed code adds no
+// group feature rather than a wrong one.
+func socGroups(code string) (major, minor string) {
+	digit := func(i int) bool { return i < len(code) && '0' <= code[i] && code[i] <= '9' }
+	if !digit(0) || !digit(1) {
+		return "", ""
+	}
+	major = code[:2]
+	if len(code) >= 5 && code[2] == '-' && digit(3) && digit(4) {
+		minor = code[:5]
+	}
+	return major, minor
+}
+
 // features appends the sorted, de-duplicated feature names of one task to
 // dst. Training and prediction both go through here, so they cannot
 // disagree about what a task looks like.
-func (fs featureSet) features(title, taskType, text string, dst []string) []string {
+func (fs featureSet) features(code, title, taskType, text string, dst []string) []string {
 	start := len(dst)
 	var buf [64]string
 	words := tokens(text, fs.Stem, buf[:0])
@@ -140,6 +167,27 @@ func (fs featureSet) features(title, taskType, text string, dst []string) []stri
 				dst = append(dst, "b:"+prev+"_"+w)
 			}
 			prev = w
+		}
+	}
+	if fs.VerbObject != 0 && len(words) > 0 {
+		n := 0
+		for _, w := range words[1:] {
+			if stopwords[w] {
+				continue
+			}
+			dst = append(dst, "o:"+words[0]+"_"+w)
+			if n++; n == 2 {
+				break
+			}
+		}
+	}
+	if fs.Major != 0 || fs.Minor != 0 {
+		major, minor := socGroups(code)
+		if fs.Major != 0 && major != "" {
+			dst = append(dst, "g:"+major)
+		}
+		if fs.Minor != 0 && minor != "" {
+			dst = append(dst, "m:"+minor)
 		}
 	}
 	if fs.Title != 0 {

@@ -17,7 +17,7 @@ import (
 )
 
 // format names the weights layout; Load refuses any other.
-const format = "jury-exposure-logreg/1"
+const format = "jury-exposure-logreg/2"
 
 // weightScale is 10^decimals for the weights Marshal writes. Three
 // decimals change no cross-validated metric by more than one task in
@@ -49,6 +49,8 @@ type trainMeta struct {
 	MinDF    int     `json:"min_df"`
 	Skew     float64 `json:"penalty_skew"`
 	NBMix    float64 `json:"naive_bayes_mix"`
+	// Calibration is the shift added to the E1 and E2 biases (Train).
+	Calibration float64 `json:"calibration_shift"`
 }
 
 // modelHeader is the part of the weights file before bias and weights.
@@ -222,18 +224,20 @@ func (m *Model) Hash() string { return m.hash }
 // Features is the number of weighted features the model knows.
 func (m *Model) Features() int { return len(m.weights) }
 
-// Predict returns the class probabilities of one task from its occupation
-// title, task type ("core", "supplemental" or "n/a"; O*NET's "Core",
+// Predict returns the class probabilities of one task from its
+// occupation's O*NET-SOC code (e.g. "29-2072.00"; its SOC groups are
+// features, and an unknown or malformed code only loses them) and title,
+// its task type ("core", "supplemental" or "n/a"; O*NET's "Core",
 // "Supplemental" and empty are accepted too, anything else counts as
 // "n/a") and task statement.
-func (m *Model) Predict(title, taskType, taskText string) Probs {
+func (m *Model) Predict(code, title, taskType, taskText string) Probs {
 	typ := TypeNA
 	if t, err := jury.ParseTaskType(taskType); err == nil {
 		typ = string(t)
 	}
 	var buf [128]string
 	z := m.bias
-	for _, f := range m.features.features(title, typ, taskText, buf[:0]) {
+	for _, f := range m.features.features(code, title, typ, taskText, buf[:0]) {
 		if w, ok := m.weights[f]; ok {
 			z[0] += w[0]
 			z[1] += w[1]

@@ -8,10 +8,33 @@ var Labels = [3]string{"E0", "E1", "E2"}
 // Probs holds P(E0), P(E1), P(E2) for one task, summing to 1.
 type Probs [3]float64
 
-// Score is the task's exposure as a whole percentage: 100 × (P(E1)+P(E2)),
-// rounded to the nearest integer.
+// ExposedTimeShare is the share of a task's time that an exposed task
+// (E1 or E2) is counted to save: the rubric says such a task's time is cut
+// by half or more at equal quality, so anywhere from one half to all of
+// it, and the labels say no more; Score counts the middle of that range.
+// doc.go gives the full definition.
+const ExposedTimeShare = 0.75
+
+// MaxScore is the highest task score Score gives: no task, and so no
+// occupation, is ever published as 100 % automatable.
+const MaxScore = 95
+
+// Score is the task's score on the page, 0–MaxScore: the expected share
+// of the task's time saved under the rubric, in percent, from the class
+// probabilities — 0 for E0, ExposedTimeShare for E1 and E2, so
+// 100 × ExposedTimeShare × (P(E1)+P(E2)) — rounded to the nearest integer
+// and capped at MaxScore. The probabilities of a trained model are
+// calibrated (doc.go) so that an occupation's core-weighted mean of Score
+// is unbiased against the same mean over its human labels, scored alike
+// (Probs{0, 1, 0}.Score() is an E1 label's score).
 func (p Probs) Score() int {
-	return int(math.Round(100 * (p[1] + p[2])))
+	return min(MaxScore, int(math.Round(100*ExposedTimeShare*p.Exposed())))
+}
+
+// Exposed is P(E1)+P(E2), the chance that the task is exposed: that an
+// LLM, alone or inside software, cuts its time by half or more.
+func (p Probs) Exposed() float64 {
+	return p[1] + p[2]
 }
 
 // Label is the most probable class, "E0", "E1" or "E2"; a tie goes to the

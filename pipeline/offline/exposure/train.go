@@ -3,6 +3,8 @@ package exposure
 import (
 	"math"
 	"slices"
+
+	"github.com/onet-jury/jury/jury"
 )
 
 // Training defaults, chosen by grouped 5-fold cross-validation (doc.go).
@@ -12,6 +14,7 @@ const (
 	defaultMaxIter = 300
 	defaultSkew    = 1    // penalty relief for class-skewed features
 	defaultNBMix   = 0.15 // share of naive Bayes in the final weights
+	defaultCalib   = 5    // folds of the calibration's inner cross-validation
 	nbAlpha        = 1    // add-one smoothing of the naive Bayes counts
 )
 
@@ -32,6 +35,7 @@ type TrainOptions struct {
 	features *featureSet // nil means defaultFeatures
 	skew     float64     // exponent of the naive Bayes penalty relief
 	nbMix    float64     // share of naive Bayes weights
+	calib    int         // folds of the calibration's cross-validation
 }
 
 func (o TrainOptions) withDefaults() TrainOptions {
@@ -54,6 +58,9 @@ func (o TrainOptions) withDefaults() TrainOptions {
 	if o.nbMix == 0 {
 		o.nbMix = defaultNBMix
 	}
+	if o.calib == 0 {
+		o.calib = defaultCalib
+	}
 	return o
 }
 
@@ -70,7 +77,7 @@ func newDesign(examples []Example, fs featureSet, minDF int) design {
 	feats := make([][]string, len(examples))
 	df := map[string]int{}
 	for i, ex := range examples {
-		feats[i] = fs.features(ex.Title, ex.Type, ex.Text, nil)
+		feats[i] = fs.features(ex.Code, ex.Title, ex.Type, ex.Text, nil)
 		for _, f := range feats[i] {
 			df[f]++
 		}
@@ -103,10 +110,28 @@ func newDesign(examples []Example, fs featureSet, minDF int) design {
 // regression fitted by L-BFGS on the L2-penalised mean log-loss, with the
 // penalty relieved on features naive Bayes finds class-skewed, and its
 // weights blended with naive Bayes log-probabilities (an NBSVM-style
-// interpolation; doc.go says why). It is deterministic: the same examples
-// in the same order give a model whose Marshal output is byte-identical.
+// interpolation; doc.go says why). It then calibrates the model: a grouped
+// 5-fold cross-validation on the same examples measures how far the
+// held-out occupations' mean Score runs from their human labels', and one
+// shift of the E1 and E2 logits, folded into the biases, removes that
+// bias. It is deterministic: the same examples in the same order give a
+// model whose Marshal output is byte-identical.
 func Train(examples []Example, opts TrainOptions) *Model {
 	opts = opts.withDefaults()
+	m := fit(examples, opts)
+	if opts.calib < 2 || len(examples) == 0 {
+		return m
+	}
+	probs := crossPredict(examples, opts.calib, func(train []Example) predictor { return fit(train, opts) })
+	shift := calibrationShift(examples, probs)
+	m.meta.Calibration = quantize(shift)
+	m.bias[1] = quantize(m.bias[1] + m.meta.Calibration)
+	m.bias[2] = quantize(m.bias[2] + m.meta.Calibration)
+	return m.mustSeal()
+}
+
+// fit is Train without the calibration.
+func fit(examples []Example, opts TrainOptions) *Model {
 	fs := *opts.features
 	d := newDesign(examples, fs, opts.MinDF)
 	nf := len(d.names)
@@ -157,6 +182,69 @@ func Train(examples []Example, opts TrainOptions) *Model {
 		m.bias[c] = quantize((1-mix)*x[3*nf+c] + mix*nb[3*nf+c])
 	}
 	return m.mustSeal()
+}
+
+// calibrationShift returns the δ that, added to the E1 and E2 logits of
+// every prediction, makes the mean over occupations of the core-weighted
+// mean of P(E1)+P(E2) equal the same mean of the human labels (1 for E1
+// or E2, 0 for E0). Score is proportional to P(E1)+P(E2), so that is the
+// headline bias of Score removed. The mean is monotone in δ: bisection on
+// [-3, 3] finds it, and a target no shift can reach (every label E0, or
+// none) gets the nearest end.
+func calibrationShift(examples []Example, probs []Probs) float64 {
+	type task struct{ w, p float64 }
+	type occupation struct {
+		tasks         []task
+		weight, truth float64
+	}
+	occ := map[string]*occupation{}
+	for i, ex := range examples {
+		o := occ[ex.Code]
+		if o == nil {
+			o = &occupation{}
+			occ[ex.Code] = o
+		}
+		w := coreWeight(ex.Type)
+		c, _ := labelIndex(ex.Label)
+		o.tasks = append(o.tasks, task{w, probs[i].Exposed()})
+		o.weight += w
+		if c > 0 {
+			o.truth += w
+		}
+	}
+	codes := occupationCodes(examples)
+	bias := func(delta float64) float64 {
+		e := math.Exp(delta)
+		sum := 0.0
+		for _, c := range codes {
+			o := occ[c]
+			s := 0.0
+			for _, t := range o.tasks {
+				s += t.w * t.p * e / (1 - t.p + t.p*e)
+			}
+			sum += (s - o.truth) / o.weight
+		}
+		return sum / float64(len(codes))
+	}
+	lo, hi := -3.0, 3.0
+	for range 60 {
+		mid := (lo + hi) / 2
+		if bias(mid) > 0 {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return (lo + hi) / 2
+}
+
+// coreWeight is a task's weight in an occupation's headline: core tasks
+// count twice, as jury.TaskType.Weight has it.
+func coreWeight(taskType string) float64 {
+	if t, err := jury.ParseTaskType(taskType); err == nil {
+		return float64(t.Weight())
+	}
+	return 1
 }
 
 // mustSeal seals a freshly trained model; its weights are finite unless
