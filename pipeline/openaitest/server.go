@@ -35,6 +35,8 @@ type Server struct {
 	bucket   *rateBucket
 	limited  int
 	batchAPI batchAPI
+	// noJSONSchema refuses response_format json_schema (WithoutJSONSchema).
+	noJSONSchema bool
 }
 
 // Request is one request the server received, in arrival order.
@@ -238,6 +240,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	n := len(s.requests) + 1
 	rec := Request{N: n, Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	decodeErr := json.Unmarshal(body, &chat)
+	refused := s.refusal(chat) // on the wire format, before the schema comes out of the prompt
+	if chat.ResponseFormat != nil && chat.ResponseFormat.Type == "json_object" {
+		chat = SchemaFromPrompt(chat)
+	}
 	rec.Chat = chat
 	fault := OK
 	if r.URL.Path == "/v1/chat/completions" && decodeErr == nil {
@@ -288,6 +294,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("retry-after-ms", strconv.FormatInt(limitedFor.Milliseconds()+1, 10))
 		w.Header().Set("x-ratelimit-remaining-requests", "0")
 		writeError(w, http.StatusTooManyRequests, "requests", "rate_limit_exceeded", "Rate limit reached for requests per min (RPM).")
+		return
+	}
+	if refused != nil && fault.raw == nil {
+		refused.Write(w, nil)
+		return
+	}
+	if fault.raw != nil {
+		fault.raw.Write(w, func() (string, error) { return s.answer(chat) })
 		return
 	}
 	if fault.apply(w, r, hang) {
