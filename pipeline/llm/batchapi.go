@@ -103,6 +103,10 @@ type BatchAPI struct {
 	client *OpenAI
 	cfg    BatchConfig
 
+	// running is held by the one collection that submits and polls at a
+	// time, so that the enqueued-token budget holds across collections.
+	running sync.Mutex
+
 	mu      sync.Mutex
 	queue   []*batchWaiter
 	leading bool
@@ -210,6 +214,8 @@ func (b *BatchAPI) lead(ctx context.Context) {
 // polling their batch, the others in new batches — and answers every
 // waiter.
 func (b *BatchAPI) run(ctx context.Context, waiters []*batchWaiter) {
+	b.running.Lock()
+	defer b.running.Unlock()
 	byKey := map[string][]*batchWaiter{}
 	var keys []string
 	for _, w := range waiters {
@@ -246,12 +252,12 @@ func (b *BatchAPI) run(ctx context.Context, waiters []*batchWaiter) {
 	for _, chunk := range b.chunks(fresh, byKey) {
 		queue = append(queue, submission{keys: chunk, tokens: tokens(chunk)})
 	}
-	enqueued := 0
+	enqueued, budget := 0, b.cfg.MaxEnqueuedTokens
 	for _, r := range running {
 		enqueued += r.tokens
 	}
 	for len(queue) > 0 || len(running) > 0 {
-		if len(queue) > 0 && (len(running) == 0 || enqueued+queue[0].tokens <= b.cfg.MaxEnqueuedTokens) {
+		if len(queue) > 0 && (len(running) == 0 || enqueued+queue[0].tokens <= budget) {
 			next := queue[0]
 			queue = queue[1:]
 			id, err := b.submit(ctx, next.keys, byKey)
@@ -270,12 +276,23 @@ func (b *BatchAPI) run(ctx context.Context, waiters []*batchWaiter) {
 		results, err := b.await(ctx, r.id)
 		if isTokenLimit(err) && r.tries < maxResubmits {
 			// Refused for the enqueued tokens of batches still running —
-			// ours, or another run's: send it again once they have left
-			// room.
+			// ours, or another run's: the budget is more than the account
+			// allows, so from now on one batch runs at a time, and this
+			// one is sent again once the running ones are done.
 			b.forget(r.id)
-			b.cfg.Logger.Warn("batch refused for the enqueued-token limit: resubmitting when running batches finish",
-				"batch", r.id, "tokens", r.tokens, "running", len(running), "error", err.Error())
+			budget = 0
+			if len(running) == 0 && len(r.keys) > 1 {
+				// Nothing of ours runs: this file alone is over the
+				// account's limit. Send it in halves.
+				half := len(r.keys) / 2
+				queue = append([]submission{
+					{keys: r.keys[:half], tokens: tokens(r.keys[:half]), tries: r.tries},
+					{keys: r.keys[half:], tokens: tokens(r.keys[half:]), tries: r.tries},
+				}, queue...)
+				continue
+			}
 			if len(running) == 0 {
+				// Another run's batches hold the room: give them time.
 				if b.cfg.Sleep(ctx, b.cfg.MaxPoll) != nil {
 					answer(r.keys, byKey, nil, err)
 					continue
