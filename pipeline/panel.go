@@ -259,7 +259,7 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		usage = usage.Add(jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens,
 			CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)})
 		if err != nil {
-			if llm.Fatal(err) || ctx.Err() != nil {
+			if llm.Final(err) || ctx.Err() != nil {
 				return nil, usage, err
 			}
 			return []string{"no answer: " + err.Error()}, usage, nil
@@ -275,6 +275,13 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		}
 		if resp.Content != "" && resp.Refusal == "" {
 			req.Messages = append(req.Messages, llm.Message{Role: prompts.RoleAssistant, Content: resp.Content})
+		}
+		if resp.FinishReason == llm.FinishLength {
+			// The same budget would cut the answer off again.
+			budget := 2 * max(req.MaxTokens, resp.Usage.CompletionTokens, 512)
+			p.logger().Warn("answer cut off: its token budget ran out; re-asking with a larger one", "call", req.Meta.String(),
+				"budget", req.MaxTokens, "used", resp.Usage.CompletionTokens, "new_budget", budget)
+			req.MaxTokens = budget
 		}
 		rm := p.Prompts.Reask(problems)
 		req.Messages = append(req.Messages, llm.Message{Role: rm.Role, Content: rm.Content})
