@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/prompts"
 )
 
@@ -38,6 +39,7 @@ type fileConfig struct {
 	Model       *string                   `yaml:"model"`
 	Temperature *float64                  `yaml:"temperature"`
 	Seed        *int                      `yaml:"seed"`
+	MaxTokens   *int                      `yaml:"max_tokens"`
 	Retries     *int                      `yaml:"retries"`
 	Timeout     *string                   `yaml:"timeout"`
 	Out         *string                   `yaml:"out"`
@@ -72,6 +74,11 @@ type personaConfig struct {
 
 type providerConfig struct {
 	BaseURL string `yaml:"base_url"`
+	// Seed false sends no seed to this provider (openai, ollama).
+	Seed *bool `yaml:"seed"`
+	// ResponseFormat json_object sends the schema in the prompt instead
+	// of as strict Structured Outputs (openai).
+	ResponseFormat string `yaml:"response_format"`
 }
 
 // seatSpec is one juror of the effective panel: who, on which provider
@@ -139,7 +146,7 @@ func loadConfig(path string) (*loadedConfig, error) {
 	collectLines(root.Content[0], "", l.lines)
 	for key, line := range l.lines {
 		last := key[strings.LastIndex(key, ".")+1:]
-		if strings.Contains(strings.ToLower(last), "key") || strings.Contains(strings.ToLower(last), "token") {
+		if last != "max_tokens" && (strings.Contains(strings.ToLower(last), "key") || strings.Contains(strings.ToLower(last), "token")) {
 			return nil, jury.Invalidf("%s:%d: %q: API keys are read only from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_API_KEY), never from the file", path, line, last)
 		}
 	}
@@ -221,9 +228,15 @@ func (l *loadedConfig) check() error {
 			return bad("limits", "limits cannot be negative")
 		}
 	}
-	for name := range f.Providers {
+	if f.MaxTokens != nil && *f.MaxTokens < 0 {
+		return bad("max_tokens", "max_tokens %d: want 0 (the provider's default) or more", *f.MaxTokens)
+	}
+	for name, p := range f.Providers {
 		if _, ok := providerKeys[name]; !ok {
 			return bad("providers."+name, "provider %q: want openai, anthropic, gemini or ollama", name)
+		}
+		if rf := p.ResponseFormat; rf != "" && (name != "openai" || (rf != llm.ResponseJSONSchema && rf != llm.ResponseJSONObject)) {
+			return bad("providers."+name+".response_format", "response_format %q: only openai takes one, json_schema or json_object", rf)
 		}
 	}
 	seat := func(key string, s seatConfig) error {
@@ -385,6 +398,11 @@ func (c *runConfig) applyConfig(fs *flagSet, getenv func(string) string) error {
 	if !c.flagSet["seed"] && f.Seed != nil {
 		c.seed = *f.Seed
 	}
+	c.sources["max_tokens"] = from("max_tokens", "max-tokens", f.MaxTokens != nil, "")
+	if !c.flagSet["max-tokens"] && f.MaxTokens != nil {
+		c.maxTokens = *f.MaxTokens
+	}
+	c.providers = f.Providers
 	c.sources["retries"] = from("retries", "retries", f.Retries != nil, "")
 	if !c.flagSet["retries"] && f.Retries != nil {
 		c.retries = *f.Retries
@@ -430,6 +448,13 @@ func (c *runConfig) applyConfig(fs *flagSet, getenv func(string) string) error {
 		return usagef("--provider %q: want openai, anthropic, gemini or ollama", c.provider)
 	}
 	return nil
+}
+
+// omitSeed reports whether no seed goes to provider: --no-seed, or
+// providers.NAME.seed: false.
+func (c *runConfig) omitSeed(provider string) bool {
+	p := c.providers[provider]
+	return c.noSeed || (p.Seed != nil && !*p.Seed)
 }
 
 // maskKey says whether a key is set without showing any of it.

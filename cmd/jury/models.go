@@ -26,6 +26,7 @@ type stack struct {
 	// keeping the submitted batches' records there.
 	batchDir             string
 	batchPoll, batchIdle time.Duration
+	batchTokens          int
 }
 
 // hits returns how many calls the stores answered from disk.
@@ -46,7 +47,7 @@ func newPanel(cfg *runConfig, sys *system, logger *slog.Logger, st *stack) (*pip
 	if err != nil {
 		return nil, err
 	}
-	p := &pipeline.Panel{Prompts: spec.set, Seed: cfg.seed, Version: pipeline.Version, Logger: logger,
+	p := &pipeline.Panel{Prompts: spec.set, Seed: cfg.seed, MaxTokens: cfg.maxTokens, Version: pipeline.Version, Logger: logger,
 		Rule: jury.Rule{Quorum: spec.quorum, Aggregation: spec.aggregation}}
 	seats := append(slices.Clone(spec.seats), spec.foreperson)
 	if why := cfg.offlineReason(spec, sys.getenv, st.storeMode == llm.ReplayOnly); why != "" {
@@ -117,7 +118,8 @@ func (cfg *runConfig) providerModel(provider string, sys *system, logger *slog.L
 			key = "replay-only" // replaying needs no key: no call is made
 		}
 	}
-	client, err := newClient(provider, key, cfg.baseURLs[provider])
+	client, err := newClient(provider, key, cfg.baseURLs[provider], clientSettings{
+		omitSeed: cfg.omitSeed(provider), responseFormat: cfg.providers[provider].ResponseFormat, logger: logger})
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +131,8 @@ func (cfg *runConfig) providerModel(provider string, sys *system, logger *slog.L
 		if !ok {
 			return nil, usagef("--via batch-api works only for jurors on openai, not %s", provider)
 		}
-		api, err := llm.NewBatchAPI(oc, llm.BatchConfig{StateDir: st.batchDir, Poll: st.batchPoll, Idle: st.batchIdle, Logger: logger})
+		api, err := llm.NewBatchAPI(oc, llm.BatchConfig{StateDir: st.batchDir, Poll: st.batchPoll, Idle: st.batchIdle,
+			MaxEnqueuedTokens: st.batchTokens, Logger: logger})
 		if err != nil {
 			return nil, err
 		}
@@ -164,21 +167,30 @@ func (st *stack) wrap(model llm.Model, provider, key string) llm.Model {
 	return model
 }
 
+// clientSettings are a provider's quirk settings (jury.yaml's
+// providers.NAME, --no-seed).
+type clientSettings struct {
+	omitSeed       bool
+	responseFormat string
+	logger         *slog.Logger
+}
+
 // newClient returns the model client of a provider.
-func newClient(provider, key, baseURL string) (llm.Model, error) {
+func newClient(provider, key, baseURL string, cs clientSettings) (llm.Model, error) {
 	var (
 		m   llm.Model
 		err error
 	)
 	switch provider {
 	case "openai":
-		return llm.NewOpenAI(llm.OpenAIConfig{APIKey: key, BaseURL: baseURL}), nil
+		return llm.NewOpenAI(llm.OpenAIConfig{APIKey: key, BaseURL: baseURL, OmitSeed: cs.omitSeed,
+			ResponseFormat: cs.responseFormat, Logger: cs.logger}), nil
 	case "anthropic":
 		m, err = llm.NewAnthropic(llm.AnthropicConfig{APIKey: key, BaseURL: baseURL})
 	case "gemini":
 		m, err = llm.NewGemini(llm.GeminiConfig{APIKey: key, BaseURL: baseURL})
 	case "ollama":
-		m, err = llm.NewOllama(llm.OllamaConfig{BaseURL: baseURL})
+		m, err = llm.NewOllama(llm.OllamaConfig{BaseURL: baseURL, OmitSeed: cs.omitSeed})
 	default:
 		return nil, usagef("provider %q: want openai, anthropic, gemini or ollama", provider)
 	}

@@ -25,6 +25,8 @@ type runConfig struct {
 	model, baseURL     string
 	temperature        float64
 	seed               int
+	noSeed             bool
+	maxTokens          int
 	timeout            time.Duration
 	retries            int
 	logFormat          string
@@ -40,6 +42,8 @@ type runConfig struct {
 	flagSet  map[string]bool
 	sources  map[string]string
 	baseURLs map[string]string
+	// providers are jury.yaml's per-provider settings.
+	providers map[string]providerConfig
 }
 
 // flagValue is a parsed flag, as flag.FlagSet.Visit hands it over.
@@ -67,6 +71,7 @@ func (c *runConfig) register(fs interface {
 	Float64Var(*float64, string, float64, string)
 	IntVar(*int, string, int, string)
 	DurationVar(*time.Duration, string, time.Duration, string)
+	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&c.tasks, "tasks", "", "O*NET task `file` (tab-separated) to find a code in")
 	fs.StringVar(&c.occupations, "occupations", "", "O*NET Occupation Data.txt `file` for titles (default: beside --tasks)")
@@ -77,6 +82,8 @@ func (c *runConfig) register(fs interface {
 	fs.StringVar(&c.baseURL, "base-url", "", "OpenAI-compatible API `url` (default $OPENAI_BASE_URL)")
 	fs.Float64Var(&c.temperature, "temperature", defaultTemperature, "sampling temperature")
 	fs.IntVar(&c.seed, "seed", defaultSeed, "seed sent with every request")
+	fs.BoolVar(&c.noSeed, "no-seed", false, "send no seed (for servers that refuse the field; also providers.NAME.seed: false in jury.yaml)")
+	fs.IntVar(&c.maxTokens, "max-tokens", 0, "answer budget of each call, in tokens (0: the provider's default, 4096 for Anthropic and Gemini); doubled on a re-ask after a cut-off answer")
 	fs.DurationVar(&c.timeout, "timeout", llm.DefaultTimeout, "time limit of each model call attempt")
 	fs.IntVar(&c.retries, "retries", llm.DefaultRetries, "retries of a failed call (429s that name a wait have their own budget of 5)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")
