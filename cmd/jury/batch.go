@@ -33,6 +33,7 @@ type batchConfig struct {
 	prices      string
 	batchPoll   time.Duration
 	batchIdle   time.Duration
+	batchTokens int
 }
 
 func execBatch(ctx context.Context, sys *system, args []string) error {
@@ -55,6 +56,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.BoolVar(&cfg.noCache, "no-cache", false, "do not cache model answers")
 	fs.DurationVar(&cfg.batchPoll, "batch-poll", 5*time.Second, "with --via batch-api: first wait between status checks (grows to 1m)")
 	fs.DurationVar(&cfg.batchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
+	fs.IntVar(&cfg.batchTokens, "batch-tokens", llm.DefaultEnqueuedTokens, "with --via batch-api: estimated tokens in running batches at once (default: the first tier's enqueued-token limit for gpt-4o-mini)")
 	fs.StringVar(&cfg.prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -129,7 +131,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		prices = prices.Scaled(0.5)
 		st.Meter = llm.NewMeter(prices, cfg.maxCost)
 		st.BatchDir = filepath.Join(cfg.Out, ".batches")
-		st.BatchPoll, st.BatchIdle = cfg.batchPoll, cfg.batchIdle
+		st.BatchPoll, st.BatchIdle, st.BatchTokens = cfg.batchPoll, cfg.batchIdle, cfg.batchTokens
 		cfg.concurrency = max(cfg.concurrency, len(occs))
 	}
 	if !cfg.noCache && !offline {

@@ -40,6 +40,7 @@ func (c *runConfig) register(fs interface {
 	Float64Var(*float64, string, float64, string)
 	IntVar(*int, string, int, string)
 	DurationVar(*time.Duration, string, time.Duration, string)
+	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&c.tasks, "tasks", "", "O*NET task `file` (tab-separated) to find a code in")
 	fs.StringVar(&c.occupations, "occupations", "", "O*NET Occupation Data.txt `file` for titles (default: beside --tasks)")
@@ -51,6 +52,8 @@ func (c *runConfig) register(fs interface {
 	fs.StringVar(&c.BaseURL, "base-url", "", "OpenAI-compatible API `url` (default $OPENAI_BASE_URL)")
 	fs.Float64Var(&c.Temperature, "temperature", config.DefaultTemperature, "sampling temperature")
 	fs.IntVar(&c.Seed, "seed", config.DefaultSeed, "seed sent with every request")
+	fs.BoolVar(&c.NoSeed, "no-seed", false, "send no seed (for servers that refuse the field; also providers.NAME.seed: false in jury.yaml)")
+	fs.IntVar(&c.MaxTokens, "max-tokens", 0, "answer budget of each call, in tokens (0: the provider's default, 4096 for Anthropic and Gemini); doubled on a re-ask after a cut-off answer")
 	fs.DurationVar(&c.Timeout, "timeout", llm.DefaultTimeout, "time limit of each model call attempt")
 	fs.IntVar(&c.Retries, "retries", llm.DefaultRetries, "retries of a failed call (429s that name a wait have their own budget of 5)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")

@@ -235,7 +235,7 @@ func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string
 	var err error
 	for a := 1; a <= attempts; a++ {
 		r, usage, err = b.Panel.Deliberate(ctx, occ)
-		if err == nil || llm.Fatal(err) || ctx.Err() != nil || errors.Is(err, jury.ErrInvalid) {
+		if err == nil || llm.Final(err) || ctx.Err() != nil || errors.Is(err, jury.ErrInvalid) {
 			break
 		}
 		if a < attempts {

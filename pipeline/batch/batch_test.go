@@ -23,7 +23,7 @@ import (
 // store (cache) → meter → retry → limit → client.
 func batchOn(t *testing.T, srv *openaitest.Server, out string) (*batch.Runner, *llm.Meter) {
 	t.Helper()
-	var model llm.Model = llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()})
+	var model llm.Model = llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL(), HTTPClient: srv.Client()})
 	model = llm.Limit(model, llm.NewLimiter(llm.Limits{}))
 	model = llm.Retry(model, llm.RetryPolicy{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Timeout: 5 * time.Second})
 	meter := llm.NewMeter(llm.DefaultPrices(), 0)

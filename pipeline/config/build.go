@@ -30,7 +30,7 @@ func (s *Settings) OfflineReason(spec *PanelSpec, getenv func(string) string, re
 // OfflineReason says so, which it then returns. A provider whose key is
 // not set is bad input naming the variable.
 func (s *Settings) Build(spec *PanelSpec, getenv func(string) string, st *llm.Stack) (*deliberation.Panel, string, error) {
-	p := &deliberation.Panel{Prompts: spec.Prompts, Seed: s.Seed, Version: pipeline.Version, Logger: st.Logger,
+	p := &deliberation.Panel{Prompts: spec.Prompts, Seed: s.Seed, MaxTokens: s.MaxTokens, Version: pipeline.Version, Logger: st.Logger,
 		Rule: jury.Rule{Quorum: spec.Quorum, Aggregation: spec.Aggregation}}
 	seats := spec.All()
 	if why := s.OfflineReason(spec, getenv, st.Replaying()); why != "" {
@@ -95,7 +95,8 @@ func (s *Settings) providerModel(name string, getenv func(string) string, st *ll
 	if st.BatchDir != "" && name != "openai" {
 		return nil, jury.Invalidf("--via batch-api works only for jurors on openai, not %s", name)
 	}
-	client, err := prov.New(key, s.BaseURLs[name])
+	client, err := prov.New(llm.ClientConfig{Key: key, BaseURL: s.BaseURLs[name], OmitSeed: s.omitSeed(name),
+		ResponseFormat: s.providers[name].ResponseFormat, Logger: st.Logger})
 	if err != nil {
 		return nil, jury.Invalidf("provider %s: %v", name, err)
 	}

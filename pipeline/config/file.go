@@ -29,6 +29,7 @@ type fileConfig struct {
 	Model       *string                   `yaml:"model"`
 	Temperature *float64                  `yaml:"temperature"`
 	Seed        *int                      `yaml:"seed"`
+	MaxTokens   *int                      `yaml:"max_tokens"`
 	Retries     *int                      `yaml:"retries"`
 	Timeout     *string                   `yaml:"timeout"`
 	Out         *string                   `yaml:"out"`
@@ -63,6 +64,11 @@ type personaConfig struct {
 
 type providerConfig struct {
 	BaseURL string `yaml:"base_url"`
+	// Seed false sends no seed to this provider (openai, ollama).
+	Seed *bool `yaml:"seed"`
+	// ResponseFormat json_object sends the schema in the prompt instead
+	// of as strict Structured Outputs (openai).
+	ResponseFormat string `yaml:"response_format"`
 }
 
 // File is a parsed jury.yaml with the line of every key, so that every
@@ -136,7 +142,7 @@ func Load(path string) (*File, error) {
 	collectLines(root.Content[0], "", l.lines)
 	for key, line := range l.lines {
 		last := key[strings.LastIndex(key, ".")+1:]
-		if strings.Contains(strings.ToLower(last), "key") || strings.Contains(strings.ToLower(last), "token") {
+		if last != "max_tokens" && (strings.Contains(strings.ToLower(last), "key") || strings.Contains(strings.ToLower(last), "token")) {
 			return nil, jury.Invalidf("%s:%d: %q: API keys are read only from the environment (%s), never from the file",
 				path, line, last, strings.Join(llm.KeyVariables(), ", "))
 		}
@@ -225,9 +231,15 @@ func (l *File) check() error {
 			return bad("limits", "limits cannot be negative")
 		}
 	}
-	for name := range f.Providers {
+	if f.MaxTokens != nil && *f.MaxTokens < 0 {
+		return bad("max_tokens", "max_tokens %d: want 0 (the provider's default) or more", *f.MaxTokens)
+	}
+	for name, p := range f.Providers {
 		if err := badProvider("providers."+name, name); err != nil {
 			return err
+		}
+		if rf := p.ResponseFormat; rf != "" && (name != "openai" || (rf != llm.ResponseJSONSchema && rf != llm.ResponseJSONObject)) {
+			return bad("providers."+name+".response_format", "response_format %q: only openai takes one, json_schema or json_object", rf)
 		}
 	}
 	seat := func(key string, s seatConfig) error {

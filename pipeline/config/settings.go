@@ -30,10 +30,16 @@ type Settings struct {
 	BaseURL     string // OpenAI's (flag --base-url, env OPENAI_BASE_URL)
 	Temperature float64
 	Seed        int
-	Timeout     time.Duration
-	Retries     int
-	Out         string
-	RPM, TPM    int
+	// NoSeed sends no seed to any provider (--no-seed); a provider's
+	// `seed: false` in jury.yaml does so for that one.
+	NoSeed bool
+	// MaxTokens is the answer budget of each call; 0 leaves it to the
+	// provider.
+	MaxTokens int
+	Timeout   time.Duration
+	Retries   int
+	Out       string
+	RPM, TPM  int
 	// Offline makes the offline juror answer for every seat.
 	Offline bool
 	// ConfigPath is the file --config names; "" reads ./jury.yaml if any.
@@ -45,6 +51,8 @@ type Settings struct {
 	File *File
 	// BaseURLs maps each provider to its base URL, when one is set.
 	BaseURLs map[string]string
+	// providers are jury.yaml's per-provider settings.
+	providers map[string]providerConfig
 	// Sources says where each setting came from, by key: "flag --seed",
 	// "env OPENAI_BASE_URL", "jury.yaml:4" or "default".
 	Sources map[string]string
@@ -75,6 +83,9 @@ var precedence = []setting{
 	}},
 	{"seed", "seed", "", func(f *fileConfig, s *Settings, apply bool) bool {
 		return take(f.Seed, &s.Seed, apply)
+	}},
+	{"max_tokens", "max-tokens", "", func(f *fileConfig, s *Settings, apply bool) bool {
+		return take(f.MaxTokens, &s.MaxTokens, apply)
 	}},
 	{"retries", "retries", "", func(f *fileConfig, s *Settings, apply bool) bool {
 		return take(f.Retries, &s.Retries, apply)
@@ -162,6 +173,7 @@ func (s *Settings) Apply(typed map[string]bool, getenv func(string) string) erro
 	}
 	// Every provider's base URL: the file may set any; OpenAI's follows
 	// the table above.
+	s.providers = f.Providers
 	s.BaseURLs = map[string]string{}
 	for name, p := range f.Providers {
 		if p.BaseURL != "" {
@@ -177,6 +189,13 @@ func (s *Settings) Apply(typed map[string]bool, getenv func(string) string) erro
 		return jury.Invalidf("--provider %q: want %s", s.Provider, llm.ProviderChoices())
 	}
 	return nil
+}
+
+// omitSeed reports whether no seed goes to provider: --no-seed, or
+// providers.NAME.seed: false.
+func (s *Settings) omitSeed(provider string) bool {
+	p := s.providers[provider]
+	return s.NoSeed || (p.Seed != nil && !*p.Seed)
 }
 
 // Typed reports whether the user typed the flag of that name.

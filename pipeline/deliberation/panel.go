@@ -130,24 +130,32 @@ func (p *Panel) Log() *slog.Logger {
 // Deliberate runs one verdict on occ: every seat is asked concurrently,
 // invalid answers are re-asked, the consensus is decided and the
 // foreperson writes the words. A fatal model error (quota, auth, a bad
-// request) cancels the other seats and is returned; fewer valid ballots
-// than the quorum returns an error wrapping jury.ErrNoQuorum. The returned
-// usage counts every call made, also on failure.
+// request) cancels the other seats and is returned. A request rejected
+// for its content or size (llm.Rejected) fails the verdict too, but
+// without cancelling the other seats: they send the same occupation and
+// meet the same answer, and a call cut off in flight could not be counted
+// for sure. Fewer valid ballots than the quorum returns an error wrapping
+// jury.ErrNoQuorum. The returned usage counts every call made, also on
+// failure.
 func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Report, jury.Usage, error) {
 	if err := occ.Validate(); err != nil {
 		return nil, jury.Usage{}, err
 	}
 	jurors := make([]jury.Juror, len(p.Seats))
 	usages := make([]jury.Usage, len(p.Seats))
+	rejected := make([]error, len(p.Seats))
 	pl := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
 	for i, seat := range p.Seats {
 		pl.Go(func(ctx context.Context) error {
 			j, u, err := p.ballot(ctx, occ, seat)
 			jurors[i], usages[i] = j, u
+			if llm.KindOf(err) == llm.Rejected {
+				rejected[i], err = err, nil
+			}
 			return err
 		})
 	}
-	err := pl.Wait()
+	err := cmp.Or(append([]error{pl.Wait()}, rejected...)...)
 	var usage jury.Usage
 	for _, u := range usages {
 		usage = usage.Add(u)
@@ -260,7 +268,7 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		usage = usage.Add(jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens,
 			CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)})
 		if err != nil {
-			if llm.Fatal(err) || ctx.Err() != nil {
+			if llm.Final(err) || ctx.Err() != nil {
 				return nil, usage, err
 			}
 			return []string{"no answer: " + err.Error()}, usage, nil
@@ -276,6 +284,13 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		}
 		if resp.Content != "" && resp.Refusal == "" {
 			req.Messages = append(req.Messages, llm.Message{Role: prompts.RoleAssistant, Content: resp.Content})
+		}
+		if resp.FinishReason == llm.FinishLength {
+			// The same budget would cut the answer off again.
+			budget := 2 * max(req.MaxTokens, resp.Usage.CompletionTokens, 512)
+			p.Log().Warn("answer cut off: its token budget ran out; re-asking with a larger one", "call", req.Meta.String(),
+				"budget", req.MaxTokens, "used", resp.Usage.CompletionTokens, "new_budget", budget)
+			req.MaxTokens = budget
 		}
 		rm := p.Prompts.Reask(problems)
 		req.Messages = append(req.Messages, llm.Message{Role: rm.Role, Content: rm.Content})

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,6 +25,14 @@ import (
 
 // MaxBatchLines is the most requests OpenAI accepts in one batch file.
 const MaxBatchLines = 50000
+
+// DefaultEnqueuedTokens is OpenAI's enqueued-token limit of gpt-4o-mini
+// on the first usage tier: 2,000,000 tokens in running batches.
+const DefaultEnqueuedTokens = 2_000_000
+
+// maxResubmits bounds how often one submission refused for the
+// enqueued-token limit is sent again.
+const maxResubmits = 5
 
 // BatchConfig configures a BatchAPI. The zero value of each field means
 // its default.
@@ -41,6 +50,13 @@ type BatchConfig struct {
 	// Poll is the first wait between status checks; each wait grows by
 	// half up to MaxPoll. Defaults 5 s and 60 s.
 	Poll, MaxPoll time.Duration
+	// MaxEnqueuedTokens bounds the estimated tokens (EstimateTokens) of
+	// the batches this client has running at once: the provider refuses a
+	// batch that takes a model's enqueued tokens over its limit
+	// (token_limit_exceeded), so requests are split into submissions under
+	// it, each sent when the ones before it leave room; default
+	// DefaultEnqueuedTokens.
+	MaxEnqueuedTokens int
 	// Sleep waits d or until ctx is done; tests swap it.
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Logger *slog.Logger
@@ -58,6 +74,9 @@ func (c BatchConfig) withDefaults() BatchConfig {
 	}
 	if c.MaxPoll <= 0 {
 		c.MaxPoll = time.Minute
+	}
+	if c.MaxEnqueuedTokens <= 0 {
+		c.MaxEnqueuedTokens = DefaultEnqueuedTokens
 	}
 	if c.Sleep == nil {
 		c.Sleep = SleepContext
@@ -83,6 +102,10 @@ func (c BatchConfig) withDefaults() BatchConfig {
 type BatchAPI struct {
 	client *OpenAI
 	cfg    BatchConfig
+
+	// running is held by the one collection that submits and polls at a
+	// time, so that the enqueued-token budget holds across collections.
+	running sync.Mutex
 
 	mu      sync.Mutex
 	queue   []*batchWaiter
@@ -191,6 +214,8 @@ func (b *BatchAPI) lead(ctx context.Context) {
 // polling their batch, the others in new batches — and answers every
 // waiter.
 func (b *BatchAPI) run(ctx context.Context, waiters []*batchWaiter) {
+	b.running.Lock()
+	defer b.running.Unlock()
 	byKey := map[string][]*batchWaiter{}
 	var keys []string
 	for _, w := range waiters {
@@ -210,26 +235,114 @@ func (b *BatchAPI) run(ctx context.Context, waiters []*batchWaiter) {
 		}
 	}
 	b.mu.Unlock()
-	for chunk := range slices.Chunk(fresh, b.cfg.MaxLines) {
-		id, err := b.submit(ctx, chunk, byKey)
-		if err != nil {
-			answer(chunk, byKey, nil, err)
+	tokens := func(keys []string) int {
+		n := 0
+		for _, k := range keys {
+			n += EstimateTokens(byKey[k][0].req)
+		}
+		return n
+	}
+	// Batches of an earlier run are running already; new submissions
+	// queue behind them under the enqueued-token budget.
+	var running []submission
+	for _, id := range slices.Sorted(maps.Keys(groups)) {
+		running = append(running, submission{id: id, keys: groups[id], tokens: tokens(groups[id])})
+	}
+	var queue []submission
+	for _, chunk := range b.chunks(fresh, byKey) {
+		queue = append(queue, submission{keys: chunk, tokens: tokens(chunk)})
+	}
+	enqueued, budget := 0, b.cfg.MaxEnqueuedTokens
+	for _, r := range running {
+		enqueued += r.tokens
+	}
+	for len(queue) > 0 || len(running) > 0 {
+		if len(queue) > 0 && (len(running) == 0 || enqueued+queue[0].tokens <= budget) {
+			next := queue[0]
+			queue = queue[1:]
+			id, err := b.submit(ctx, next.keys, byKey)
+			if err != nil {
+				answer(next.keys, byKey, nil, err)
+				continue
+			}
+			next.id = id
+			running = append(running, next)
+			enqueued += next.tokens
 			continue
 		}
-		groups[id] = chunk
-	}
-	ids := make([]string, 0, len(groups))
-	for id := range groups {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		results, err := b.await(ctx, id)
-		answer(groups[id], byKey, results, err)
+		r := running[0]
+		running = running[1:]
+		enqueued -= r.tokens
+		results, err := b.await(ctx, r.id)
+		if isTokenLimit(err) && r.tries < maxResubmits {
+			// Refused for the enqueued tokens of batches still running —
+			// ours, or another run's: the budget is more than the account
+			// allows, so from now on one batch runs at a time, and this
+			// one is sent again once the running ones are done.
+			b.forget(r.id)
+			budget = 0
+			if len(running) == 0 && len(r.keys) > 1 {
+				// Nothing of ours runs: this file alone is over the
+				// account's limit. Send it in halves.
+				half := len(r.keys) / 2
+				queue = append([]submission{
+					{keys: r.keys[:half], tokens: tokens(r.keys[:half]), tries: r.tries},
+					{keys: r.keys[half:], tokens: tokens(r.keys[half:]), tries: r.tries},
+				}, queue...)
+				continue
+			}
+			if len(running) == 0 {
+				// Another run's batches hold the room: give them time.
+				if b.cfg.Sleep(ctx, b.cfg.MaxPoll) != nil {
+					answer(r.keys, byKey, nil, err)
+					continue
+				}
+			}
+			r.id, r.tries = "", r.tries+1
+			queue = append([]submission{r}, queue...)
+			continue
+		}
+		answer(r.keys, byKey, results, err)
 		if err == nil || !errors.Is(err, errBatchPending) {
-			b.forget(id)
+			b.forget(r.id)
 		}
 	}
+}
+
+// submission is one batch file's requests: sent (id set) or waiting for
+// room under the enqueued-token budget.
+type submission struct {
+	id     string
+	keys   []string
+	tokens int
+	tries  int
+}
+
+// chunks splits keys into batch files of at most MaxLines requests and
+// MaxEnqueuedTokens estimated tokens (a request over the budget alone goes
+// in a file of its own).
+func (b *BatchAPI) chunks(keys []string, byKey map[string][]*batchWaiter) [][]string {
+	var out [][]string
+	var cur []string
+	n := 0
+	for _, k := range keys {
+		t := EstimateTokens(byKey[k][0].req)
+		if len(cur) > 0 && (len(cur) >= b.cfg.MaxLines || n+t > b.cfg.MaxEnqueuedTokens) {
+			out, cur, n = append(out, cur), nil, 0
+		}
+		cur, n = append(cur, k), n+t
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// isTokenLimit reports whether err is a batch refused because the
+// model's enqueued tokens would exceed the account's limit.
+func isTokenLimit(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == "token_limit_exceeded"
 }
 
 // answer hands every waiter of keys its line of results, or err.
@@ -261,7 +374,7 @@ func (b *BatchAPI) submit(ctx context.Context, keys []string, byKey map[string][
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for _, k := range keys {
-		if err := enc.Encode(batchLine{CustomID: k, Method: "POST", URL: "/v1/chat/completions", Body: toOpenAI(byKey[k][0].req)}); err != nil {
+		if err := enc.Encode(batchLine{CustomID: k, Method: "POST", URL: "/v1/chat/completions", Body: b.client.request(byKey[k][0].req)}); err != nil {
 			return "", fmt.Errorf("batch api: encode request: %w", err)
 		}
 	}
@@ -320,9 +433,10 @@ func (b *BatchAPI) await(ctx context.Context, id string) (map[string]batchResult
 				return b.results(ctx, batch.Batch)
 			case "failed", "expired", "cancelled":
 				results, _ := b.results(ctx, batch.Batch) // what finished before the end counts
-				msg := "batch " + id + " " + batch.Status
+				msg, code := "batch "+id+" "+batch.Status, ""
 				if batch.Errors != nil && len(batch.Errors.Data) > 0 {
 					msg += ": " + batch.Errors.Data[0].Message
+					code = batch.Errors.Data[0].Code
 				}
 				kind := Transient
 				if batch.Status == "failed" {
@@ -331,7 +445,10 @@ func (b *BatchAPI) await(ctx context.Context, id string) (map[string]batchResult
 				if len(results) > 0 {
 					return results, nil
 				}
-				return nil, &Error{Kind: kind, Provider: "openai batch", Message: msg}
+				if code == "token_limit_exceeded" {
+					msg += fmt.Sprintf(" (lower --batch-tokens below your account's enqueued-token limit; now %d)", b.cfg.MaxEnqueuedTokens)
+				}
+				return nil, &Error{Kind: kind, Provider: "openai batch", Code: code, Message: msg}
 			}
 			b.cfg.Logger.Info("batch running", "batch", id, "status", batch.Status,
 				"completed", batch.RequestCounts.Completed, "failed", batch.RequestCounts.Failed, "total", batch.RequestCounts.Total)
@@ -378,7 +495,7 @@ func (b *BatchAPI) results(ctx context.Context, batch openai.Batch) (map[string]
 				continue // a line that cannot be read: its request gets "no line"
 			}
 			r := lineResult(line)
-			r.resp = b.client.redact(r.resp)
+			r.resp = answerOf(r.resp, b.client.key)
 			out[line.CustomID] = r
 		}
 		raw.Close()
@@ -393,7 +510,7 @@ func (b *BatchAPI) results(ctx context.Context, batch openai.Batch) (map[string]
 // classified like a synchronous call's.
 func lineResult(line outputLine) batchResult {
 	fail := func(status int, code, msg string) batchResult {
-		return batchResult{err: &Error{Kind: ClassifyStatus(status, code), Provider: "openai batch", Status: status,
+		return batchResult{err: &Error{Kind: Classify(status, code, msg), Provider: "openai batch", Status: status,
 			Code: code, Message: msg, Usage: Usage{Calls: 1}}}
 	}
 	if line.Error != nil {
@@ -402,17 +519,21 @@ func lineResult(line outputLine) batchResult {
 	if line.Response == nil {
 		return fail(500, "", "empty line")
 	}
-	if line.Response.StatusCode != 200 {
+	status, raw := line.Response.StatusCode, line.Response.Body
+	if status == 200 {
+		status, raw = normalizeCompletion(status, raw)
+	}
+	if status != 200 {
 		var body openai.ErrorResponse
-		_ = json.Unmarshal(line.Response.Body, &body)
-		code, msg := "", string(line.Response.Body)
+		_ = json.Unmarshal(raw, &body)
+		code, msg := "", bodyExcerpt(raw)
 		if body.Error != nil {
 			code, msg = cmp.Or(codeString(body.Error.Code), body.Error.Type), body.Error.Message
 		}
-		return fail(line.Response.StatusCode, code, msg)
+		return fail(status, code, msg)
 	}
 	var resp openai.ChatCompletionResponse
-	if err := json.NewDecoder(bytes.NewReader(line.Response.Body)).Decode(&resp); err != nil && !errors.Is(err, io.EOF) {
+	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&resp); err != nil && !errors.Is(err, io.EOF) {
 		return fail(500, "", "unreadable answer: "+err.Error())
 	}
 	return batchResult{resp: fromOpenAI(resp)}

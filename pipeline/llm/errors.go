@@ -36,6 +36,16 @@ const (
 	// NotRecorded is a request a replay-only Store has no recording for.
 	// Nothing was sent.
 	NotRecorded
+	// Rejected is a 4xx about one request's content or size — a content
+	// filter, a prompt over the context window, a schema over the
+	// provider's enum limit — or a request jury knows to be too large
+	// before sending it. It is not retried and does not stop a run: it
+	// fails the one verdict that sent it, with the reason.
+	Rejected
+	// LongWait is a rate limit whose named wait is longer than Retry's
+	// cap (MaxWait): like Quota it stops the run at once, naming the wait,
+	// instead of holding every caller for hours.
+	LongWait
 )
 
 // String names the kind in logs and messages.
@@ -55,6 +65,10 @@ func (k Kind) String() string {
 		return "budget"
 	case NotRecorded:
 		return "not recorded"
+	case Rejected:
+		return "rejected"
+	case LongWait:
+		return "wait over the cap"
 	}
 	return "unknown"
 }
@@ -83,15 +97,19 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " %s", e.Code)
 	}
 	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", oneLine(e.Message, 200))
+		fmt.Fprintf(&b, ": %s", oneLine(e.Message, maxMessage))
 	} else if e.Err != nil {
-		fmt.Fprintf(&b, ": %s", oneLine(e.Err.Error(), 200))
+		fmt.Fprintf(&b, ": %s", oneLine(e.Err.Error(), maxMessage))
 	}
 	switch e.Kind {
 	case Quota:
 		b.WriteString(" (the account is out of credit: add funds or use another key)")
 	case Auth:
 		fmt.Fprintf(&b, " (check %s)", authHint(e.Provider))
+	case LongWait:
+		fmt.Fprintf(&b, " (the server asked to wait %s: run again after that)", e.RetryAfter)
+	case Rejected:
+		b.WriteString(" (this verdict only: shorten or split its input, or seat it on another provider)")
 	}
 	return Redact(b.String())
 }
@@ -125,20 +143,33 @@ func KindOf(err error) Kind {
 }
 
 // Fatal reports whether err must stop the whole run rather than one
-// verdict: no other call can succeed after a quota, auth or bad request.
+// verdict: no other call can succeed after a quota, auth or bad request,
+// nor for hours after a rate limit that names a wait over the cap.
 func Fatal(err error) bool {
 	switch KindOf(err) {
-	case Quota, Auth, BadRequest, Budget, NotRecorded:
+	case Quota, Auth, BadRequest, Budget, NotRecorded, LongWait:
 		return true
 	}
 	return false
 }
 
+// Final reports whether asking again cannot help the verdict that got
+// err: a Fatal error, or a request Rejected for its content or size. The
+// panel stops the verdict on it and a batch does not deliberate again.
+func Final(err error) bool { return Fatal(err) || KindOf(err) == Rejected }
+
 // ClassifyStatus maps an HTTP status and a provider's error code to a Kind;
-// every client uses it, so retry treats all providers alike.
-func ClassifyStatus(status int, code string) Kind {
+// every client uses it (through Classify), so retry treats all providers
+// alike.
+func ClassifyStatus(status int, code string) Kind { return Classify(status, code, "") }
+
+// Classify maps an HTTP status, a provider's error code and its message to
+// a Kind. A 4xx whose code or message is about the request's content or
+// size (content_filter, context_length_exceeded, an enum limit, 413) is
+// Rejected rather than BadRequest: it concerns one verdict, not the run.
+func Classify(status int, code, message string) Kind {
 	switch {
-	case status == 429 && isQuotaCode(code):
+	case status == 429 && isQuotaCode(code), status == 402:
 		return Quota
 	case status == 429:
 		return RateLimited
@@ -146,10 +177,34 @@ func ClassifyStatus(status int, code string) Kind {
 		return Auth
 	case status == 408 || status == 409 || status >= 500:
 		return Transient
+	case status == 413 || (status >= 400 && aboutOneRequest(code, message)):
+		return Rejected
 	case status >= 400:
 		return BadRequest
 	}
 	return Transient
+}
+
+// oneRequestSigns are codes and phrases of errors about a request's
+// content or size, as OpenAI, Azure OpenAI and OpenAI-compatible servers
+// word them.
+var oneRequestSigns = []string{
+	"content_filter", "content_policy", "content management policy", "responsibleaipolicyviolation",
+	"context_length_exceeded", "maximum context length", "context window", "prompt is too long",
+	"string_above_max_length", "too many tokens",
+	"enum values", "enum value count",
+}
+
+// aboutOneRequest reports whether an error's code or message says the
+// request's content or size was refused.
+func aboutOneRequest(code, message string) bool {
+	s := strings.ToLower(code + " " + message)
+	for _, sign := range oneRequestSigns {
+		if strings.Contains(s, sign) {
+			return true
+		}
+	}
+	return false
 }
 
 func isQuotaCode(code string) bool {
@@ -188,6 +243,14 @@ func Redact(s string, secrets ...string) string {
 	}
 	return keyLike.ReplaceAllString(RedactURLs(s), "[redacted]")
 }
+
+// maxMessage bounds a provider's message in an error line: long enough
+// for the part of a body that names the problem (a field, a limit).
+const maxMessage = 400
+
+// maxBody bounds the excerpt of an error body that is not in the
+// provider's error shape.
+const maxBody = 300
 
 func oneLine(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")

@@ -124,8 +124,8 @@ func (geminiDialect) answer(resp *llms.ContentResponse, raw []byte) Response {
 	var b geminiBody
 	if json.Unmarshal(lastObject(raw), &b) == nil {
 		out.Model = b.ModelVersion
-		if u := b.UsageMetadata; u.PromptTokenCount > 0 || u.CandidatesTokenCount > 0 {
-			out.Usage.PromptTokens, out.Usage.CompletionTokens = u.PromptTokenCount, u.CandidatesTokenCount
+		if u := b.UsageMetadata; u.PromptTokenCount > 0 || u.CandidatesTokenCount > 0 || u.ThoughtsTokenCount > 0 {
+			out.Usage = b.usage()
 		}
 	}
 	return out
@@ -134,11 +134,27 @@ func (geminiDialect) answer(resp *llms.ContentResponse, raw []byte) Response {
 // geminiBody is the part of a generateContent answer (or of the last
 // chunk of a stream) that jury reads itself.
 type geminiBody struct {
-	ModelVersion  string `json:"modelVersion"`
+	ModelVersion string `json:"modelVersion"`
+	Candidates   []struct {
+		// FinishReason is a name ("MAX_TOKENS"), or its number (2) when
+		// the client asked for enums as numbers.
+		FinishReason json.RawMessage `json:"finishReason"`
+	} `json:"candidates"`
 	UsageMetadata struct {
 		PromptTokenCount     int `json:"promptTokenCount"`
 		CandidatesTokenCount int `json:"candidatesTokenCount"`
+		// ThoughtsTokenCount is what a thinking model spent reasoning:
+		// billed as output, spent from the same maxOutputTokens, and not
+		// part of candidatesTokenCount.
+		ThoughtsTokenCount int `json:"thoughtsTokenCount"`
 	} `json:"usageMetadata"`
+}
+
+// usage counts the body's tokens, thoughts as completion tokens.
+func (b geminiBody) usage() Usage {
+	u := b.UsageMetadata
+	return Usage{PromptTokens: u.PromptTokenCount, CompletionTokens: u.CandidatesTokenCount + u.ThoughtsTokenCount,
+		ReasoningTokens: u.ThoughtsTokenCount}
 }
 
 // unreadable turns a blocked answer (finish reason SAFETY or RECITATION,
@@ -150,9 +166,14 @@ func (geminiDialect) unreadable(err error, raw []byte) (Response, bool) {
 	if json.Unmarshal(lastObject(raw), &b) != nil {
 		return Response{}, false
 	}
-	out := Response{Model: b.ModelVersion, FinishReason: FinishStop, Usage: Usage{
-		PromptTokens: b.UsageMetadata.PromptTokenCount, CompletionTokens: b.UsageMetadata.CandidatesTokenCount,
-	}}
+	out := Response{Model: b.ModelVersion, FinishReason: FinishStop, Usage: b.usage()}
+	if len(b.Candidates) > 0 {
+		// A thinking model can spend the whole budget before writing a
+		// word: MAX_TOKENS with no content is a cut-off answer.
+		if r := string(b.Candidates[0].FinishReason); r == "2" || r == `"MAX_TOKENS"` {
+			out.FinishReason = FinishLength
+		}
+	}
 	var blocked *genai.BlockedError
 	switch {
 	case errors.As(err, &blocked):

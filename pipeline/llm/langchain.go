@@ -152,7 +152,7 @@ func (c *LangChain) Complete(ctx context.Context, req Request) (Response, error)
 		out.Model = cmp.Or(out.Model, req.Model)
 		out.Usage.Calls = 1
 		out.RateLimit = c.dialect.rateLimit(header)
-		return c.redactAnswer(out), nil
+		return answerOf(out, c.key), nil
 	case err == nil:
 		err = fmt.Errorf("answer without a response (HTTP %d)", status)
 	case sent == 0:
@@ -163,7 +163,7 @@ func (c *LangChain) Complete(ctx context.Context, req Request) (Response, error)
 		if out, ok := c.dialect.unreadable(err, body); ok {
 			out.Model = cmp.Or(out.Model, req.Model)
 			out.Usage.Calls = 1
-			return c.redactAnswer(out), nil
+			return answerOf(out, c.key), nil
 		}
 	}
 	return Response{}, c.classify(status, header, body, err)
@@ -177,7 +177,10 @@ func (c *LangChain) classify(status int, h http.Header, body []byte, err error) 
 		e = c.dialect.failure(status, h, body)
 		e.Status = status
 		if e.Message == "" {
-			e.Message = fmt.Sprintf("%s (body: %s)", http.StatusText(status), oneLine(string(body), 80))
+			e.Message = fmt.Sprintf("%s (body: %s)", http.StatusText(status), bodyExcerpt(body))
+		}
+		if e.Kind == BadRequest {
+			e.Kind = Classify(status, e.Code, e.Message)
 		}
 	} else {
 		// A reset, a refused connection, or a 2xx whose body did not
@@ -189,13 +192,6 @@ func (c *LangChain) classify(status int, h http.Header, body []byte, err error) 
 	e.Message = Redact(e.Message, c.key)
 	e.Err = c.redacted(err)
 	return e
-}
-
-// redactAnswer removes the key, and anything that looks like one, from
-// what the model wrote.
-func (c *LangChain) redactAnswer(r Response) Response {
-	r.Content, r.Refusal = Redact(r.Content, c.key), Redact(r.Refusal, c.key)
-	return r
 }
 
 func (c *LangChain) redacted(err error) error {

@@ -456,7 +456,7 @@ func TestLangChainErrorBodies(t *testing.T) {
 			body: `{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."}}`,
 			kind: llm.Quota, code: "invalid_request_error", contains: "credit balance"},
 		{name: "anthropic 413 request_too_large", proto: providertest.Anthropic, status: 413,
-			body: `{"type":"error","error":{"type":"request_too_large","message":"Request exceeds the maximum allowed number of bytes."}}`, kind: llm.BadRequest, code: "request_too_large"},
+			body: `{"type":"error","error":{"type":"request_too_large","message":"Request exceeds the maximum allowed number of bytes."}}`, kind: llm.Rejected, code: "request_too_large"},
 		{name: "anthropic 502 from a proxy, not JSON", proto: providertest.Anthropic, status: 502,
 			body: "<html><body>502 Bad Gateway</body></html>", kind: llm.Transient, contains: "Bad Gateway"},
 		{name: "gemini stock quota message with RetryInfo is a rate limit", proto: providertest.Gemini, status: 429,

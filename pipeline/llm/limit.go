@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
@@ -13,6 +14,10 @@ import (
 type Limits struct {
 	RPM int
 	TPM int
+	// MaxPause caps how long one answer of the server pauses every
+	// caller; 0 means DefaultMaxWait, Retry's cap. A longer wait stops the
+	// run (LongWait) rather than holding its callers.
+	MaxPause time.Duration
 }
 
 // Limiter paces model calls to the provider's limits, shared by every
@@ -110,6 +115,7 @@ func (l *Limiter) Observe(resp Response, err error) {
 	defer l.mu.Unlock()
 	now := l.now()
 	pause := func(d time.Duration) {
+		d = min(d, cmp.Or(l.limits.MaxPause, DefaultMaxWait))
 		if until := now.Add(d); until.After(l.pausedT) {
 			l.pausedT = until
 		}
@@ -159,7 +165,8 @@ func Limit(next Model, lim *Limiter) Model { return &limited{next: next, lim: li
 
 func (m *limited) Complete(ctx context.Context, req Request) (Response, error) {
 	if err := m.lim.Wait(ctx, EstimateTokens(req)); err != nil {
-		return Response{}, err
+		// Nothing was sent: the attempt is not a call.
+		return Response{}, &Error{Kind: Transient, Provider: "rate limiter", Message: "no turn to send: " + err.Error(), Err: err}
 	}
 	resp, err := m.next.Complete(ctx, req)
 	m.lim.Observe(resp, err)

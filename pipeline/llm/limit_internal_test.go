@@ -97,3 +97,35 @@ func TestLimiterWaitEndsWithTheContext(t *testing.T) {
 	cancel()
 	require.ErrorIs(t, lim.Wait(ctx, 0), context.Canceled)
 }
+
+// TestLimiterNeverPausesLongerThanTheCap: one 429 with retry-after: 7200
+// must not hold every caller for two hours; Retry stops the run instead.
+func TestLimiterNeverPausesLongerThanTheCap(t *testing.T) {
+	for _, tc := range []struct {
+		cap, want time.Duration
+	}{{0, DefaultMaxWait}, {10 * time.Second, 10 * time.Second}} {
+		lim, ft := limiterOnFakeTime(Limits{MaxPause: tc.cap})
+		lim.Observe(Response{}, &Error{Kind: RateLimited, RetryAfter: 2 * time.Hour})
+		lim.Observe(Response{RateLimit: RateLimit{Known: true, LimitTokens: 1, RemainingTokens: 0, ResetTokens: 3 * time.Hour}}, nil)
+		require.NoError(t, lim.Wait(context.Background(), 0))
+		require.Equal(t, tc.want, ft.slept)
+	}
+}
+
+// TestAnAttemptThatNeverLeftTheLimiterIsNotACall: an attempt whose time
+// runs out while it waits for its turn sent nothing, and Retry's usage
+// says so.
+func TestAnAttemptThatNeverLeftTheLimiterIsNotACall(t *testing.T) {
+	sent := 0
+	lim := NewLimiter(Limits{})
+	lim.sleep = func(ctx context.Context, d time.Duration) error { <-ctx.Done(); return ctx.Err() }
+	lim.Observe(Response{}, &Error{Kind: RateLimited, RetryAfter: 30 * time.Second})
+	model := Retry(Limit(ModelFunc(func(context.Context, Request) (Response, error) {
+		sent++
+		return Response{Usage: Usage{Calls: 1}}, nil
+	}), lim), RetryPolicy{Retries: NoRetries, Timeout: time.Millisecond})
+	_, err := model.Complete(context.Background(), Request{Model: "m"})
+	require.Error(t, err)
+	require.Zero(t, sent)
+	require.Zero(t, UsageOf(err).Calls)
+}

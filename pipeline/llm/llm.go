@@ -90,11 +90,16 @@ type Response struct {
 
 // Usage is the cost of an answer: HTTP requests sent (Calls), how many of
 // them were retries, and the tokens the provider counted.
+// CompletionTokens include the reasoning tokens a thinking model spent
+// (billed as output); ReasoningTokens says how many of them there were,
+// where the provider reports it (OpenAI's
+// completion_tokens_details.reasoning_tokens, Gemini's thoughtsTokenCount).
 type Usage struct {
 	Calls            int `json:"calls"`
 	Retries          int `json:"retries"`
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
+	ReasoningTokens  int `json:"reasoning_tokens,omitempty"`
 }
 
 // Add returns the sum of two usages.
@@ -104,6 +109,7 @@ func (u Usage) Add(o Usage) Usage {
 		Retries:          u.Retries + o.Retries,
 		PromptTokens:     u.PromptTokens + o.PromptTokens,
 		CompletionTokens: u.CompletionTokens + o.CompletionTokens,
+		ReasoningTokens:  u.ReasoningTokens + o.ReasoningTokens,
 	}
 }
 

@@ -23,6 +23,8 @@ type OllamaConfig struct {
 	// HTTPClient sends the requests; nil means a client with no overall
 	// timeout, since Retry bounds each attempt.
 	HTTPClient *http.Client
+	// OmitSeed never sends a request's seed.
+	OmitSeed bool
 }
 
 // NewOllama returns a client for Ollama's chat API (POST /api/chat)
@@ -50,16 +52,16 @@ func NewOllama(cfg OllamaConfig) (*LangChain, error) {
 	return &LangChain{
 		provider: "ollama",
 		key:      cfg.APIKey,
-		dialect:  ollamaDialect{},
+		dialect:  ollamaDialect{omitSeed: cfg.OmitSeed},
 		model:    func(string) (llms.Model, error) { return m, nil },
 	}, nil
 }
 
-type ollamaDialect struct{}
+type ollamaDialect struct{ omitSeed bool }
 
-func (ollamaDialect) options(req Request) []llms.CallOption {
+func (d ollamaDialect) options(req Request) []llms.CallOption {
 	opts := []llms.CallOption{llms.WithJSONMode()}
-	if req.Seed != nil {
+	if req.Seed != nil && !d.omitSeed {
 		opts = append(opts, llms.WithSeed(*req.Seed))
 	}
 	return opts

@@ -1,15 +1,20 @@
 package llm
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,13 +30,37 @@ type OpenAIConfig struct {
 	// HTTPClient sends the requests; nil means a client with no overall
 	// timeout, since Retry bounds each attempt.
 	HTTPClient *http.Client
+	// OmitSeed never sends a request's seed: for servers that refuse the
+	// field (a 422 naming "seed").
+	OmitSeed bool
+	// ResponseFormat is how the answer's schema is sent: ResponseJSONSchema
+	// (the default, strict Structured Outputs) or ResponseJSONObject (JSON
+	// mode, with the schema in the last message, as for Anthropic and
+	// Ollama). A server that refuses json_schema makes the client fall
+	// back to json_object on its own, once, with a line in the log.
+	ResponseFormat string
+	// Logger receives the fallback's line; nil discards it.
+	Logger *slog.Logger
 }
+
+// The values of OpenAIConfig.ResponseFormat.
+const (
+	ResponseJSONSchema = "json_schema"
+	ResponseJSONObject = "json_object"
+)
 
 // OpenAI is a Model speaking the OpenAI chat completions protocol through
 // go-openai. It does not retry; wrap it in Retry. Safe for concurrent use.
 type OpenAI struct {
-	client *openai.Client
-	key    string
+	client   *openai.Client
+	key      string
+	omitSeed bool
+	logger   *slog.Logger
+	// jsonObject is set once the schema goes in the prompt instead of
+	// response_format: by configuration, or after the server refused
+	// json_schema.
+	jsonObject atomic.Bool
+	fellBack   sync.Once
 }
 
 // NewOpenAI returns a client for any OpenAI-compatible endpoint.
@@ -47,7 +76,10 @@ func NewOpenAI(cfg OpenAIConfig) *OpenAI {
 	// go-openai drops the headers of a failed response; capture them so
 	// that retry-after can be honoured.
 	oc.HTTPClient = headerCapture{next: hc}
-	return &OpenAI{client: openai.NewClientWithConfig(oc), key: cfg.APIKey}
+	c := &OpenAI{client: openai.NewClientWithConfig(oc), key: cfg.APIKey, omitSeed: cfg.OmitSeed,
+		logger: cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))}
+	c.jsonObject.Store(cfg.ResponseFormat == ResponseJSONObject)
+	return c
 }
 
 type slotKey struct{}
@@ -60,7 +92,8 @@ type headerSlot struct {
 }
 
 // headerCapture is an openai.HTTPDoer that copies each response's headers
-// into the slot its request's context carries.
+// into the slot its request's context carries, and hands go-openai every
+// chat completion body normalised (normalizeCompletion).
 type headerCapture struct{ next openai.HTTPDoer }
 
 func (d headerCapture) Do(req *http.Request) (*http.Response, error) {
@@ -72,18 +105,69 @@ func (d headerCapture) Do(req *http.Request) (*http.Response, error) {
 		WroteRequest: func(httptrace.WroteRequestInfo) { s.wrote.Store(true) },
 	}))
 	resp, err := d.next.Do(req)
-	if resp != nil {
-		s.wrote.Store(true)
-		s.header = resp.Header.Clone()
+	if resp == nil {
+		return resp, err
 	}
-	return resp, err
+	s.wrote.Store(true)
+	s.header = resp.Header.Clone()
+	if err != nil || resp.StatusCode/100 != 2 || !strings.HasSuffix(req.URL.Path, "/chat/completions") {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if rerr != nil {
+		// A body cut off mid-way stays cut off for go-openai.
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{rerr}))
+		return resp, nil
+	}
+	status, body := normalizeCompletion(resp.StatusCode, body)
+	if status != resp.StatusCode {
+		resp.StatusCode, resp.Status = status, fmt.Sprintf("%d %s", status, http.StatusText(status))
+	}
+	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp, nil
 }
 
-// Complete sends one chat completion request: one HTTP request, no retry.
+// Complete sends one chat completion request: one HTTP request, no retry
+// — or two, counted, when the server refuses response_format json_schema
+// and the client falls back to json_object.
 func (c *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
+	if err := c.check(req); err != nil {
+		return Response{}, err
+	}
+	jsonObject := c.jsonObject.Load()
+	resp, err := c.send(ctx, req)
+	if err == nil || jsonObject || !c.refusesJSONSchema(err) {
+		return resp, err
+	}
+	c.fellBack.Do(func() {
+		c.logger.Warn("the server refuses response_format json_schema: sending json_object with the schema in the prompt from now on",
+			"call", req.Meta.String(), "error", err.Error())
+	})
+	c.jsonObject.Store(true)
+	resp, err = c.send(ctx, req)
+	spent := resp.Usage
+	if err != nil {
+		spent = UsageOf(err)
+	}
+	spent.Calls++
+	if err != nil {
+		var e *Error
+		errors.As(err, &e)
+		out := *e
+		out.Usage = spent
+		return Response{}, &out
+	}
+	resp.Usage = spent
+	return resp, nil
+}
+
+// send sends one HTTP request.
+func (c *OpenAI) send(ctx context.Context, req Request) (Response, error) {
 	slot := &headerSlot{}
 	ctx = context.WithValue(ctx, slotKey{}, slot)
-	resp, err := c.client.CreateChatCompletion(ctx, toOpenAI(req))
+	resp, err := c.client.CreateChatCompletion(ctx, c.request(req))
 	if err != nil {
 		if ctx.Err() != nil {
 			// Cancelled: the call cost something only if it left.
@@ -92,17 +176,79 @@ func (c *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 		}
 		return Response{}, c.classify(err, slot.header)
 	}
-	out := c.redact(fromOpenAI(resp))
+	out := answerOf(fromOpenAI(resp), c.key)
 	out.RateLimit = parseRateLimit(slot.header)
 	return out, nil
 }
 
-// redact removes the client's key, and anything that looks like a key,
-// from what a model wrote: a model that repeats its credentials must not
-// put them in a report, a recording or a log.
-func (c *OpenAI) redact(r Response) Response {
-	r.Content, r.Refusal = Redact(r.Content, c.key), Redact(r.Refusal, c.key)
-	return r
+// refusesJSONSchema reports whether err is a server refusing strict
+// Structured Outputs as such ("This response_format type is unavailable
+// now", "json_schema is not supported", "'response_format.type' must be
+// 'json_object' or 'text'"): a 4xx naming response_format or json_schema
+// and saying it is not offered. A schema the server finds invalid is not
+// that: it is jury's to fix, and stays a BadRequest.
+func (c *OpenAI) refusesJSONSchema(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != BadRequest {
+		return false
+	}
+	m := strings.ToLower(e.Code + " " + e.Message)
+	if !strings.Contains(m, "response_format") && !strings.Contains(m, "json_schema") && !strings.Contains(m, "response format") {
+		return false
+	}
+	for _, sign := range []string{"unavailable", "not available", "not supported", "unsupported", "must be", "only supports", "not allowed", "is not one of"} {
+		if strings.Contains(m, sign) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxEnumValues is the most enum values Structured Outputs accept in one
+// schema, counting every enum of it (for a ballot: one per task and one
+// per label).
+const MaxEnumValues = 1000
+
+// check refuses, before any call, a request the server would refuse for
+// its size: a strict schema over MaxEnumValues.
+func (c *OpenAI) check(req Request) error {
+	if req.Schema == nil || c.jsonObject.Load() {
+		return nil
+	}
+	if n := EnumValues(req.Schema.JSON); n > MaxEnumValues {
+		return &Error{Kind: Rejected, Provider: "openai", Code: "too_many_enum_values",
+			Message: fmt.Sprintf("the %s schema of %s has %d enum values (every task ID and label counts), more than the %d Structured Outputs accept; nothing was sent",
+				req.Schema.Name, cmp.Or(req.Meta.Occupation, "this request"), n, MaxEnumValues)}
+	}
+	return nil
+}
+
+// EnumValues counts the values of every "enum" in a JSON schema.
+func EnumValues(schema json.RawMessage) int {
+	var v any
+	if json.Unmarshal(schema, &v) != nil {
+		return 0
+	}
+	var count func(v any) int
+	count = func(v any) int {
+		n := 0
+		switch t := v.(type) {
+		case map[string]any:
+			for k, sub := range t {
+				if list, ok := sub.([]any); ok && k == "enum" {
+					n += len(list)
+					continue
+				}
+				n += count(sub)
+			}
+		case []any:
+			for _, sub := range t {
+				n += count(sub)
+			}
+		}
+		return n
+	}
+	return count(v)
 }
 
 // fromOpenAI reads the first choice and the usage of a chat completion.
@@ -110,6 +256,9 @@ func fromOpenAI(resp openai.ChatCompletionResponse) Response {
 	out := Response{
 		Model: resp.Model,
 		Usage: Usage{Calls: 1, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens},
+	}
+	if d := resp.Usage.CompletionTokensDetails; d != nil {
+		out.Usage.ReasoningTokens = d.ReasoningTokens
 	}
 	if len(resp.Choices) > 0 {
 		ch := resp.Choices[0]
@@ -121,6 +270,20 @@ func fromOpenAI(resp openai.ChatCompletionResponse) Response {
 // temperatureZero stands in for 0: go-openai omits a zero temperature, and
 // the API would then use its default of 1.
 const temperatureZero = math.SmallestNonzeroFloat32
+
+// request is the wire form of req, as the client's settings shape it.
+func (c *OpenAI) request(req Request) openai.ChatCompletionRequest {
+	r := toOpenAI(req)
+	if c.omitSeed {
+		r.Seed = nil
+	}
+	if req.Schema != nil && c.jsonObject.Load() && len(r.Messages) > 0 {
+		r.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
+		last := &r.Messages[len(r.Messages)-1]
+		last.Content += "\n\n" + SchemaInstruction(*req.Schema)
+	}
+	return r
+}
 
 func toOpenAI(req Request) openai.ChatCompletionRequest {
 	r := openai.ChatCompletionRequest{
@@ -159,11 +322,14 @@ func (c *OpenAI) classify(err error, h http.Header) error {
 		if e.Code == "" {
 			e.Code = apiErr.Type
 		}
-		e.Kind = ClassifyStatus(e.Status, e.Code+" "+apiErr.Type)
+		if p := ptrString(apiErr.Param); p != "" && !strings.Contains(e.Message, p) {
+			e.Message += " (param " + p + ")"
+		}
+		e.Kind = Classify(e.Status, e.Code+" "+apiErr.Type, e.Message)
 	case errors.As(err, &reqErr):
 		e.Status = reqErr.HTTPStatusCode
-		e.Message = fmt.Sprintf("%s (body: %s)", http.StatusText(e.Status), oneLine(string(reqErr.Body), 80))
-		e.Kind = ClassifyStatus(e.Status, "")
+		e.Message = fmt.Sprintf("%s (body: %s)", http.StatusText(e.Status), bodyExcerpt(reqErr.Body))
+		e.Kind = Classify(e.Status, "", string(reqErr.Body))
 	default:
 		// A transport failure, or a 200 whose body is not JSON: both are
 		// worth another attempt.
@@ -173,7 +339,28 @@ func (c *OpenAI) classify(err error, h http.Header) error {
 	e.Message = Redact(e.Message, c.key)
 	e.Err = redactedError{msg: Redact(err.Error(), c.key), err: err}
 	e.RetryAfter = retryAfter(h)
+	if e.Kind == RateLimited && e.RetryAfter == 0 {
+		e.RetryAfter = resetWait(h)
+	}
 	return e
+}
+
+func ptrString(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// bodyExcerpt is the part of an error body an error line keeps: the body
+// on one line, long enough to name what the server refused (a field such
+// as "seed" deep in a validation error), cut after maxBody characters.
+func bodyExcerpt(body []byte) string {
+	var b bytes.Buffer
+	if json.Compact(&b, body) == nil {
+		body = b.Bytes()
+	}
+	return oneLine(string(body), maxBody)
 }
 
 // redactedError keeps an error's chain for errors.Is while its message has
@@ -226,6 +413,25 @@ func retryAfter(h http.Header) time.Duration {
 		}
 	}
 	return 0
+}
+
+// resetWait is the wait a 429 without retry-after names in
+// x-ratelimit-reset-requests / -tokens (Go durations: "6.5s", "1m30s",
+// "20ms"): the reset of each limit that has nothing remaining, or the
+// longest reset when no remaining count says which.
+func resetWait(h http.Header) time.Duration {
+	var named, exhausted time.Duration
+	for _, kind := range []string{"requests", "tokens"} {
+		d, err := time.ParseDuration(h.Get("x-ratelimit-reset-" + kind))
+		if err != nil || d <= 0 {
+			continue
+		}
+		named = max(named, d)
+		if h.Get("x-ratelimit-remaining-"+kind) == "0" {
+			exhausted = max(exhausted, d)
+		}
+	}
+	return cmp.Or(exhausted, named)
 }
 
 // parseRateLimit reads x-ratelimit-* headers. Reset values are Go-style

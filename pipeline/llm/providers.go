@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"log/slog"
 	"strings"
 )
 
@@ -13,24 +14,38 @@ type Provider struct {
 	// KeyVar is the environment variable holding the key; "" when the
 	// provider needs none (a local Ollama server).
 	KeyVar string
-	// New returns the provider's client for a key and a base URL ("" for
-	// the provider's default).
-	New func(key, baseURL string) (Model, error)
+	// New returns the provider's client.
+	New func(ClientConfig) (Model, error)
+}
+
+// ClientConfig is what every provider's constructor is given.
+type ClientConfig struct {
+	// Key is the API key; BaseURL the server ("" for the provider's
+	// default).
+	Key, BaseURL string
+	// OmitSeed sends no seed, for servers that refuse the field (openai,
+	// ollama).
+	OmitSeed bool
+	// ResponseFormat forces ResponseJSONObject or ResponseJSONSchema
+	// (openai); "" lets the client choose and fall back.
+	ResponseFormat string
+	Logger         *slog.Logger
 }
 
 // providers is the registry, in the order messages list them.
 var providers = []Provider{
-	{Name: "openai", KeyVar: "OPENAI_API_KEY", New: func(key, baseURL string) (Model, error) {
-		return NewOpenAI(OpenAIConfig{APIKey: key, BaseURL: baseURL}), nil
+	{Name: "openai", KeyVar: "OPENAI_API_KEY", New: func(c ClientConfig) (Model, error) {
+		return NewOpenAI(OpenAIConfig{APIKey: c.Key, BaseURL: c.BaseURL, OmitSeed: c.OmitSeed,
+			ResponseFormat: c.ResponseFormat, Logger: c.Logger}), nil
 	}},
-	{Name: "anthropic", KeyVar: "ANTHROPIC_API_KEY", New: func(key, baseURL string) (Model, error) {
-		return NewAnthropic(AnthropicConfig{APIKey: key, BaseURL: baseURL})
+	{Name: "anthropic", KeyVar: "ANTHROPIC_API_KEY", New: func(c ClientConfig) (Model, error) {
+		return NewAnthropic(AnthropicConfig{APIKey: c.Key, BaseURL: c.BaseURL})
 	}},
-	{Name: "gemini", KeyVar: "GOOGLE_API_KEY", New: func(key, baseURL string) (Model, error) {
-		return NewGemini(GeminiConfig{APIKey: key, BaseURL: baseURL})
+	{Name: "gemini", KeyVar: "GOOGLE_API_KEY", New: func(c ClientConfig) (Model, error) {
+		return NewGemini(GeminiConfig{APIKey: c.Key, BaseURL: c.BaseURL})
 	}},
-	{Name: "ollama", New: func(key, baseURL string) (Model, error) {
-		return NewOllama(OllamaConfig{BaseURL: baseURL})
+	{Name: "ollama", New: func(c ClientConfig) (Model, error) {
+		return NewOllama(OllamaConfig{BaseURL: c.BaseURL, OmitSeed: c.OmitSeed})
 	}},
 }
 

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,8 +20,8 @@ type RetryPolicy struct {
 	// RateLimitRetries bounds the retries of 429s that name a wait; default
 	// 5, since waiting is what the server asked for.
 	RateLimitRetries int
-	// MaxWait caps a named wait: a longer one fails the call as rate
-	// limited; default 60 s.
+	// MaxWait caps a named wait: a longer one fails the call at once as
+	// LongWait, which stops the run; default 60 s.
 	MaxWait time.Duration
 	// BaseDelay and MaxDelay bound the exponential backoff; defaults 1 s
 	// and 30 s.
@@ -137,10 +140,18 @@ func (r *retry) Complete(ctx context.Context, req Request) (Response, error) {
 				Usage: e.Usage, Err: context.DeadlineExceeded}
 		}
 		spent = spent.Add(e.Usage)
+		if e.Kind == RateLimited && e.RetryAfter == 0 {
+			// Some servers name the wait only in words.
+			e.RetryAfter = waitInMessage(e.Message)
+		}
 		var wait time.Duration
 		switch {
 		case e.Kind == RateLimited && e.RetryAfter > p.MaxWait:
-			return Response{}, finalError(e, spent)
+			long := *e
+			long.Kind = LongWait
+			p.Logger.Warn("the server asks for a wait over the cap: stopping", "call", req.Meta.String(),
+				"wait", e.RetryAfter, "cap", p.MaxWait)
+			return Response{}, finalError(&long, spent)
 		case e.Kind == RateLimited && e.RetryAfter > 0:
 			if limited >= p.RateLimitRetries {
 				return Response{}, finalError(e, spent)
@@ -162,6 +173,27 @@ func (r *retry) Complete(ctx context.Context, req Request) (Response, error) {
 			return Response{}, withUsage(err, spent)
 		}
 	}
+}
+
+// waitWords finds a wait named in an error message: "Please try again in
+// 6.5s" or "in 1m30.5s" (OpenAI), "Please retry after 20 seconds" (Azure).
+var waitWords = regexp.MustCompile(`(?i)(?:try again|retry)\s+(?:in|after)\s+((?:\d+(?:\.\d+)?(?:ms|h|m|s))+|\d+(?:\.\d+)?\s*seconds?)\b`)
+
+// waitInMessage returns the wait an error message names, or 0.
+func waitInMessage(msg string) time.Duration {
+	m := waitWords.FindStringSubmatch(msg)
+	if m == nil {
+		return 0
+	}
+	v := strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(m[1], "seconds"), "second"))
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		return time.Duration(s * float64(time.Second))
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0
+	}
+	return d
 }
 
 // backoff is the n-th exponential delay, BaseDelay·2ⁿ capped at MaxDelay,

@@ -55,7 +55,7 @@ func TestRetryFaultClasses(t *testing.T) {
 		{name: "ok", wantCalls: 1},
 		{name: "429 retry-after 1", faults: []openaitest.Fault{openaitest.RateLimit("1")}, wantCalls: 2, wantWait: time.Second},
 		{name: "429 retry-after-ms 1500", faults: []openaitest.Fault{openaitest.RateLimitMs("1500")}, wantCalls: 2, wantWait: 1500 * time.Millisecond},
-		{name: "429 over the cap fails as rate limited", faults: []openaitest.Fault{openaitest.RateLimit("600")}, wantCalls: 1, wantKind: llm.RateLimited},
+		{name: "429 over the cap stops at once", faults: []openaitest.Fault{openaitest.RateLimit("600")}, wantCalls: 1, wantKind: llm.LongWait},
 		{name: "429s that name a wait have their own budget", faults: repeat(openaitest.RateLimit("2"), 5), wantCalls: 6, wantWait: 10 * time.Second},
 		{name: "429 budget exhausted", faults: repeat(openaitest.RateLimit("2"), 6), wantCalls: 6, wantKind: llm.RateLimited, wantWait: 10 * time.Second},
 		{name: "429 without a wait backs off", faults: []openaitest.Fault{openaitest.RateLimitNoWait}, wantCalls: 2, minWait: 500 * time.Millisecond},

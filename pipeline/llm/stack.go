@@ -31,6 +31,9 @@ type Stack struct {
 	// BatchIdle are its status-check and collection waits.
 	BatchDir             string
 	BatchPoll, BatchIdle time.Duration
+	// BatchTokens bounds the estimated tokens in running batches at once
+	// (the account's enqueued-token limit); 0 means DefaultEnqueuedTokens.
+	BatchTokens int
 	// Retry is the retry policy of every client; its Logger defaults to
 	// Logger.
 	Retry  RetryPolicy
@@ -67,7 +70,8 @@ func (st *Stack) Wrap(client Model, provider, baseURL, key string) (Model, error
 		if !ok {
 			return nil, fmt.Errorf("--via batch-api works only for jurors on openai, not %s", provider)
 		}
-		api, err := NewBatchAPI(oc, BatchConfig{StateDir: st.BatchDir, Poll: st.BatchPoll, Idle: st.BatchIdle, Logger: st.Logger})
+		api, err := NewBatchAPI(oc, BatchConfig{StateDir: st.BatchDir, Poll: st.BatchPoll, Idle: st.BatchIdle,
+			MaxEnqueuedTokens: st.BatchTokens, Logger: st.Logger})
 		if err != nil {
 			return nil, err
 		}

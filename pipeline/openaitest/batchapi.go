@@ -22,10 +22,19 @@ type batchAPI struct {
 	// polls is how many status checks a batch answers "in_progress"
 	// before it completes.
 	polls int
+	// tokenLimit is the enqueued-token limit (WithEnqueuedTokenLimit);
+	// 0 is none.
+	tokenLimit int
+	refused    int
 }
 
 type batchJob struct {
 	ID, InputFileID, Status string
+	// Tokens are the prompt tokens of the batch's lines, what counts
+	// against the enqueued-token limit while it runs.
+	Tokens int
+	// ErrCode and ErrMessage say why a failed batch failed.
+	ErrCode, ErrMessage     string
 	Polls                   int
 	OutputFileID, ErrorFile string
 	Total, Completed, Fail  int
@@ -35,6 +44,20 @@ type batchJob struct {
 // WithBatchPolls makes every batch report in_progress for n status checks
 // before it completes (default 1).
 func WithBatchPolls(n int) Option { return func(s *Server) { s.batchAPI.polls = n } }
+
+// WithEnqueuedTokenLimit gives the server OpenAI's enqueued-token limit
+// per model: a batch whose lines' prompt tokens, with those of the
+// batches still validating or in progress, come to more than n ends
+// "failed" with token_limit_exceeded, as the real API does.
+func WithEnqueuedTokenLimit(n int) Option { return func(s *Server) { s.batchAPI.tokenLimit = n } }
+
+// BatchesRefused returns how many batches failed for the enqueued-token
+// limit.
+func (s *Server) BatchesRefused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.batchAPI.refused
+}
 
 // BatchLines returns how many batch request lines the server has run.
 func (s *Server) BatchLines() int {
@@ -114,8 +137,14 @@ func (s *Server) serveBatchAPI(w http.ResponseWriter, r *http.Request, body []by
 		}
 		b.seq++
 		b.created++
-		job := &batchJob{ID: fmt.Sprintf("batch_%04d", b.seq), InputFileID: req.InputFileID, Status: "validating", Created: time.Now().Unix()}
+		job := &batchJob{ID: fmt.Sprintf("batch_%04d", b.seq), InputFileID: req.InputFileID, Status: "validating", Created: time.Now().Unix(),
+			Tokens: fileTokens(b.files[req.InputFileID])}
 		b.batches[job.ID] = job
+		if enqueued := b.enqueued(); b.tokenLimit > 0 && enqueued > b.tokenLimit {
+			b.refused++
+			job.Status, job.ErrCode = "failed", "token_limit_exceeded"
+			job.ErrMessage = fmt.Sprintf("Enqueued token limit reached for gpt-4o-mini in organization org-test. Limit: %d enqueued tokens. Please try again once some in_progress batches have been completed.", b.tokenLimit)
+		}
 		writeJSON(w, job.json())
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/v1/batches/"):
 		job, ok := b.batches[strings.TrimPrefix(path, "/v1/batches/")]
@@ -137,6 +166,35 @@ func (s *Server) serveBatchAPI(w http.ResponseWriter, r *http.Request, body []by
 	}
 }
 
+// enqueued sums the tokens of the batches still validating or running.
+func (b *batchAPI) enqueued() int {
+	n := 0
+	for _, j := range b.batches {
+		if j.Status == "validating" || j.Status == "in_progress" {
+			n += j.Tokens
+		}
+	}
+	return n
+}
+
+// fileTokens counts the prompt tokens of a batch input file's lines.
+func fileTokens(data []byte) int {
+	n := 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 64<<20)
+	for sc.Scan() {
+		var line struct {
+			Body ChatRequest `json:"body"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil {
+			for _, m := range line.Body.Messages {
+				n += tokens(m.Content) + 4
+			}
+		}
+	}
+	return n
+}
+
 // runBatch answers every line of a batch's input file; s.mu is held.
 func (s *Server) runBatch(job *batchJob) {
 	b := &s.batchAPI
@@ -151,7 +209,7 @@ func (s *Server) runBatch(job *batchJob) {
 			Body     ChatRequest `json:"body"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil || line.CustomID == "" {
-			job.Status = "failed"
+			job.Status, job.ErrCode = "failed", "invalid_file"
 			return
 		}
 		b.lines++
@@ -170,7 +228,7 @@ func (s *Server) runBatch(job *batchJob) {
 		}
 	}
 	if lines > 50000 {
-		job.Status = "failed"
+		job.Status, job.ErrCode = "failed", "invalid_file"
 		return
 	}
 	b.seq++
@@ -226,7 +284,11 @@ func (j *batchJob) json() map[string]any {
 		m["error_file_id"] = j.ErrorFile
 	}
 	if j.Status == "failed" {
-		m["errors"] = map[string]any{"object": "list", "data": []any{map[string]any{"code": "invalid_file", "message": "The input file is not valid JSONL of at most 50,000 requests."}}}
+		msg := j.ErrMessage
+		if msg == "" {
+			msg = "The input file is not valid JSONL of at most 50,000 requests."
+		}
+		m["errors"] = map[string]any{"object": "list", "data": []any{map[string]any{"code": j.ErrCode, "message": msg}}}
 	}
 	return m
 }

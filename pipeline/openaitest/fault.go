@@ -13,6 +13,7 @@ type Fault struct {
 	Name         string
 	retryAfter   string
 	retryAfterMs string
+	raw          *RawResponse
 }
 
 // String names the fault in test output.

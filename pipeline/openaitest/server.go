@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -39,6 +40,13 @@ type Server struct {
 	limited  int
 	batchAPI batchAPI
 	waiters  []arrivalWaiter
+
+	// connMu guards conns, each connection's state, for Settle.
+	connMu sync.Mutex
+	busy   *sync.Cond
+	conns  map[net.Conn]http.ConnState
+	// noJSONSchema refuses response_format json_schema (WithoutJSONSchema).
+	noJSONSchema bool
 }
 
 // Request is one request the server received, in arrival order.
@@ -122,8 +130,55 @@ func Start(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.busy = sync.NewCond(&s.connMu)
+	s.conns = map[net.Conn]http.ConnState{}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ConnState = s.trackConn
+	s.srv.Start()
 	return s
+}
+
+// Client returns an HTTP client for this server that opens a connection
+// per request, so that no idle connection hides from Settle. Tests that
+// compare what a client counted with what the server saw, across a
+// cancellation, give it to the client under test.
+func (s *Server) Client() *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+}
+
+// trackConn follows every connection's state for Settle.
+func (s *Server) trackConn(c net.Conn, st http.ConnState) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	if st == http.StateClosed || st == http.StateHijacked {
+		delete(s.conns, c)
+	} else {
+		s.conns[c] = st
+	}
+	s.busy.Broadcast()
+}
+
+// Settle waits until no connection is being read or served, so that a
+// request a client wrote and then cancelled has been recorded before the
+// test compares Count with what the client counted. It returns at once
+// when nothing is in flight; with clients from Client it cannot wait on
+// an idle connection.
+func (s *Server) Settle() {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	for {
+		busy := false
+		for _, st := range s.conns {
+			if st == http.StateNew || st == http.StateActive {
+				busy = true
+				break
+			}
+		}
+		if !busy {
+			return
+		}
+		s.busy.Wait()
+	}
 }
 
 // WithRateLimit enforces a hard limit of rpm requests a minute, as a
@@ -271,6 +326,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	n := len(s.requests) + 1
 	rec := Request{N: n, Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	decodeErr := json.Unmarshal(body, &chat)
+	refused := s.refusal(chat) // on the wire format, before the schema comes out of the prompt
+	if chat.ResponseFormat != nil && chat.ResponseFormat.Type == "json_object" {
+		chat = SchemaFromPrompt(chat)
+	}
 	rec.Chat = chat
 	fault := OK
 	if r.URL.Path == "/v1/chat/completions" && decodeErr == nil {
@@ -330,6 +389,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("retry-after-ms", strconv.FormatInt(limitedFor.Milliseconds()+1, 10))
 		w.Header().Set("x-ratelimit-remaining-requests", "0")
 		writeError(w, http.StatusTooManyRequests, "requests", "rate_limit_exceeded", "Rate limit reached for requests per min (RPM).")
+		return
+	}
+	if refused != nil && fault.raw == nil {
+		refused.Write(w, nil)
+		return
+	}
+	if fault.raw != nil {
+		fault.raw.Write(w, func() (string, error) { return s.answer(chat) })
 		return
 	}
 	if fault.apply(w, r, hang) {

@@ -1,9 +1,12 @@
 package providertest
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/onet-jury/jury/pipeline/openaitest"
 )
 
 // Fault is what the server does to one request instead of a good answer.
@@ -15,6 +18,7 @@ type Fault struct {
 	kind faultKind
 	// wait is the wait a rate limit names; 0 names none.
 	wait time.Duration
+	raw  *openaitest.RawResponse
 }
 
 // String names the fault for test output: "ok" for OK.
@@ -112,6 +116,14 @@ var (
 func RateLimit(seconds int) Fault {
 	return Fault{Name: "rate limit, wait " + time.Duration(seconds*int(time.Second)).String(), kind: kindRateLimit,
 		wait: time.Duration(seconds) * time.Second}
+}
+
+// Raw is a fault that sends exactly this response — status, headers and
+// body — whatever the protocol: the instrument for replaying what a bug
+// report quotes. Every openaitest.AnswerHere in body becomes the
+// request's valid answer, escaped as the inside of a JSON string.
+func Raw(status int, header http.Header, body string) Fault {
+	return Fault{Name: fmt.Sprintf("raw HTTP %d", status), raw: &openaitest.RawResponse{Status: status, Header: header, Body: body}}
 }
 
 // transport applies the faults that happen below the protocol, reporting

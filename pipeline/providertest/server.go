@@ -11,17 +11,14 @@
 package providertest
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/openaitest"
 )
 
@@ -226,6 +223,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.proto.writeBadBody(w, decodeErr)
 		return
 	}
+	if fault.raw != nil {
+		fault.raw.Write(w, func() (string, error) { return s.answer(chat) })
+		return
+	}
 	if fault.transport(w, r, hang) {
 		return
 	}
@@ -249,27 +250,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // msgs in OpenAI's shape, with the schema instruction moved from the last
 // message into ResponseFormat.
 func chatRequest(model string, msgs []openaitest.ChatMessage, temperature *float64, seed *int, maxTokens int) openaitest.ChatRequest {
-	c := openaitest.ChatRequest{Model: model, Messages: msgs, Temperature: temperature, Seed: seed, MaxTokens: maxTokens}
-	if len(msgs) == 0 {
-		return c
-	}
-	last := &c.Messages[len(c.Messages)-1]
-	i := strings.LastIndex(last.Content, "\n\n"+llm.SchemaPrompt+" (")
-	if i < 0 {
-		return c
-	}
-	rest := last.Content[i+len(llm.SchemaPrompt)+4:]
-	name, schema, ok := strings.Cut(rest, "):\n")
-	if !ok || !json.Valid([]byte(schema)) {
-		return c
-	}
-	last.Content = last.Content[:i]
-	rf, _ := json.Marshal(map[string]any{"type": "json_schema", "json_schema": map[string]any{
-		"name": name, "schema": json.RawMessage(schema), "strict": false,
-	}})
-	c.ResponseFormat = &openaitest.ResponseFormat{}
-	_ = json.Unmarshal(rf, c.ResponseFormat) // marshalled just above
-	return c
+	return openaitest.SchemaFromPrompt(openaitest.ChatRequest{Model: model, Messages: msgs, Temperature: temperature, Seed: seed, MaxTokens: maxTokens})
 }
 
 // promptTokens counts a request's prompt the way openaitest does: four
