@@ -212,6 +212,15 @@ func Juror(name string) Matcher {
 	}
 }
 
+// Statement matches the round-2 statement requests of the persona with
+// the given display name ("The Diplomat"), including their re-asks.
+func Statement(name string) Matcher {
+	return func(c ChatRequest) bool {
+		return c.SchemaName() == "statement" && len(c.Messages) > 2 &&
+			strings.HasPrefix(c.Messages[2].Content, "You sit on this panel as "+name+".")
+	}
+}
+
 // Foreperson matches the foreperson's requests.
 func Foreperson(c ChatRequest) bool { return c.SchemaName() == "verdict_note" }
 
