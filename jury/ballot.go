@@ -34,6 +34,9 @@ var Labels = []Label{E0, E1, E2}
 const (
 	// MaxQuote is the longest quote or rationale, in characters.
 	MaxQuote = 300
+	// MaxReason is the longest reason a juror gives for a task's score,
+	// in characters.
+	MaxReason = 120
 	// OverallSlack is how far a juror's overall score may sit from its own
 	// core-weighted task mean.
 	OverallSlack = 15
@@ -57,31 +60,34 @@ func (l Label) Allows(score int) bool {
 	return false
 }
 
-// Vote is one juror's judgment of one task.
+// Vote is one juror's judgment of one task: a score, a label and a short
+// reason naming the tool that takes the task over or what holds it back.
 type Vote struct {
-	ID    string `json:"id"`
-	Score int    `json:"score"`
-	Label Label  `json:"label"`
+	ID     string `json:"id"`
+	Score  int    `json:"score"`
+	Label  Label  `json:"label"`
+	Reason string `json:"reason"`
 }
 
-// Ballot is one juror's validated answer: a vote on every task of the
-// occupation, in the occupation's order, an overall score and a quote.
+// Ballot is one juror's validated round-1 answer, given before it knows
+// the verdict: a vote on every task of the occupation, in the
+// occupation's order, and an overall score. The juror's quote comes in
+// round 2 (Statement), once the verdict exists.
 type Ballot struct {
 	Tasks []Vote `json:"tasks"`
 	Score int    `json:"score"`
-	Quote string `json:"quote"`
 }
 
 // ballotWire is a ballot as a model writes it, before validation: scores
 // stay raw JSON so that 72.5 or "72" can be named as problems.
 type ballotWire struct {
 	Tasks []struct {
-		ID    json.RawMessage `json:"id"`
-		Score json.RawMessage `json:"score"`
-		Label string          `json:"label"`
+		ID     json.RawMessage `json:"id"`
+		Score  json.RawMessage `json:"score"`
+		Label  string          `json:"label"`
+		Reason *string         `json:"reason"`
 	} `json:"tasks"`
 	Score json.RawMessage `json:"score"`
-	Quote *string         `json:"quote"`
 }
 
 // ParseBallot reads a model's answer as a ballot for occ and lists every
@@ -110,6 +116,14 @@ func ParseBallot(content string, occ Occupation) (Ballot, []string) {
 			continue
 		}
 		v := Vote{ID: id, Label: Label(t.Label)}
+		if t.Reason == nil {
+			problems = append(problems, fmt.Sprintf("task %s: reason missing", id))
+		} else {
+			v.Reason = strings.TrimSpace(*t.Reason)
+			if p := textProblem(fmt.Sprintf("task %s reason", id), v.Reason, MaxReason); p != "" {
+				problems = append(problems, p)
+			}
+		}
 		score, p := parseScore(t.Score)
 		if p != "" {
 			problems = append(problems, fmt.Sprintf("task %s: %s", id, p))
@@ -149,14 +163,6 @@ func ParseBallot(content string, occ Occupation) (Ballot, []string) {
 			}
 		}
 		b.Score = score
-	}
-	if w.Quote == nil {
-		problems = append(problems, "quote missing")
-	} else {
-		b.Quote = strings.TrimSpace(*w.Quote)
-		if p := lineProblem("quote", b.Quote); p != "" {
-			problems = append(problems, p)
-		}
 	}
 	return b, problems
 }
@@ -257,7 +263,10 @@ func parseScore(raw json.RawMessage) (int, string) {
 
 // lineProblem checks a one-line text a model wrote (a quote, a rationale):
 // not empty, one line, no control characters, at most MaxQuote characters.
-func lineProblem(what, s string) string {
+func lineProblem(what, s string) string { return textProblem(what, s, MaxQuote) }
+
+// textProblem is lineProblem with another length limit.
+func textProblem(what, s string, maxLen int) string {
 	switch {
 	case s == "":
 		return what + " is empty"
@@ -267,8 +276,8 @@ func lineProblem(what, s string) string {
 		return what + " is not valid UTF-8"
 	case strings.IndexFunc(s, unicode.IsControl) >= 0:
 		return what + " contains control characters"
-	case utf8.RuneCountInString(s) > MaxQuote:
-		return fmt.Sprintf("%s is %d characters, at most %d", what, utf8.RuneCountInString(s), MaxQuote)
+	case utf8.RuneCountInString(s) > maxLen:
+		return fmt.Sprintf("%s is %d characters, at most %d", what, utf8.RuneCountInString(s), maxLen)
 	}
 	return ""
 }

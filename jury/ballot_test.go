@@ -15,12 +15,11 @@ import (
 func baseBallot() map[string]any {
 	return map[string]any{
 		"tasks": []any{
-			map[string]any{"id": "22879", "score": 20, "label": "E2"},
-			map[string]any{"id": "22877", "score": 80, "label": "E1"},
-			map[string]any{"id": "22878", "score": 20, "label": "E0"},
+			map[string]any{"id": "22879", "score": 20, "label": "E2", "reason": "EHR search"},
+			map[string]any{"id": "22877", "score": 80, "label": "E1", "reason": "DRG grouper software"},
+			map[string]any{"id": "22878", "score": 20, "label": "E0", "reason": "legal accountability"},
 		},
 		"score": 50,
-		"quote": "Paperwork is mine now.",
 	}
 }
 
@@ -66,17 +65,16 @@ next:
 func TestParseBallotValid(t *testing.T) {
 	occ := validOccupation()
 	b := baseBallot()
-	b["quote"] = "  Paperwork is mine now.  "
+	vote(b, "22877")["reason"] = "  DRG grouper software  "
 	got, problems := jury.ParseBallot("\n "+marshal(t, b)+"\n", occ)
 	require.Empty(t, problems)
 	require.Equal(t, jury.Ballot{
 		Tasks: []jury.Vote{ // occupation order, not answer order
-			{ID: "22877", Score: 80, Label: jury.E1},
-			{ID: "22878", Score: 20, Label: jury.E0},
-			{ID: "22879", Score: 20, Label: jury.E2},
+			{ID: "22877", Score: 80, Label: jury.E1, Reason: "DRG grouper software"},
+			{ID: "22878", Score: 20, Label: jury.E0, Reason: "legal accountability"},
+			{ID: "22879", Score: 20, Label: jury.E2, Reason: "EHR search"},
 		},
 		Score: 50,
-		Quote: "Paperwork is mine now.",
 	}, got)
 }
 
@@ -172,26 +170,18 @@ func TestParseBallotRules(t *testing.T) {
 		{name: "overall 101", modify: func(b map[string]any) { b["score"] = 101 },
 			want: []string{"overall score 101 is outside 0–100"}},
 
-		// quote
-		{name: "quote missing", modify: func(b map[string]any) { delete(b, "quote") }, want: []string{"quote missing"}},
-		{name: "quote null", modify: func(b map[string]any) { b["quote"] = nil }, want: []string{"quote missing"}},
-		{name: "empty quote", modify: func(b map[string]any) { b["quote"] = "" }, want: []string{"quote is empty"}},
-		{name: "blank quote", modify: func(b map[string]any) { b["quote"] = " \t " }, want: []string{"quote is empty"}},
-		{name: "multi-line quote", modify: func(b map[string]any) { b["quote"] = "One line.\nTwo lines." },
-			want: []string{"quote must be one line"}},
-		{name: "carriage return in quote", modify: func(b map[string]any) { b["quote"] = "One.\rTwo." },
-			want: []string{"quote must be one line"}},
-		{name: "tab in quote", modify: func(b map[string]any) { b["quote"] = "One\tTwo." },
-			want: []string{"quote contains control characters"}},
-		{name: "bell in quote", modify: func(b map[string]any) { b["quote"] = "Ding\u0007." },
-			want: []string{"quote contains control characters"}},
-		{name: "quote of 300 ASCII characters", modify: func(b map[string]any) { b["quote"] = longASCII[:300] }},
-		{name: "quote of 301 ASCII characters", modify: func(b map[string]any) { b["quote"] = longASCII },
-			want: []string{"quote is 301 characters, at most 300"}},
-		{name: "quote of 300 two-byte characters", modify: func(b map[string]any) { b["quote"] = strings.Repeat("é", 300) }},
-		{name: "quote of 300 three-byte characters", modify: func(b map[string]any) { b["quote"] = strings.Repeat("語", 300) }},
-		{name: "quote of 301 two-byte characters", modify: func(b map[string]any) { b["quote"] = strings.Repeat("é", 301) },
-			want: []string{"quote is 301 characters, at most 300"}},
+		// reasons
+		{name: "reason missing", modify: func(b map[string]any) { delete(vote(b, "22877"), "reason") }, want: []string{"task 22877: reason missing"}},
+		{name: "reason null", modify: func(b map[string]any) { vote(b, "22877")["reason"] = nil }, want: []string{"task 22877: reason missing"}},
+		{name: "empty reason", modify: func(b map[string]any) { vote(b, "22877")["reason"] = " " }, want: []string{"task 22877 reason is empty"}},
+		{name: "multi-line reason", modify: func(b map[string]any) { vote(b, "22877")["reason"] = "OCR\nand more" },
+			want: []string{"task 22877 reason must be one line"}},
+		{name: "reason of 120 characters", modify: func(b map[string]any) { vote(b, "22877")["reason"] = longASCII[:120] }},
+		{name: "reason of 121 characters", modify: func(b map[string]any) { vote(b, "22877")["reason"] = longASCII[:121] },
+			want: []string{"task 22877 reason is 121 characters, at most 120"}},
+		{name: "reason of 120 two-byte characters", modify: func(b map[string]any) { vote(b, "22877")["reason"] = strings.Repeat("é", 120) }},
+		{name: "a quote is not part of a ballot", modify: func(b map[string]any) { b["quote"] = "Mine now." },
+			want: []string{`unknown field "quote"`}},
 
 		// shape
 		{name: "unknown key", modify: func(b map[string]any) { b["reasoning"] = "because" },
@@ -210,7 +200,7 @@ func TestParseBallotRules(t *testing.T) {
 }
 
 func TestParseBallotContent(t *testing.T) {
-	valid := `{"tasks":[{"id":"22877","score":80,"label":"E1"},{"id":"22878","score":20,"label":"E0"},{"id":"22879","score":20,"label":"E2"}],"score":50,"quote":"Mine now."}`
+	valid := `{"tasks":[{"id":"22877","score":80,"label":"E1","reason":"OCR"},{"id":"22878","score":20,"label":"E0","reason":"hands-on work"},{"id":"22879","score":20,"label":"E2","reason":"EHR search"}],"score":50}`
 	tests := []struct {
 		name    string
 		content string
@@ -227,7 +217,7 @@ func TestParseBallotContent(t *testing.T) {
 		{name: "text after the object", content: valid + " Hope this helps!", want: "the answer has text after the JSON object"},
 		{name: "second object after the first", content: valid + "\n" + valid, want: "the answer has text after the JSON object"},
 		{name: "array instead of object", content: `[` + valid + `]`, want: "the answer does not match the schema: the answer must be an object, not array"},
-		{name: "tasks of the wrong type", content: `{"tasks":"all","score":50,"quote":"x"}`, want: `the answer does not match the schema: field "tasks" must be an array, not string`},
+		{name: "tasks of the wrong type", content: `{"tasks":"all","score":50}`, want: `the answer does not match the schema: field "tasks" must be an array, not string`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,11 +234,11 @@ func TestParseBallotContent(t *testing.T) {
 
 func TestParseBallotListsEveryProblem(t *testing.T) {
 	content := `{"tasks":[
-		{"id":"22877","score":72.5,"label":"E1"},
-		{"id":"22877","score":80,"label":"E1"},
-		{"id":"55555","score":10,"label":"E0"},
-		{"id":"22879","score":90,"label":"E0"}
-	],"score":150,"quote":""}`
+		{"id":"22877","score":72.5,"label":"E1","reason":"OCR"},
+		{"id":"22877","score":80,"label":"E1","reason":"OCR"},
+		{"id":"55555","score":10,"label":"E0","reason":"OCR"},
+		{"id":"22879","score":90,"label":"E0","reason":""}
+	],"score":150}`
 	_, problems := jury.ParseBallot(content, validOccupation())
 	requireProblems(t, problems,
 		"task 22877: score 72.5 must be a whole number",
@@ -257,7 +247,7 @@ func TestParseBallotListsEveryProblem(t *testing.T) {
 		"task 22879: label E0 contradicts score 90",
 		"tasks missing: 22878",
 		"overall score 150 is outside 0–100",
-		"quote is empty",
+		"task 22879 reason is empty",
 	)
 }
 

@@ -109,7 +109,7 @@ func Decide(occ Occupation, jurors []Juror, rule Rule) (*Report, error) {
 			jr.Problems = []string{}
 		}
 		if j.Valid() {
-			jr.Score, jr.Quote = j.Ballot.Score, j.Ballot.Quote
+			jr.Score = j.Ballot.Score
 		}
 		r.Jurors = append(r.Jurors, jr)
 	}
@@ -118,7 +118,7 @@ func Decide(occ Occupation, jurors []Juror, rule Rule) (*Report, error) {
 		votes := make([]JurorVote, 0, len(valid))
 		for _, j := range valid {
 			v := j.Ballot.Tasks[i]
-			votes = append(votes, JurorVote{Persona: j.Persona, Score: v.Score, Label: v.Label})
+			votes = append(votes, JurorVote{Persona: j.Persona, Score: v.Score, Label: v.Label, Reason: v.Reason})
 		}
 		score := aggregate(rule.Aggregation, votes)
 		lo, hi := spread(votes)

@@ -39,7 +39,6 @@ func panelOn(votes ...lv) []jury.Juror {
 			Ballot: jury.Ballot{
 				Tasks: []jury.Vote{{ID: "1", Score: v.score, Label: v.label}},
 				Score: v.score,
-				Quote: "Quote of " + personaIDs[i] + ".",
 			},
 		}
 	}
@@ -174,7 +173,7 @@ func decideThreeTypes(t *testing.T, core, supplemental, unrated int) *jury.Repor
 				{ID: "22878", Score: supplemental, Label: jury.E2},
 				{ID: "22879", Score: unrated, Label: jury.E2},
 			},
-			Score: 50, Quote: "Q.",
+			Score: 50,
 		}})
 	}
 	r, err := jury.Decide(occ, jurors, jury.Rule{})
@@ -220,7 +219,7 @@ func TestDecideSortsTasks(t *testing.T) {
 		for _, task := range occ.Tasks {
 			votes = append(votes, jury.Vote{ID: task.ID, Score: scores[task.ID], Label: jury.E2})
 		}
-		jurors = append(jurors, jury.Juror{Persona: p, Name: p, Ballot: jury.Ballot{Tasks: votes, Score: 50, Quote: "Q."}})
+		jurors = append(jurors, jury.Juror{Persona: p, Name: p, Ballot: jury.Ballot{Tasks: votes, Score: 50}})
 	}
 	r, err := jury.Decide(occ, jurors, jury.Rule{})
 	require.NoError(t, err)
@@ -259,7 +258,6 @@ func fullPanel() []jury.Juror {
 					{ID: "22879", Score: 50, Label: jury.E2},
 				},
 				Score: 50 + i,
-				Quote: "Quote " + strconv.Itoa(i) + ".",
 			},
 		})
 	}
@@ -275,10 +273,10 @@ func TestDecideQuorumMet(t *testing.T) {
 	require.Equal(t, jury.SchemaVersion, r.SchemaVersion)
 	require.Equal(t, jury.OccupationRef{Code: "29-2072.00", Title: "Medical Records Specialists"}, r.Occupation)
 	require.Equal(t, []jury.JurorResult{
-		{Persona: "diplomat", Name: "The Diplomat", Model: "model-0", Score: 50, Quote: "Quote 0.", Valid: true, Problems: []string{}},
+		{Persona: "diplomat", Name: "The Diplomat", Model: "model-0", Score: 50, Valid: true, Problems: []string{}},
 		{Persona: "chaos-agent", Name: "The Chaos Agent", Model: "model-1", Valid: false, Problems: []string{"quote is empty", "tasks missing: 22879"}},
-		{Persona: "contrarian", Name: "The Contrarian", Model: "model-2", Score: 52, Quote: "Quote 2.", Valid: true, Problems: []string{}},
-		{Persona: "optimist", Name: "The Optimist", Model: "model-3", Score: 53, Quote: "Quote 3.", Valid: true, Problems: []string{}},
+		{Persona: "contrarian", Name: "The Contrarian", Model: "model-2", Score: 52, Valid: true, Problems: []string{}},
+		{Persona: "optimist", Name: "The Optimist", Model: "model-3", Score: 53, Valid: true, Problems: []string{}},
 	}, r.Jurors)
 
 	// Votes come from the valid jurors only, in panel order.

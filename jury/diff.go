@@ -183,6 +183,9 @@ type OccupationDiff struct {
 	// Quotes holds the jurors whose quote changed, in the old report's
 	// juror order, then jurors only the new report has.
 	Quotes []QuoteChange
+	// Reactions holds the jurors whose reaction to the headline changed,
+	// in the same order; a version-1 report's jurors have none.
+	Reactions []ReactionChange
 	// Tasks holds the tasks whose score or label changed or that are on
 	// one side only, largest change first, ties by task ID.
 	Tasks []TaskDiff
@@ -225,10 +228,21 @@ func (o OccupationDiff) Largest() string {
 	default:
 		words = append(words, fmt.Sprintf("%d quotes", len(o.Quotes)))
 	}
-	if len(words) == 0 {
+	var parts []string
+	if len(words) > 0 {
+		parts = append(parts, strings.Join(words, " and ")+" reworded")
+	}
+	switch len(o.Reactions) {
+	case 0:
+	case 1:
+		parts = append(parts, "1 reaction changed")
+	default:
+		parts = append(parts, fmt.Sprintf("%d reactions changed", len(o.Reactions)))
+	}
+	if len(parts) == 0 {
 		return o.Code + " unchanged"
 	}
-	return o.Code + " " + strings.Join(words, " and ") + " reworded"
+	return o.Code + " " + strings.Join(parts, ", ")
 }
 
 // TaskDiff is one task's change.
@@ -295,14 +309,25 @@ type QuoteChange struct {
 	TextChange
 }
 
+// ReactionChange is a juror's reaction to the headline on each side; a
+// juror missing from a side, without a statement there, or from a
+// version-1 report has the empty reaction on it.
+type ReactionChange struct {
+	Persona string
+	// Name is as in QuoteChange.
+	Name     string
+	Old, New Reaction
+}
+
 // Diff compares two sets of reports occupation by occupation, matched by
 // code: the headline, each task's score and label, tasks and occupations
-// found on one side only, the summary and each juror's quote. A change
-// fails when opts say so; see DiffOptions.
+// found on one side only, the summary and each juror's quote and
+// reaction. A change fails when opts say so; see DiffOptions. Reworded
+// text and changed reactions never fail.
 //
 // It returns an ErrInvalid error when the reports cannot be compared:
-// a schema_version other than SchemaVersion, an occupation twice on one
-// side, or a task twice in one report.
+// a schema_version outside MinSchemaVersion–SchemaVersion, an occupation
+// twice on one side, or a task twice in one report.
 func Diff(old, new []Report, opts DiffOptions) (DiffResult, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -364,9 +389,9 @@ func indexReports(reports []Report, side string) (map[string]*Report, error) {
 	for i := range reports {
 		r := &reports[i]
 		code := r.Occupation.Code
-		if r.SchemaVersion != SchemaVersion {
-			return nil, Invalidf("%s report %s has schema_version %d, this jury compares %d: regenerate it with this jury",
-				side, code, r.SchemaVersion, SchemaVersion)
+		if r.SchemaVersion < MinSchemaVersion || r.SchemaVersion > SchemaVersion {
+			return nil, Invalidf("%s report %s has schema_version %d, this jury compares %d to %d: regenerate it with this jury",
+				side, code, r.SchemaVersion, MinSchemaVersion, SchemaVersion)
 		}
 		if _, dup := m[code]; dup {
 			return nil, Invalidf("occupation %s appears twice on the %s side: keep one report of it", code, side)
@@ -381,8 +406,9 @@ func diffOccupation(o, n *Report, opts DiffOptions) (OccupationDiff, error) {
 	d := OccupationDiff{
 		Code: code, Title: n.Occupation.Title, Status: Changed,
 		OldHeadline: o.Headline, NewHeadline: n.Headline,
-		Summary: TextChange{Old: o.Summary, New: n.Summary},
-		Quotes:  diffQuotes(o.Jurors, n.Jurors),
+		Summary:   TextChange{Old: o.Summary, New: n.Summary},
+		Quotes:    diffQuotes(o.Jurors, n.Jurors),
+		Reactions: diffReactions(o.Jurors, n.Jurors),
 	}
 	d.Size = abs(d.HeadlineDelta())
 	d.HeadlineFails = opts.failsOn(KindHeadline) && d.Size > opts.Tolerance
@@ -437,7 +463,7 @@ func diffOccupation(o, n *Report, opts DiffOptions) (OccupationDiff, error) {
 
 func (d OccupationDiff) changed() bool {
 	return d.Status != Changed || d.HeadlineDelta() != 0 || len(d.Tasks) > 0 ||
-		len(d.Quotes) > 0 || d.Summary.Changed()
+		len(d.Quotes) > 0 || len(d.Reactions) > 0 || d.Summary.Changed()
 }
 
 func indexTasks(r *Report, side string) (map[string]*TaskResult, error) {
@@ -470,6 +496,28 @@ func diffQuotes(old, new []JurorResult) []QuoteChange {
 	for _, n := range new {
 		if !seen[n.Persona] && n.Quote != "" {
 			out = append(out, QuoteChange{Persona: n.Persona, Name: n.Name, TextChange: TextChange{New: n.Quote}})
+		}
+	}
+	return out
+}
+
+// diffReactions matches jurors by persona, as diffQuotes does.
+func diffReactions(old, new []JurorResult) []ReactionChange {
+	var out []ReactionChange
+	seen := make(map[string]bool, len(old))
+	for _, o := range old {
+		seen[o.Persona] = true
+		c := ReactionChange{Persona: o.Persona, Name: o.Name, Old: o.Reaction}
+		if i := slices.IndexFunc(new, func(j JurorResult) bool { return j.Persona == o.Persona }); i >= 0 {
+			c.Name, c.New = new[i].Name, new[i].Reaction
+		}
+		if c.Old != c.New {
+			out = append(out, c)
+		}
+	}
+	for _, n := range new {
+		if !seen[n.Persona] && n.Reaction != "" {
+			out = append(out, ReactionChange{Persona: n.Persona, Name: n.Name, New: n.Reaction})
 		}
 	}
 	return out

@@ -180,6 +180,33 @@ func TestDiff(t *testing.T) {
 			},
 		},
 		{
+			name:        "a changed reaction is listed but passes",
+			old:         []jury.Report{edit(base, func(r *jury.Report) { r.Jurors[0].Reaction = jury.AboutRight })},
+			new:         []jury.Report{edit(base, func(r *jury.Report) { r.Jurors[0].Reaction = jury.TooLow })},
+			wantSummary: "1 of 1 occupation changed; largest: 29-2072.00 1 reaction changed",
+			check: func(t *testing.T, res jury.DiffResult) {
+				require.False(t, res.Failed())
+				require.Equal(t, []jury.ReactionChange{{Persona: "diplomat", Name: "The Diplomat", Old: jury.AboutRight, New: jury.TooLow}},
+					res.Occupations[0].Reactions)
+			},
+		},
+		{
+			name: "a report of schema version 1 is read: its jurors had no reactions",
+			old:  []jury.Report{edit(base, func(r *jury.Report) { r.SchemaVersion = 1 })},
+			new: []jury.Report{edit(base, func(r *jury.Report) {
+				r.Jurors[0].Reaction, r.Jurors[1].Reaction = jury.AboutRight, jury.TooHigh
+				r.Jurors[1].Quote = "Brighter days."
+			})},
+			wantSummary: "1 of 1 occupation changed; largest: 29-2072.00 1 quote reworded, 2 reactions changed",
+			check: func(t *testing.T, res jury.DiffResult) {
+				require.False(t, res.Failed())
+				require.Equal(t, []jury.ReactionChange{
+					{Persona: "diplomat", Name: "The Diplomat", New: jury.AboutRight},
+					{Persona: "optimist", Name: "The Optimist", New: jury.TooHigh},
+				}, res.Occupations[0].Reactions)
+			},
+		},
+		{
 			name: "summary and quotes reworded",
 			old:  []jury.Report{base}, new: []jury.Report{edit(base, func(r *jury.Report) {
 				r.Summary = "The panel hesitates."
@@ -280,8 +307,8 @@ func TestDiffRejectsReportsItCannotCompare(t *testing.T) {
 		opts     jury.DiffOptions
 		wantErr  string
 	}{
-		{"schema mismatch", []jury.Report{base}, []jury.Report{edit(base, func(r *jury.Report) { r.SchemaVersion = 2 })}, jury.DiffOptions{},
-			"new report 29-2072.00 has schema_version 2, this jury compares 1"},
+		{"schema mismatch", []jury.Report{base}, []jury.Report{edit(base, func(r *jury.Report) { r.SchemaVersion = 3 })}, jury.DiffOptions{},
+			"new report 29-2072.00 has schema_version 3, this jury compares 1 to 2"},
 		{"no schema version", []jury.Report{edit(base, func(r *jury.Report) { r.SchemaVersion = 0 })}, []jury.Report{base}, jury.DiffOptions{},
 			"old report 29-2072.00 has schema_version 0"},
 		{"occupation twice", []jury.Report{base, base}, []jury.Report{base}, jury.DiffOptions{},

@@ -74,6 +74,8 @@ func ParseNote(content string, occ Occupation) (Note, []string) {
 			problems = append(problems, fmt.Sprintf("task %s rationale must be one sentence", id))
 		} else if other, same := byText[strings.ToLower(r)]; same {
 			problems = append(problems, fmt.Sprintf("tasks %s and %s have the same rationale: write one for each task", other, id))
+		} else if task, _ := occ.Task(id); RestatesTask(r, task.Text) {
+			problems = append(problems, fmt.Sprintf("task %s rationale only restates the task: name the technology that takes it over or the reason a person is still needed", id))
 		}
 		byText[strings.ToLower(r)] = id
 		n.Rationales[id] = r
@@ -147,4 +149,55 @@ func CountSentences(s string) int {
 		n++ // a last sentence without its full stop still counts, even one ending in a quote or a parenthesis
 	}
 	return n
+}
+
+// MinNewWords is how many words of its own a rationale must add to its
+// task's statement; with fewer it only restates the task.
+const MinNewWords = 3
+
+// RestatesTask reports whether a rationale only restates its task: fewer
+// than MinNewWords of its content words (three letters or more, not a
+// filler such as "this" or "task") are missing from the task statement,
+// words compared by their first five letters so that "records" matches
+// "record" and "scheduling" matches "schedule".
+func RestatesTask(rationale, task string) bool {
+	known := map[string]bool{}
+	for _, w := range contentWords(task) {
+		known[stem(w)] = true
+	}
+	n := 0
+	for _, w := range contentWords(rationale) {
+		if !known[stem(w)] {
+			n++
+			known[stem(w)] = true // a repeated word counts once
+		}
+	}
+	return n < MinNewWords
+}
+
+func contentWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if utf8.RuneCountInString(w) >= 3 && !fillers[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func stem(w string) string {
+	rs := []rune(w)
+	if len(rs) > 5 {
+		rs = rs[:5]
+	}
+	return string(rs)
+}
+
+// fillers are words that add nothing to a rationale on their own.
+var fillers = map[string]bool{
+	"the": true, "and": true, "for": true, "with": true, "this": true, "that": true, "these": true,
+	"those": true, "task": true, "tasks": true, "work": true, "which": true, "from": true, "into": true,
+	"are": true, "can": true, "will": true, "its": true, "their": true, "other": true, "such": true,
+	"as": true, "job": true, "also": true, "all": true, "any": true, "has": true, "have": true,
+	"been": true, "being": true, "was": true, "were": true, "them": true, "they": true, "then": true,
 }

@@ -122,7 +122,14 @@ func TestParseNoteRules(t *testing.T) {
 			want: []string{"task 22878 rationale must be one line"}},
 		{name: "rationale of 301 characters", modify: func(n map[string]any) { vote(n, "22878")["rationale"] = strings.Repeat("ü", 300) + "." },
 			want: []string{"task 22878 rationale is 301 characters, at most 300"}},
-		{name: "rationale of 300 characters", modify: func(n map[string]any) { vote(n, "22878")["rationale"] = strings.Repeat("ü", 299) + "." }},
+		{name: "rationale of 300 characters", modify: func(n map[string]any) {
+			vote(n, "22878")["rationale"] = "Scanner software and robots handle it: " + strings.Repeat("ü", 300-39-1) + "."
+		}},
+		{name: "rationale that only restates the task", modify: func(n map[string]any) {
+			vote(n, "22878")["rationale"] = "Protects the security of the medical records."
+		}, want: []string{"task 22878 rationale only restates the task: name the technology that takes it over or the reason a person is still needed"}},
+		{name: "generic rationale", modify: func(n map[string]any) { vote(n, "22878")["rationale"] = "AI tools can help with security." },
+			want: []string{"task 22878 rationale only restates the task"}},
 		{name: "rationale of two sentences", modify: func(n map[string]any) {
 			vote(n, "22878")["rationale"] = "Access control needs people. Audits do too."
 		}, want: []string{"task 22878 rationale must be one sentence"}},

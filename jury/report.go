@@ -2,7 +2,14 @@ package jury
 
 // SchemaVersion is the version of report.json's shape; it changes when a
 // key is renamed or removed, so that diffs refuse to compare across it.
-const SchemaVersion = 1
+//
+// Version 2 added each juror's round-2 reaction (and statement problems)
+// and each vote's reason; Diff still reads version 1, whose jurors have no
+// reaction.
+const SchemaVersion = 2
+
+// MinSchemaVersion is the oldest report.json shape this jury still reads.
+const MinSchemaVersion = 1
 
 // Report is a published verdict: what report.json holds. Its keys and list
 // orders are stable so that two runs diff line by line.
@@ -28,16 +35,21 @@ type OccupationRef struct {
 	Title string `json:"title"`
 }
 
-// JurorResult is one juror's part in a report: its overall score and quote
-// when its ballot was valid, and the problems that disqualified it if not.
+// JurorResult is one juror's part in a report: its overall score when its
+// ballot was valid (and the problems that disqualified it if not), then
+// its round-2 reaction to the headline and its quote. A valid juror whose
+// statement failed its re-asks has no reaction and no quote, and
+// StatementProblems says why; its ballot still counts.
 type JurorResult struct {
-	Persona  string   `json:"persona"`
-	Name     string   `json:"name"`
-	Model    string   `json:"model"`
-	Score    int      `json:"score"`
-	Quote    string   `json:"quote"`
-	Valid    bool     `json:"valid"`
-	Problems []string `json:"problems"`
+	Persona           string   `json:"persona"`
+	Name              string   `json:"name"`
+	Model             string   `json:"model"`
+	Score             int      `json:"score"`
+	Reaction          Reaction `json:"reaction"`
+	Quote             string   `json:"quote"`
+	Valid             bool     `json:"valid"`
+	Problems          []string `json:"problems"`
+	StatementProblems []string `json:"statement_problems,omitempty"`
 }
 
 // TaskResult is one line of the task-by-task breakdown.
@@ -52,11 +64,13 @@ type TaskResult struct {
 	Dissent   bool        `json:"dissent"`
 }
 
-// JurorVote is one valid juror's vote on a task, as the report lists it.
+// JurorVote is one valid juror's vote on a task, as the report lists it,
+// with the juror's round-1 reason (empty in version-1 reports).
 type JurorVote struct {
 	Persona string `json:"persona"`
 	Score   int    `json:"score"`
 	Label   Label  `json:"label"`
+	Reason  string `json:"reason"`
 }
 
 // Provenance records what produced a verdict, so that a changed verdict can

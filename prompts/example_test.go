@@ -9,8 +9,9 @@ import (
 	"github.com/onet-jury/jury/prompts"
 )
 
-// The ballot schema of a two-task occupation: strict, with the task IDs as
-// an enum and the properties in the order a model should write them.
+// The round-1 ballot schema of a two-task occupation: strict, with the
+// task IDs as an enum and the properties in the order a model should write
+// them; no quote, which comes in round 2.
 func ExampleBallotSchema() {
 	occ := jury.Occupation{
 		Code:  "29-2072.00",
@@ -56,12 +57,17 @@ func ExampleBallotSchema() {
 	//               "E1",
 	//               "E2"
 	//             ]
+	//           },
+	//           "reason": {
+	//             "type": "string",
+	//             "description": "the concrete tool that takes the task over, or the concrete human blocker; at most 120 characters"
 	//           }
 	//         },
 	//         "required": [
 	//           "id",
 	//           "score",
-	//           "label"
+	//           "label",
+	//           "reason"
 	//         ],
 	//         "additionalProperties": false
 	//       }
@@ -69,16 +75,11 @@ func ExampleBallotSchema() {
 	//     "score": {
 	//       "type": "integer",
 	//       "description": "overall score for the occupation, 0-100"
-	//     },
-	//     "quote": {
-	//       "type": "string",
-	//       "description": "one sentence in your voice"
 	//     }
 	//   },
 	//   "required": [
 	//     "tasks",
-	//     "score",
-	//     "quote"
+	//     "score"
 	//   ],
 	//   "additionalProperties": false
 	// }

@@ -10,13 +10,18 @@ import (
 	"unicode/utf8"
 )
 
-// Words holds the offline juror's sentence templates: quotes per persona
-// and band, summaries per band, rationales per label and band. Each key has
-// several variants; callers choose one by a stable number. Safe for
-// concurrent use.
+// Words holds the offline juror's sentence templates: round-2 quotes per
+// persona and reaction, summaries per band, rationales per label and band,
+// and the round-1 reasons by the words of a task. Each key has several
+// variants; callers choose one by a stable number. Safe for concurrent
+// use.
 type Words struct {
 	quotes, summaries, rationales map[string][]*template.Template
+	reasons                       []reasonLine
 }
+
+// reasonLine is one line of offline/reasons.txt.
+type reasonLine struct{ kind, word, reason string }
 
 // Band names the score ranges the offline words vary with.
 func Band(score int) string {
@@ -35,17 +40,75 @@ func OfflineWords() *Words {
 		quotes:     mustLines("offline/quotes.txt"),
 		summaries:  mustLines("offline/summaries.txt"),
 		rationales: mustLines("offline/rationales.txt"),
+		reasons:    mustReasons("offline/reasons.txt"),
 	}
 }
 
-// Quote renders variant n of persona's quote for the band of score;
-// personas without quotes of their own speak as the Diplomat.
-func (w *Words) Quote(persona string, score int, n uint64, data any) string {
-	vs := w.quotes[persona+" "+Band(score)]
+// Quote renders variant n of persona's round-2 quote for its reaction to
+// the verdict; personas without quotes of their own (custom jurors from
+// jury.yaml) take the "custom" lines, not another persona's voice.
+func (w *Words) Quote(persona, reaction string, n uint64, data any) string {
+	vs := w.quotes[persona+" "+reaction]
 	if len(vs) == 0 {
-		vs = w.quotes["diplomat "+Band(score)]
+		vs = w.quotes["custom "+reaction]
 	}
 	return execute(vs, n, data)
+}
+
+// Quotes returns how many quote variants persona has for a reaction.
+func (w *Words) Quotes(persona, reaction string) int {
+	if n := len(w.quotes[persona+" "+reaction]); n > 0 {
+		return n
+	}
+	return len(w.quotes["custom "+reaction])
+}
+
+// Reason returns a juror's round-1 reason for a task: the tool that takes
+// it over when exposed is true, else what keeps a person on it, chosen by
+// the first word of reasons.txt that starts a word of the task.
+func (w *Words) Reason(task string, exposed bool) string {
+	kind := "blocker"
+	if exposed {
+		kind = "tool"
+	}
+	words := strings.FieldsFunc(strings.ToLower(task), func(r rune) bool { return !unicode.IsLetter(r) })
+	fallback := ""
+	for _, l := range w.reasons {
+		if l.kind != kind {
+			continue
+		}
+		if l.word == "default" {
+			fallback = l.reason
+			continue
+		}
+		for _, tw := range words {
+			if strings.HasPrefix(tw, l.word) {
+				return l.reason
+			}
+		}
+	}
+	return fallback
+}
+
+func mustReasons(name string) []reasonLine {
+	data, err := files.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	var out []reasonLine
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, reason, ok := strings.Cut(line, ": ")
+		kind, word, ok2 := strings.Cut(key, " ")
+		if !ok || !ok2 || (kind != "tool" && kind != "blocker") {
+			panic(fmt.Sprintf("prompts: %s:%d: want \"tool|blocker word: reason\"", name, i+1))
+		}
+		out = append(out, reasonLine{kind, word, reason})
+	}
+	return out
 }
 
 // Summary renders variant n of the summary for the band of headline.

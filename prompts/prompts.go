@@ -2,10 +2,15 @@
 // templates, the persona definitions, the JSON schemas of the answers, and
 // the hash that versions them all.
 //
-// A juror's request is three messages. The first two — the rubric and the
+// A verdict is nine requests in a clean run. Round 1: each juror's ballot
+// request is three messages; the first two — the rubric and the
 // occupation with its tasks — are byte-identical for every juror of an
-// occupation, so providers' prompt caching applies to them; the persona's
-// part comes last. The foreperson's request shares the same prefix.
+// occupation, so providers' prompt caching applies to them, and the
+// persona's part comes last. Round 2: each juror's statement request
+// continues its own conversation — its ballot request and its ballot
+// answer, then the verdict — so that it answers the verdict with its
+// votes in mind. The foreperson's request shares the same two-message
+// prefix.
 package prompts
 
 import (
@@ -27,12 +32,15 @@ import (
 var files embed.FS
 
 // Persona is a juror's character: an ID used in reports and flags, the name
-// readers see, the voice its quote is written in and its stance on scores.
+// readers see, the voice its quote is written in, an optional example
+// line in that voice, and its stance on scores (round 1) and on the
+// verdict (round 2).
 type Persona struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-	Voice  string `json:"voice"`
-	Stance string `json:"stance"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Voice   string `json:"voice"`
+	Example string `json:"example,omitempty"`
+	Stance  string `json:"stance"`
 }
 
 // Message is one chat message of a request.
@@ -60,7 +68,25 @@ type Schema struct {
 type Set struct {
 	tmpl     *template.Template
 	personas []Persona
+	limits   Limits
 	hash     string
+}
+
+// Limits are the validation limits the prompts quote to the models; they
+// are jury's own (DefaultLimits) except in tests that check the hash
+// follows them.
+type Limits struct {
+	E0Max, E1Min, Slack, MaxQuote, MaxReason, ReactionGap int
+	MinSentences, MaxSentences                            int
+}
+
+// DefaultLimits returns jury's validation limits.
+func DefaultLimits() Limits {
+	return Limits{
+		E0Max: jury.E0Max, E1Min: jury.E1Min, Slack: jury.OverallSlack, MaxQuote: jury.MaxQuote,
+		MaxReason: jury.MaxReason, ReactionGap: jury.ReactionGap,
+		MinSentences: jury.MinSummarySentences, MaxSentences: jury.MaxSummarySentences,
+	}
 }
 
 // BuiltinPersonas returns the four built-in personas in panel order.
@@ -88,32 +114,48 @@ func Default() *Set {
 // New builds a Set of the built-in templates with the given personas, which
 // must have unique, non-empty IDs and names, a voice and a stance.
 func New(personas []Persona) (*Set, error) {
+	return build(files, personas, DefaultLimits())
+}
+
+// build makes a Set from the templates and offline words in fsys (the
+// embedded files, or a changed copy in tests) and the given limits.
+func build(fsys fs.FS, personas []Persona, limits Limits) (*Set, error) {
 	if err := checkPersonas(personas); err != nil {
 		return nil, err
 	}
-	tmpl, err := template.New("").Option("missingkey=error").ParseFS(files, "templates/*.tmpl")
+	tmpl, err := template.New("").Option("missingkey=error").ParseFS(fsys, "templates/*.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("prompts: %w", err)
 	}
+	s := &Set{tmpl: tmpl, personas: slices.Clone(personas), limits: limits}
+	s.hash = s.computeHash(fsys)
+	return s, nil
+}
+
+// computeHash hashes what reaches a model or a page: every request the
+// set renders for a canonical occupation — both rounds for every persona,
+// a re-ask and the foreperson's — with its schema, and the offline
+// juror's words. A change to a template, a persona, a schema or a limit
+// quoted in a prompt changes some rendered request, and so the hash.
+func (s *Set) computeHash(fsys fs.FS) string {
 	h := sha256.New()
-	// Every word that can reach a report counts: the model templates and
-	// the offline juror's.
-	names, _ := fs.Glob(files, "templates/*.tmpl")
-	offline, _ := fs.Glob(files, "offline/*.txt")
-	names = append(names, offline...)
-	slices.Sort(names)
-	for _, n := range names {
-		data, _ := files.ReadFile(n)
+	for _, r := range s.canonicalRequests() {
+		fmt.Fprintf(h, "request %s\x00schema %s\x00%s\x00", r.name, r.schema.Name, r.schema.JSON)
+		for _, m := range r.msgs {
+			fmt.Fprintf(h, "%s\x00%d\x00%s\x00", m.Role, len(m.Content), m.Content)
+		}
+	}
+	// The IDs reach the reports and choose the offline juror's voice.
+	pj, _ := json.Marshal(s.personas)
+	fmt.Fprintf(h, "personas\x00%d\x00%s", len(pj), pj)
+	offline, _ := fs.Glob(fsys, "offline/*.txt")
+	slices.Sort(offline)
+	for _, n := range offline {
+		data, _ := fs.ReadFile(fsys, n)
 		fmt.Fprintf(h, "%s\x00%d\x00", n, len(data))
 		h.Write(data)
 	}
-	pj, _ := json.Marshal(personas)
-	h.Write(pj)
-	return &Set{
-		tmpl:     tmpl,
-		personas: slices.Clone(personas),
-		hash:     "sha256:" + hex.EncodeToString(h.Sum(nil))[:16],
-	}, nil
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 func checkPersonas(ps []Persona) error {
@@ -165,9 +207,7 @@ func (s *Set) render(name string, data any) string {
 // prefix renders the two messages every request about occ starts with.
 func (s *Set) prefix(occ jury.Occupation) []Message {
 	return []Message{
-		{Role: RoleSystem, Content: s.render("system.tmpl", map[string]any{
-			"E0Max": jury.E0Max, "E1Min": jury.E1Min, "Slack": jury.OverallSlack, "MaxQuote": jury.MaxQuote,
-		})},
+		{Role: RoleSystem, Content: s.render("system.tmpl", s.limits)},
 		{Role: RoleUser, Content: s.render("occupation.tmpl", map[string]any{
 			"Title": occ.Title, "Code": occ.Code, "Tasks": occ.Tasks, "JSON": indentJSON(occ),
 		})},
@@ -178,9 +218,24 @@ func (s *Set) prefix(occ jury.Occupation) []Message {
 // on occ.
 func (s *Set) Ballot(occ jury.Occupation, p Persona) ([]Message, Schema) {
 	msgs := append(s.prefix(occ), Message{Role: RoleUser, Content: s.render("persona.tmpl", map[string]any{
-		"Name": p.Name, "Voice": p.Voice, "Stance": p.Stance, "Occupation": occ.Title,
+		"Name": p.Name, "Voice": p.Voice, "Example": p.Example, "Stance": p.Stance, "Occupation": occ.Title,
 	})})
-	return msgs, BallotSchema(occ)
+	return msgs, ballotSchema(occ, s.limits)
+}
+
+// Statement returns the messages and schema that ask a juror, in round 2,
+// to answer the verdict of r: its own ballot request and its valid ballot
+// answer (so that the conversation continues and its prefix is cached),
+// then the verdict as every juror sees it, then its own score.
+func (s *Set) Statement(ballot []Message, answer string, r *jury.Report, own int) ([]Message, Schema) {
+	msgs := slices.Clone(ballot)
+	msgs = append(msgs,
+		Message{Role: RoleAssistant, Content: answer},
+		Message{Role: RoleUser, Content: s.render("statement.tmpl", map[string]any{
+			"JSON": indentJSON(BriefingOf(r)), "Headline": r.Headline, "Own": own,
+			"Gap": s.limits.ReactionGap, "MaxQuote": s.limits.MaxQuote,
+		})})
+	return msgs, statementSchema(s.limits)
 }
 
 // Reask returns the user message that sends a juror its answer's problems.
@@ -193,9 +248,9 @@ func (s *Set) Reask(problems []string) Message {
 func (s *Set) Foreperson(occ jury.Occupation, r *jury.Report) ([]Message, Schema) {
 	msgs := append(s.prefix(occ), Message{Role: RoleUser, Content: s.render("foreperson.tmpl", map[string]any{
 		"JSON": indentJSON(verdictOf(r)), "Headline": r.Headline,
-		"MinSentences": jury.MinSummarySentences, "MaxSentences": jury.MaxSummarySentences, "MaxQuote": jury.MaxQuote,
+		"MinSentences": s.limits.MinSentences, "MaxSentences": s.limits.MaxSentences, "MaxQuote": s.limits.MaxQuote,
 	})})
-	return msgs, NoteSchema(occ)
+	return msgs, noteSchema(occ, s.limits)
 }
 
 func indentJSON(v any) string {

@@ -119,7 +119,9 @@ func TestMessagesQuoteTheLimits(t *testing.T) {
 	require.Contains(t, system, fmt.Sprintf("at most %d", jury.E0Max))
 	require.Contains(t, system, fmt.Sprintf("at least %d", jury.E1Min))
 	require.Contains(t, system, fmt.Sprintf("within %d points", jury.OverallSlack))
-	require.Contains(t, system, fmt.Sprintf("at most %d characters", jury.MaxQuote))
+	require.Contains(t, system, fmt.Sprintf("at most %d characters", jury.MaxReason))
+	require.Equal(t, 2, strings.Count(system, "cuts the task's time by half or more at equal quality"),
+		"E1 and E2 carry the same halves-the-time test")
 	for _, task := range occ.Tasks {
 		require.Contains(t, msgs[1].Content, task.Text)
 		require.Contains(t, msgs[1].Content, `"`+task.ID+`"`)
@@ -296,5 +298,56 @@ func TestConcurrentUse(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+func TestStatementContinuesTheJurorsConversation(t *testing.T) {
+	s := prompts.Default()
+	occ := testOccupation()
+	r := testReport()
+	var first []prompts.Message
+	for i, p := range s.Personas() {
+		ballot, _ := s.Ballot(occ, p)
+		answer := `{"tasks":[],"score":7` + fmt.Sprint(i) + `}`
+		msgs, schema := s.Statement(ballot, answer, r, 70+i)
+		require.Equal(t, prompts.StatementSchema(), schema)
+		require.Len(t, msgs, 5)
+		require.Equal(t, ballot, msgs[:3], "%s: round 1's messages stay in context", p.ID)
+		require.Equal(t, prompts.Message{Role: prompts.RoleAssistant, Content: answer}, msgs[3], "%s: so does its ballot", p.ID)
+		last := msgs[4].Content
+		require.Contains(t, last, "83 %", "the headline")
+		require.Contains(t, last, fmt.Sprintf("Your own overall score was %d %%", 70+i))
+		require.NotContains(t, last, "quote is empty", "an invalid juror's problems are not shown")
+		if first == nil {
+			first = msgs
+			continue
+		}
+		require.Equal(t, first[:2], msgs[:2], "%s: the rubric and occupation are byte-identical across jurors", p.ID)
+		verdict := func(m prompts.Message) string { return m.Content[:strings.Index(m.Content, "Your own")] }
+		require.Equal(t, verdict(first[4]), verdict(msgs[4]), "%s: every juror is shown the same verdict", p.ID)
+
+		b, ans, err := prompts.DecodeBriefing(msgs)
+		require.NoError(t, err)
+		require.Equal(t, answer, ans)
+		require.Equal(t, prompts.BriefingOf(r), b)
+	}
+	b := prompts.BriefingOf(r)
+	require.Equal(t, 83, b.Headline)
+	require.Equal(t, []prompts.BriefedJuror{{Name: "The Diplomat", Score: 80}, {Name: "The Contrarian", Score: 70}, {Name: "The Optimist", Score: 95}}, b.Jurors)
+	require.Len(t, b.MostExposed, 1, "three tasks: one most and one least exposed, never the same")
+	require.Equal(t, "22877", b.MostExposed[0].ID)
+	require.Equal(t, "9", b.LeastExposed[0].ID)
+	require.Len(t, b.Dissent, 1)
+	require.Equal(t, "10", b.Dissent[0].ID)
+}
+
+func TestPersonasHaveAnExampleLine(t *testing.T) {
+	s := prompts.Default()
+	for _, p := range s.Personas() {
+		require.NotEmpty(t, p.Example, p.ID)
+		require.Less(t, len(p.Example), 160, "%s: a short line", p.ID)
+		msgs, _ := s.Ballot(testOccupation(), p)
+		require.Contains(t, msgs[2].Content, p.Example)
+		require.NotContains(t, p.Voice, "one sentence", "%s: a line, not a sentence, so that fragments are allowed", p.ID)
 	}
 }

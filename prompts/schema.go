@@ -3,6 +3,7 @@ package prompts
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"github.com/onet-jury/jury/jury"
 )
@@ -69,32 +70,70 @@ func mustJSON(v any) json.RawMessage {
 	return data
 }
 
-// BallotSchema is the strict JSON schema of a ballot on occ: the task IDs
-// are an enum, so a model held to the schema cannot invent a task.
-func BallotSchema(occ jury.Occupation) Schema {
+// Names of the answers' schemas: a model (or the offline juror) can tell
+// what is asked by them.
+const (
+	BallotSchemaName    = "ballot"
+	StatementSchemaName = "statement"
+	NoteSchemaName      = "verdict_note"
+)
+
+// schemaWords are the descriptions the schemas carry; the prompt hash
+// covers them through the rendered schemas.
+var schemaWords = map[string]string{
+	"task score":    "share of the task's time AI can take over, 0-100",
+	"task reason":   "the concrete tool that takes the task over, or the concrete human blocker; at most %d characters",
+	"overall score": "overall score for the occupation, 0-100",
+	"reaction":      "what you think of the panel's headline",
+	"quote":         "one line in your voice, at most %d characters; the only percentages it may name are the headline and your own score",
+}
+
+// BallotSchema is the strict JSON schema of a round-1 ballot on occ: the
+// task IDs are an enum, so a model held to the schema cannot invent a
+// task. It has no quote: quotes come in round 2, once the verdict exists.
+func BallotSchema(occ jury.Occupation) Schema { return ballotSchema(occ, DefaultLimits()) }
+
+func ballotSchema(occ jury.Occupation, l Limits) Schema {
 	labels := make([]string, len(jury.Labels))
-	for i, l := range jury.Labels {
-		labels[i] = string(l)
+	for i, lb := range jury.Labels {
+		labels[i] = string(lb)
 	}
 	vote := strictObject(object{
 		{"id", object{{"type", "string"}, {"enum", taskIDs(occ)}}},
-		{"score", object{{"type", "integer"}, {"description", "share of the task's time AI can take over, 0-100"}}},
+		{"score", object{{"type", "integer"}, {"description", schemaWords["task score"]}}},
 		{"label", object{{"type", "string"}, {"enum", labels}}},
+		{"reason", object{{"type", "string"}, {"description", fmt.Sprintf(schemaWords["task reason"], l.MaxReason)}}},
 	})
-	return Schema{Name: "ballot", JSON: mustJSON(strictObject(object{
+	return Schema{Name: BallotSchemaName, JSON: mustJSON(strictObject(object{
 		{"tasks", object{{"type", "array"}, {"items", vote}}},
-		{"score", object{{"type", "integer"}, {"description", "overall score for the occupation, 0-100"}}},
-		{"quote", object{{"type", "string"}, {"description", "one sentence in your voice"}}},
+		{"score", object{{"type", "integer"}, {"description", schemaWords["overall score"]}}},
+	}))}
+}
+
+// StatementSchema is the strict JSON schema of a round-2 statement: the
+// reaction comes first, so that the quote a model writes follows it.
+func StatementSchema() Schema { return statementSchema(DefaultLimits()) }
+
+func statementSchema(l Limits) Schema {
+	reactions := make([]string, len(jury.Reactions))
+	for i, r := range jury.Reactions {
+		reactions[i] = string(r)
+	}
+	return Schema{Name: StatementSchemaName, JSON: mustJSON(strictObject(object{
+		{"reaction", object{{"type", "string"}, {"enum", reactions}, {"description", schemaWords["reaction"]}}},
+		{"quote", object{{"type", "string"}, {"description", fmt.Sprintf(schemaWords["quote"], l.MaxQuote)}}},
 	}))}
 }
 
 // NoteSchema is the strict JSON schema of the foreperson's note on occ.
-func NoteSchema(occ jury.Occupation) Schema {
+func NoteSchema(occ jury.Occupation) Schema { return noteSchema(occ, DefaultLimits()) }
+
+func noteSchema(occ jury.Occupation, _ Limits) Schema {
 	item := strictObject(object{
 		{"id", object{{"type", "string"}, {"enum", taskIDs(occ)}}},
 		{"rationale", object{{"type", "string"}}},
 	})
-	return Schema{Name: "verdict_note", JSON: mustJSON(strictObject(object{
+	return Schema{Name: NoteSchemaName, JSON: mustJSON(strictObject(object{
 		{"summary", object{{"type", "string"}}},
 		{"tasks", object{{"type", "array"}, {"items", item}}},
 	}))}

@@ -95,14 +95,24 @@ func TestBallotSchema(t *testing.T) {
 	require.Equal(t, 2, requireStrict(t, s.JSON, "ballot"))
 
 	keys, props := properties(t, s.JSON)
-	require.Equal(t, []string{"tasks", "score", "quote"}, keys, "models write properties in schema order: tasks first, quote last")
+	require.Equal(t, []string{"tasks", "score"}, keys, "round 1 has no quote: models write properties in schema order, tasks first")
 
 	voteKeys, vote := properties(t, itemsOf(t, props["tasks"]))
-	require.Equal(t, []string{"id", "score", "label"}, voteKeys)
+	require.Equal(t, []string{"id", "score", "label", "reason"}, voteKeys)
 	require.Equal(t, []string{"22877", "9", "10"}, enumOf(t, vote["id"]), "task IDs in the occupation's order")
 	require.Equal(t, []string{"E0", "E1", "E2"}, enumOf(t, vote["label"]))
 	requireType(t, vote["score"], "integer")
 	requireType(t, props["score"], "integer")
+	requireType(t, vote["reason"], "string")
+}
+
+func TestStatementSchema(t *testing.T) {
+	s := prompts.StatementSchema()
+	require.Equal(t, "statement", s.Name)
+	require.Equal(t, 1, requireStrict(t, s.JSON, "statement"))
+	keys, props := properties(t, s.JSON)
+	require.Equal(t, []string{"reaction", "quote"}, keys, "the reaction first, so that the quote follows it")
+	require.Equal(t, []string{"too_low", "about_right", "too_high"}, enumOf(t, props["reaction"]))
 	requireType(t, props["quote"], "string")
 }
 
@@ -202,6 +212,12 @@ func TestSchemasAgreeWithTheParsers(t *testing.T) {
 	b, problems := jury.ParseBallot(string(ballot), occ)
 	require.Empty(t, problems, "%s", ballot)
 	require.Len(t, b.Tasks, len(occ.Tasks))
+
+	statement, err := json.Marshal(instance(t, prompts.StatementSchema().JSON, "", &n))
+	require.NoError(t, err)
+	st, problems := jury.ParseStatement(string(statement), jury.StatementContext{Headline: 50, Own: 50})
+	require.Empty(t, problems, "%s", statement)
+	require.Equal(t, jury.TooHigh, st.Reaction)
 
 	note, err := json.Marshal(instance(t, prompts.NoteSchema(occ).JSON, "", &n))
 	require.NoError(t, err)

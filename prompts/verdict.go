@@ -3,13 +3,15 @@ package prompts
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/onet-jury/jury/jury"
 )
 
-// Verdict is what the foreperson is shown of a decided report: the numbers
-// and quotes, without provenance or usage.
+// Verdict is what the foreperson is shown of a decided report: the
+// numbers, the jurors' round-2 reactions and quotes, and every task's
+// round-1 reasons, without provenance or usage.
 type Verdict struct {
 	Headline int            `json:"headline"`
 	Band     jury.Band      `json:"band"`
@@ -17,32 +19,105 @@ type Verdict struct {
 	Tasks    []VerdictTask  `json:"tasks"`
 }
 
-// VerdictJuror is one valid juror's overall score and quote.
+// VerdictJuror is one valid juror's overall score, reaction and quote
+// (both empty when its statement failed).
 type VerdictJuror struct {
-	Name  string `json:"name"`
-	Score int    `json:"score"`
-	Quote string `json:"quote"`
+	Name     string        `json:"name"`
+	Score    int           `json:"score"`
+	Reaction jury.Reaction `json:"reaction"`
+	Quote    string        `json:"quote"`
 }
 
-// VerdictTask is one task's consensus, most automatable first.
+// VerdictTask is one task's consensus, most automatable first, with the
+// jurors' reasons in panel order.
 type VerdictTask struct {
 	ID      string     `json:"id"`
 	Score   int        `json:"score"`
 	Label   jury.Label `json:"label"`
 	Dissent bool       `json:"dissent"`
+	Reasons []string   `json:"reasons"`
 }
 
 func verdictOf(r *jury.Report) Verdict {
 	v := Verdict{Headline: r.Headline, Band: r.Band}
 	for _, j := range r.Jurors {
 		if j.Valid {
-			v.Jurors = append(v.Jurors, VerdictJuror{Name: j.Name, Score: j.Score, Quote: j.Quote})
+			v.Jurors = append(v.Jurors, VerdictJuror{Name: j.Name, Score: j.Score, Reaction: j.Reaction, Quote: j.Quote})
 		}
 	}
 	for _, t := range r.Tasks {
-		v.Tasks = append(v.Tasks, VerdictTask{ID: t.ID, Score: t.Score, Label: t.Label, Dissent: t.Dissent})
+		vt := VerdictTask{ID: t.ID, Score: t.Score, Label: t.Label, Dissent: t.Dissent, Reasons: []string{}}
+		for _, vote := range t.Votes {
+			if vote.Reason != "" && !slices.Contains(vt.Reasons, vote.Reason) {
+				vt.Reasons = append(vt.Reasons, vote.Reason)
+			}
+		}
+		v.Tasks = append(v.Tasks, vt)
 	}
 	return v
+}
+
+// Briefing is the verdict as every juror sees it in round 2: the same
+// bytes for each, so that only the juror's own score follows it.
+type Briefing struct {
+	Headline int            `json:"headline"`
+	Band     jury.Band      `json:"band"`
+	Jurors   []BriefedJuror `json:"jurors"`
+	// MostExposed and LeastExposed are the top and bottom tasks of the
+	// breakdown (up to BriefedTasks each); Dissent the tasks whose votes
+	// spread beyond the dissent threshold.
+	MostExposed  []BriefedTask `json:"most_exposed"`
+	LeastExposed []BriefedTask `json:"least_exposed"`
+	Dissent      []BriefedTask `json:"dissent"`
+}
+
+// BriefedJuror is one counted juror's overall score.
+type BriefedJuror struct {
+	Name  string `json:"name"`
+	Score int    `json:"score"`
+}
+
+// BriefedTask is one task of a Briefing; Votes are the jurors' scores in
+// panel order.
+type BriefedTask struct {
+	ID    string     `json:"id"`
+	Task  string     `json:"task"`
+	Score int        `json:"score"`
+	Label jury.Label `json:"label"`
+	Votes []int      `json:"votes"`
+}
+
+// BriefedTasks is how many of the most and the least exposed tasks a
+// Briefing names.
+const BriefedTasks = 3
+
+// BriefingOf is what the jurors are shown of a decided report in round 2.
+func BriefingOf(r *jury.Report) Briefing {
+	b := Briefing{Headline: r.Headline, Band: r.Band, Jurors: []BriefedJuror{},
+		MostExposed: []BriefedTask{}, LeastExposed: []BriefedTask{}, Dissent: []BriefedTask{}}
+	for _, j := range r.Jurors {
+		if j.Valid {
+			b.Jurors = append(b.Jurors, BriefedJuror{Name: j.Name, Score: j.Score})
+		}
+	}
+	brief := func(t jury.TaskResult) BriefedTask {
+		bt := BriefedTask{ID: t.ID, Task: t.Text, Score: t.Score, Label: t.Label, Votes: []int{}}
+		for _, v := range t.Votes {
+			bt.Votes = append(bt.Votes, v.Score)
+		}
+		return bt
+	}
+	n := min(BriefedTasks, len(r.Tasks)/2) // a task is never both most and least exposed
+	for i := range n {
+		b.MostExposed = append(b.MostExposed, brief(r.Tasks[i]))
+		b.LeastExposed = append(b.LeastExposed, brief(r.Tasks[len(r.Tasks)-n+i]))
+	}
+	for _, t := range r.Tasks {
+		if t.Dissent {
+			b.Dissent = append(b.Dissent, brief(t))
+		}
+	}
+	return b
 }
 
 // DecodeOccupation recovers the occupation from a request built by Ballot or
@@ -56,6 +131,20 @@ func DecodeOccupation(msgs []Message) (jury.Occupation, error) {
 		return occ, fmt.Errorf("prompts: occupation message: %w", err)
 	}
 	return occ, nil
+}
+
+// DecodeBriefing recovers, from a request built by Statement, the verdict
+// the juror was shown and the juror's own ballot answer.
+func DecodeBriefing(msgs []Message) (Briefing, string, error) {
+	var b Briefing
+	if len(msgs) < 5 || msgs[3].Role != RoleAssistant {
+		return b, "", fmt.Errorf("prompts: request has %d messages, want a statement request", len(msgs))
+	}
+	// The verdict is the fifth message; re-asks may follow it.
+	if err := decodeBlock(msgs[4].Content, &b); err != nil {
+		return b, "", fmt.Errorf("prompts: verdict message: %w", err)
+	}
+	return b, msgs[3].Content, nil
 }
 
 // DecodeVerdict recovers the verdict from a request built by Foreperson.
@@ -86,20 +175,31 @@ func decodeBlock(content string, v any) error {
 	return json.Unmarshal([]byte(rest[:j]), v)
 }
 
-// DecodePersona recovers the persona a ballot request speaks to, by the
-// name in its persona message, from the given panel; ok is false for a
-// request without one (the foreperson's) or a name not on the panel.
-func DecodePersona(msgs []Message, panel []Persona) (Persona, bool) {
+// DecodePersonaName recovers the name of the juror a ballot or statement
+// request speaks to, from its persona message; ok is false for a request
+// without one (the foreperson's).
+func DecodePersonaName(msgs []Message) (string, bool) {
 	if len(msgs) < 3 {
-		return Persona{}, false
+		return "", false
 	}
 	const intro = "You sit on this panel as "
 	line, _, _ := strings.Cut(msgs[2].Content, "\n")
 	name, found := strings.CutPrefix(line, intro)
 	if !found {
+		return "", false
+	}
+	return strings.TrimSuffix(name, "."), true
+}
+
+// DecodePersona recovers the persona a ballot or statement request speaks
+// to, by the name in its persona message, from the given panel; ok is
+// false for a request without one (the foreperson's) or a name not on the
+// panel.
+func DecodePersona(msgs []Message, panel []Persona) (Persona, bool) {
+	name, found := DecodePersonaName(msgs)
+	if !found {
 		return Persona{}, false
 	}
-	name = strings.TrimSuffix(name, ".")
 	for _, p := range panel {
 		if p.Name == name {
 			return p, true

@@ -90,9 +90,9 @@ func TestDecodeVerdictRoundTrips(t *testing.T) {
 			{Name: "The Optimist", Score: 95, Quote: "More time for patients."},
 		},
 		Tasks: []prompts.VerdictTask{ // report order
-			{ID: "22877", Score: 90, Label: jury.E1},
-			{ID: "10", Score: 85, Label: jury.E2, Dissent: true},
-			{ID: "9", Score: 40, Label: jury.E0},
+			{ID: "22877", Score: 90, Label: jury.E1, Reasons: []string{}},
+			{ID: "10", Score: 85, Label: jury.E2, Dissent: true, Reasons: []string{}},
+			{ID: "9", Score: 40, Label: jury.E0, Reasons: []string{}},
 		},
 	}, got)
 }
@@ -103,11 +103,11 @@ func TestDecodeVerdictOfADecidedReport(t *testing.T) {
 	for i, p := range prompts.Default().Personas() {
 		jurors = append(jurors, jury.Juror{Persona: p.ID, Name: p.Name, Ballot: jury.Ballot{
 			Tasks: []jury.Vote{
-				{ID: "22877", Score: 70 + i, Label: jury.E1},
-				{ID: "9", Score: 10, Label: jury.E0},
-				{ID: "10", Score: 50, Label: jury.E2},
+				{ID: "22877", Score: 70 + i, Label: jury.E1, Reason: "coding software"},
+				{ID: "9", Score: 10, Label: jury.E0, Reason: "legal accountability"},
+				{ID: "10", Score: 50, Label: jury.E2, Reason: []string{"OCR", "EHR search"}[i%2]},
 			},
-			Score: 55, Quote: p.Name + " says so.",
+			Score: 55,
 		}})
 	}
 	r, err := jury.Decide(occ, jurors, jury.Rule{})
@@ -120,7 +120,9 @@ func TestDecodeVerdictOfADecidedReport(t *testing.T) {
 	require.Len(t, v.Jurors, 4)
 	require.Len(t, v.Tasks, 3)
 	for i, task := range r.Tasks {
-		require.Equal(t, prompts.VerdictTask{ID: task.ID, Score: task.Score, Label: task.Label, Dissent: task.Dissent}, v.Tasks[i])
+		reasons := map[string][]string{"22877": {"coding software"}, "9": {"legal accountability"}, "10": {"OCR", "EHR search"}}[task.ID]
+		require.Equal(t, prompts.VerdictTask{ID: task.ID, Score: task.Score, Label: task.Label, Dissent: task.Dissent, Reasons: reasons},
+			v.Tasks[i], "the jurors' reasons, each once, in panel order")
 	}
 }
 

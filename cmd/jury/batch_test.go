@@ -16,7 +16,7 @@ import (
 func TestBatchCommandStopsOnQuotaKeepingFinishedWork(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.Every(func(n int) openaitest.Fault {
-		if n > 15 {
+		if n > 27 { // three verdicts of nine calls
 			return openaitest.Quota
 		}
 		return openaitest.OK
@@ -42,8 +42,8 @@ func TestBatchCommandStopsOnQuotaKeepingFinishedWork(t *testing.T) {
 			require.FileExists(t, filepath.Join(out, e.Code, "report.json"))
 		}
 	}
-	require.Equal(t, 3, done, "15 calls: three occupations finished before the quota ran out")
-	require.LessOrEqual(t, srv.Count(), 15+4, "nothing new after the quota error: at most the four jurors in flight")
+	require.Equal(t, 3, done, "27 calls: three occupations finished before the quota ran out")
+	require.LessOrEqual(t, srv.Count(), 27+4, "nothing new after the quota error: at most the four jurors in flight")
 }
 
 func TestBatchCommandViaTheBatchAPI(t *testing.T) {
@@ -54,14 +54,14 @@ func TestBatchCommandViaTheBatchAPI(t *testing.T) {
 	args := []string{"batch", "--tasks", tasks, "--out", out, "--via", "batch-api", "--batch-poll", "10ms", "--batch-collect", "100ms"}
 	code, _, stderr := cli(t, env, args...)
 	require.Equal(t, 0, code, stderr)
-	require.Equal(t, 25, srv.BatchLines())
-	require.Equal(t, 2, srv.BatchesCreated(), "the jurors' round, then the forepersons'")
+	require.Equal(t, 45, srv.BatchLines())
+	require.Equal(t, 3, srv.BatchesCreated(), "the ballots, then the statements, then the forepersons")
 
 	var last outdir.LastRun
 	data, err := os.ReadFile(filepath.Join(out, "last-run.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &last))
-	require.Equal(t, 25, last.Calls)
+	require.Equal(t, 45, last.Calls)
 	require.Equal(t, 5, last.Done)
 
 	// At half price: the report's cost is half the list price.

@@ -42,7 +42,7 @@ quorum: 4
 	require.NotEmpty(t, r.Jurors[4].Quote)
 	require.Equal(t, 4, r.Provenance.Quorum)
 	require.Len(t, r.Tasks[0].Votes, 5)
-	require.Equal(t, 6, srv.Count(), "five jurors and the foreperson")
+	require.Equal(t, 11, srv.Count(), "five ballots, five statements and the foreperson")
 	require.Equal(t, []string{"gpt-test"}, r.Provenance.Models)
 
 	code, stdout, _ := cli(t, nil, "personas", "--config", conf)
@@ -177,7 +177,7 @@ providers:
 	}
 	require.ElementsMatch(t, []string{"openai", "anthropic", "gemini", "ollama"}, providers)
 	require.Equal(t, r.Usage.Calls, total, "per-provider usage adds up to the total")
-	require.Equal(t, 2, oai.Count(), "the Diplomat and the foreperson on OpenAI")
+	require.Equal(t, 3, oai.Count(), "the Diplomat's two rounds and the foreperson on OpenAI")
 
 	// A seat's provider without its key: exit 2 naming the variable.
 	delete(env, "ANTHROPIC_API_KEY")
@@ -199,7 +199,7 @@ func TestBatchOnOllamaWithoutOpenAIKeyResumesFromTheCache(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.NotContains(t, stderr, "offline juror")
 	first := oll.Count()
-	require.Equal(t, 2*5, first, "two occupations, five calls each")
+	require.Equal(t, 2*9, first, "two occupations, nine calls each")
 
 	// Lose one finished verdict: the resume deliberates it again, from the
 	// cache.

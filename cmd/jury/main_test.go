@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,11 +55,13 @@ func TestRunAgainstAnOpenAICompatibleServer(t *testing.T) {
 		require.NotEmpty(t, j.Quote)
 	}
 	require.NotEmpty(t, r.Summary)
-	require.Equal(t, 5, r.Usage.Calls)
+	require.Equal(t, 9, r.Usage.Calls)
 	md, err := os.ReadFile(filepath.Join(out, "29-2072.00", "report.md"))
 	require.NoError(t, err)
 	require.Contains(t, string(md), "## The AI Jury")
-	require.Equal(t, 5, srv.Count())
+	require.Contains(t, string(md), fmt.Sprintf("*Thinks %d %% is ", r.Headline), "each juror's reaction to the headline")
+	require.Equal(t, 9, srv.Count(), "4 ballots, 4 statements, the foreperson")
+	require.Equal(t, srv.Count(), r.Usage.Calls, "usage.calls equals the requests the server saw")
 	for _, req := range srv.Requests() {
 		require.Equal(t, "Bearer x", req.Header.Get("Authorization"))
 		require.Equal(t, "gpt-4o-mini", req.Chat.Model)
@@ -258,7 +261,7 @@ func TestRunReplaysCassettesWithoutNetwork(t *testing.T) {
 func TestRecordingNeverWritesTheKey(t *testing.T) {
 	srv := openaitest.New(t, openaitest.WithAnswerer(func(c openaitest.ChatRequest) (string, error) {
 		answer, err := openaitest.SchemaAnswer(c)
-		if c.SchemaName() == "ballot" {
+		if c.SchemaName() == "statement" {
 			// A hostile model repeats the key it was called with.
 			answer = strings.Replace(answer, `"quote":"`, `"quote":"my key is `+canaryKey+` `, 1)
 		}
@@ -285,7 +288,7 @@ func TestRecordingNeverWritesTheKey(t *testing.T) {
 		}
 		return err
 	}))
-	require.GreaterOrEqual(t, len(written), 5+3, "cassettes and report files were written")
+	require.GreaterOrEqual(t, len(written), 9+3, "cassettes and report files were written")
 	require.False(t, strings.Contains(stdout+stderr, canaryKey[3:]), "the key is printed")
 	r := readReport(t, filepath.Join(out, "29-2072.00", "report.json"))
 	require.Contains(t, r.Jurors[0].Quote, "[redacted]", "the echoed key is redacted, not the quote dropped")

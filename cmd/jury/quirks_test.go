@@ -34,7 +34,7 @@ func TestRunServerQuirkSettings(t *testing.T) {
 			env := map[string]string{"OPENAI_API_KEY": "x", "OPENAI_BASE_URL": srv.URL()}
 			code, _, stderr := cli(t, env, append([]string{"run", fixture, "--out", t.TempDir()}, tc.args...)...)
 			require.Equal(t, 0, code, stderr)
-			require.Equal(t, 5, srv.Count())
+			require.Equal(t, 9, srv.Count())
 			for _, r := range srv.Requests() {
 				var body map[string]any
 				require.NoError(t, json.Unmarshal(r.Body, &body))

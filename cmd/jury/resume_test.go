@@ -82,7 +82,7 @@ func TestBatchResumesAfterSIGKILLByteForByte(t *testing.T) {
 	require.NoError(t, err, "%s", out)
 	wall := time.Since(start)
 	calls := srv.Count()
-	require.Equal(t, n*5, calls)
+	require.Equal(t, n*9, calls)
 
 	resumed := filepath.Join(t.TempDir(), "resumed")
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -109,7 +109,7 @@ func TestBatchResumesAfterSIGKILLByteForByte(t *testing.T) {
 	// Killed calls may have reached the server, but no answer already
 	// stored was asked for again: at most the calls in flight at each kill
 	// (3 occupations × 4 jurors) were paid twice.
-	require.LessOrEqual(t, srv.Count()-calls, n*5+3*12)
+	require.LessOrEqual(t, srv.Count()-calls, n*9+3*12)
 	want, got := tree(t, whole), tree(t, resumed)
 	for name, data := range want {
 		other, ok := got[name]

@@ -23,7 +23,7 @@ import (
 // Batch runs many occupations through one panel into one output
 // directory: DIR/<code>/report.*, DIR/manifest.json and DIR/index.md, the
 // latter two rewritten atomically as each occupation ends. Occupations
-// already done with the same input and prompts are kept; a failed one does
+// already done with the same input, prompts and panel are kept; a failed one does
 // not stop the others; a fatal model error (quota, auth) or Stop stops new
 // work while in-flight occupations finish.
 type Runner struct {
@@ -204,13 +204,14 @@ func (b *Runner) stopRequested(stopped *atomic.Pointer[error]) bool {
 	}
 }
 
-// finished returns the manifest entry of a finished verdict of this very
-// input and prompts, read from its report on disk; ok is false when there
-// is none. The report, not the manifest, is the record: the manifest is
-// written at most every ManifestEvery and may lag behind a crash.
+// finished returns the manifest entry of a finished verdict that is still
+// current (deliberation.Panel.Current: same input, prompts and panel),
+// read from its report on disk; ok is false when there is none. The
+// report, not the manifest, is the record: the manifest is written at
+// most every ManifestEvery and may lag behind a crash.
 func (b *Runner) finished(occ jury.Occupation, promptHash string) (outdir.ManifestEntry, bool) {
 	r, err := outdir.ReadReport(filepath.Join(b.Out, occ.Code, "report.json"))
-	if err != nil || r.Provenance.InputHash != deliberation.InputHash(occ) || r.Provenance.PromptHash != promptHash {
+	if err != nil || !b.Panel.Current(occ, &r) {
 		return outdir.ManifestEntry{}, false
 	}
 	h := r.Headline

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/onet-jury/jury/pipeline/batch"
 	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/offline"
 	"github.com/onet-jury/jury/pipeline/openaitest"
 	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/prompts"
@@ -23,7 +25,7 @@ import (
 // store (cache) → meter → retry → limit → client.
 func batchOn(t *testing.T, srv *openaitest.Server, out string) (*batch.Runner, *llm.Meter) {
 	t.Helper()
-	var model llm.Model = llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL(), HTTPClient: srv.Client()})
+	var model llm.Model = llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()})
 	model = llm.Limit(model, llm.NewLimiter(llm.Limits{}))
 	model = llm.Retry(model, llm.RetryPolicy{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Timeout: 5 * time.Second})
 	meter := llm.NewMeter(llm.DefaultPrices(), 0)
@@ -42,9 +44,9 @@ func TestBatchRunsEveryOccupationAndRerunsForFree(t *testing.T) {
 	res, err := b.Run(context.Background(), occs)
 	require.NoError(t, err)
 	require.Equal(t, 6, res.Done)
-	require.Equal(t, 30, srv.Count())
+	require.Equal(t, 54, srv.Count(), "nine calls a verdict")
 	spent, _ := meter.Spent()
-	require.Equal(t, 30, spent.Calls)
+	require.Equal(t, 54, spent.Calls)
 
 	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
@@ -53,7 +55,7 @@ func TestBatchRunsEveryOccupationAndRerunsForFree(t *testing.T) {
 		require.Equal(t, occs[i].Code, e.Code, "sorted by code")
 		require.Equal(t, outdir.StatusDone, e.Status)
 		require.NotNil(t, e.Headline)
-		require.Equal(t, 5, e.Usage.Calls)
+		require.Equal(t, 9, e.Usage.Calls)
 		require.FileExists(t, filepath.Join(out, e.Code, "report.json"))
 		require.FileExists(t, filepath.Join(out, e.Code, "report.md"))
 	}
@@ -68,7 +70,7 @@ func TestBatchRunsEveryOccupationAndRerunsForFree(t *testing.T) {
 	res, err = b2.Run(context.Background(), occs)
 	require.NoError(t, err)
 	require.Equal(t, 6, res.Skipped)
-	require.Equal(t, 30, srv.Count())
+	require.Equal(t, 54, srv.Count())
 	spent, _ = meter2.Spent()
 	require.Zero(t, spent.Calls)
 
@@ -80,10 +82,95 @@ func TestBatchRunsEveryOccupationAndRerunsForFree(t *testing.T) {
 	b3, meter3 := batchOn(t, srv, out)
 	_, err = b3.Run(context.Background(), occs)
 	require.NoError(t, err)
-	require.Equal(t, 30, srv.Count())
+	require.Equal(t, 54, srv.Count())
 	spent, _ = meter3.Spent()
 	require.Zero(t, spent.Calls)
 	require.Equal(t, before, snapshot(t, out))
+}
+
+// TestBatchResumeKeepsOnlyCurrentVerdicts finishes a batch on the offline
+// juror, then runs it again: with a key and a model (or another seed or
+// temperature) every verdict is deliberated again; unchanged, none is.
+func TestBatchResumeKeepsOnlyCurrentVerdicts(t *testing.T) {
+	occs := openaitest.Occupations(3)
+	offlineBatch := func(t *testing.T, out string) *batch.Runner {
+		t.Helper()
+		off, err := offline.New()
+		require.NoError(t, err)
+		p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: off, ModelName: llm.OfflineModelName, Temperature: 0.2})
+		p.Seed, p.Version, p.Weights = 1, "test", off.Weights()
+		return &batch.Runner{Panel: p, Out: out, Concurrency: 2}
+	}
+	tests := []struct {
+		name      string
+		change    func(t *testing.T, srv *openaitest.Server, out string) *batch.Runner
+		wantCalls int
+	}{
+		{"unchanged", func(t *testing.T, _ *openaitest.Server, out string) *batch.Runner { return offlineBatch(t, out) }, 0},
+		{"with a key and a model", func(t *testing.T, srv *openaitest.Server, out string) *batch.Runner {
+			b, _ := batchOn(t, srv, out)
+			return b
+		}, 27},
+		{"another seed", func(t *testing.T, _ *openaitest.Server, out string) *batch.Runner {
+			b := offlineBatch(t, out)
+			b.Panel.Seed = 2
+			return b
+		}, 27},
+		{"another temperature", func(t *testing.T, _ *openaitest.Server, out string) *batch.Runner {
+			b := offlineBatch(t, out)
+			for i := range b.Panel.Seats {
+				b.Panel.Seats[i].Temperature = 0.7
+			}
+			return b
+		}, 27},
+		{"other offline weights", func(t *testing.T, _ *openaitest.Server, out string) *batch.Runner {
+			b := offlineBatch(t, out)
+			b.Panel.Weights = "sha256:other"
+			return b
+		}, 27},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			first := offlineBatch(t, out)
+			res, err := first.Run(context.Background(), occs)
+			require.NoError(t, err)
+			require.Equal(t, 3, res.Done)
+
+			srv := openaitest.New(t)
+			again := tt.change(t, srv, out)
+			counted := &countingModel{}
+			for i := range again.Panel.Seats {
+				counted.wrap(&again.Panel.Seats[i])
+			}
+			counted.wrap(&again.Panel.Foreperson)
+			res, err = again.Run(context.Background(), occs)
+			require.NoError(t, err)
+			require.Equal(t, int64(tt.wantCalls), counted.n.Load(), "model calls")
+			if tt.wantCalls == 0 {
+				require.Equal(t, 3, res.Skipped)
+				return
+			}
+			require.Equal(t, 3, res.Ran, "every verdict deliberated again")
+			require.Zero(t, res.Skipped)
+			for _, o := range occs {
+				r, err := outdir.ReadReport(filepath.Join(out, o.Code, "report.json"))
+				require.NoError(t, err)
+				require.True(t, again.Panel.Current(o, &r), "the new verdict is the current one")
+			}
+		})
+	}
+}
+
+// countingModel counts the calls made through the seats it wraps.
+type countingModel struct{ n atomic.Int64 }
+
+func (c *countingModel) wrap(s *deliberation.Seat) {
+	inner := s.Model
+	s.Model = llm.ModelFunc(func(ctx context.Context, req llm.Request) (llm.Response, error) {
+		c.n.Add(1)
+		return inner.Complete(ctx, req)
+	})
 }
 
 func TestBatchIsolatesAFailedOccupation(t *testing.T) {
@@ -118,9 +205,10 @@ func TestBatchIsolatesAFailedOccupation(t *testing.T) {
 	m, err = outdir.ReadManifest(out)
 	require.NoError(t, err)
 	require.Equal(t, outdir.StatusDone, m.Entry(bad).Status)
-	// Only the two jurors whose answers were refused are asked again, and
-	// the foreperson; the others come from the cache.
-	require.Equal(t, calls+3, srv.Count())
+	// Only the two jurors whose answers were refused are asked again, then
+	// the four statements on the verdict that now exists, and the
+	// foreperson; the other ballots come from the cache.
+	require.Equal(t, calls+2+4+1, srv.Count())
 }
 
 func TestBatchStopsOnQuotaAndKeepsFinishedWork(t *testing.T) {
@@ -128,7 +216,7 @@ func TestBatchStopsOnQuotaAndKeepsFinishedWork(t *testing.T) {
 	out := t.TempDir()
 	occs := openaitest.Occupations(10)
 	srv.Every(func(n int) openaitest.Fault {
-		if n > 12 {
+		if n > 20 {
 			return openaitest.Quota
 		}
 		return openaitest.OK
@@ -139,10 +227,10 @@ func TestBatchStopsOnQuotaAndKeepsFinishedWork(t *testing.T) {
 	require.ErrorIs(t, err, batch.ErrStopped)
 	require.Equal(t, llm.Quota, llm.KindOf(err))
 	require.Contains(t, err.Error(), "insufficient_quota")
-	require.Equal(t, 2, res.Done, "two occupations (10 calls) finished before the quota ran out")
+	require.Equal(t, 2, res.Done, "two occupations (18 calls) finished before the quota ran out")
 	require.Equal(t, 1, res.Failed)
 	require.Equal(t, 7, res.NotStarted)
-	require.LessOrEqual(t, srv.Count(), 14, "no new work after the quota error")
+	require.LessOrEqual(t, srv.Count(), 22, "no new work after the quota error")
 	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
 	counts := map[string]int{}
@@ -172,7 +260,7 @@ func TestBatchStopChannelStopsNewWork(t *testing.T) {
 	require.Contains(t, err.Error(), "run the same command again to resume")
 	require.Equal(t, 1, res.Done)
 	require.Equal(t, 4, res.NotStarted)
-	require.Equal(t, 5, srv.Count())
+	require.Equal(t, 9, srv.Count())
 }
 
 // snapshot reads every file under dir except the cache into a map.
@@ -221,7 +309,7 @@ func TestBatchCompletesThroughAFifthTransportFaultsAndAFifthBadAnswers(t *testin
 	require.Equal(t, 30, res.Done)
 	spent, _ := meter.Spent()
 	require.Equal(t, srv.Count(), spent.Calls, "every request counted")
-	require.Greater(t, spent.Calls, 30*5)
+	require.Greater(t, spent.Calls, 30*9)
 
 	var transport, bad int
 	for _, r := range srv.Requests() {
@@ -265,5 +353,5 @@ func TestBatchMarksAnInvalidOccupationFailedAndGoesOn(t *testing.T) {
 	e := m.Entry(occs[1].Code)
 	require.Equal(t, outdir.StatusFailed, e.Status)
 	require.Contains(t, e.Error, "text contains control characters")
-	require.Equal(t, 10, srv.Count(), "the invalid occupation never reached the model")
+	require.Equal(t, 18, srv.Count(), "the invalid occupation never reached the model")
 }

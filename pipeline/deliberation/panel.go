@@ -1,6 +1,8 @@
-// Package deliberation runs one verdict: it asks a panel of jurors for
-// their ballots, re-asks the ones whose answers are invalid, decides the
-// consensus and asks the foreperson for the words. It writes nothing:
+// Package deliberation runs one verdict in two rounds: it asks a panel of
+// jurors for their blind ballots, re-asks the ones whose answers are
+// invalid and decides the consensus; then each counted juror, continuing
+// its own conversation, answers the verdict with a reaction and the quote
+// readers see; then the foreperson writes the words. It writes nothing:
 // the report it returns goes to pipeline/outdir.
 package deliberation
 
@@ -127,28 +129,32 @@ func (p *Panel) Log() *slog.Logger {
 	return p.Logger
 }
 
-// Deliberate runs one verdict on occ: every seat is asked concurrently,
-// invalid answers are re-asked, the consensus is decided and the
-// foreperson writes the words. A fatal model error (quota, auth, a bad
-// request) cancels the other seats and is returned. A request rejected
-// for its content or size (llm.Rejected) fails the verdict too, but
-// without cancelling the other seats: they send the same occupation and
-// meet the same answer, and a call cut off in flight could not be counted
-// for sure. Fewer valid ballots than the quorum returns an error wrapping
-// jury.ErrNoQuorum. The returned usage counts every call made, also on
-// failure.
+// Deliberate runs one verdict on occ. Round 1: every seat is asked
+// concurrently for its ballot, invalid answers are re-asked, and the
+// consensus is decided. Round 2: every counted seat is asked concurrently,
+// in its own conversation, for its reaction and quote; a seat whose
+// statement stays invalid keeps its ballot and is shown without a quote.
+// Then the foreperson writes the words. A fatal model error (quota, auth,
+// a bad request) cancels the other seats and is returned. A request
+// rejected for its content or size (llm.Rejected) fails the verdict too,
+// but without cancelling the other seats: they send the same occupation
+// and meet the same answer, and a call cut off in flight could not be
+// counted for sure. Fewer valid ballots than the quorum returns an error
+// wrapping jury.ErrNoQuorum. The returned usage counts every call made,
+// also on failure.
 func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Report, jury.Usage, error) {
 	if err := occ.Validate(); err != nil {
 		return nil, jury.Usage{}, err
 	}
 	jurors := make([]jury.Juror, len(p.Seats))
+	convs := make([][]prompts.Message, len(p.Seats))
 	usages := make([]jury.Usage, len(p.Seats))
 	rejected := make([]error, len(p.Seats))
 	pl := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
 	for i, seat := range p.Seats {
 		pl.Go(func(ctx context.Context) error {
-			j, u, err := p.ballot(ctx, occ, seat)
-			jurors[i], usages[i] = j, u
+			j, conv, u, err := p.ballot(ctx, occ, seat)
+			jurors[i], convs[i], usages[i] = j, conv, u
 			if llm.KindOf(err) == llm.Rejected {
 				rejected[i], err = err, nil
 			}
@@ -156,28 +162,66 @@ func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Repo
 		})
 	}
 	err := cmp.Or(append([]error{pl.Wait()}, rejected...)...)
-	var usage jury.Usage
-	for _, u := range usages {
-		usage = usage.Add(u)
+	usage := func() jury.Usage {
+		var sum jury.Usage
+		for _, u := range usages {
+			sum = sum.Add(u)
+		}
+		return sum
 	}
 	if err != nil {
-		return nil, usage, fmt.Errorf("%s: %w", occ.Code, err)
+		return nil, usage(), fmt.Errorf("%s: %w", occ.Code, err)
 	}
 	report, err := jury.Decide(occ, jurors, p.Rule)
 	if err != nil {
-		return nil, usage, err
+		return nil, usage(), err
 	}
+
+	// Round 2 starts only once every ballot is in: the verdict it shows
+	// needs them all.
+	statements := make([]*jury.Statement, len(p.Seats))
+	failed := make([][]string, len(p.Seats))
+	pl = pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	for i, seat := range p.Seats {
+		if !jurors[i].Valid() {
+			continue
+		}
+		pl.Go(func(ctx context.Context) error {
+			st, problems, u, err := p.statement(ctx, occ, seat, convs[i], report, jurors[i].Ballot.Score)
+			statements[i], failed[i] = st, problems
+			usages[i] = usages[i].Add(u)
+			if llm.KindOf(err) == llm.Rejected {
+				rejected[i], err = err, nil
+			}
+			return err
+		})
+	}
+	if err := cmp.Or(append([]error{pl.Wait()}, rejected...)...); err != nil {
+		return nil, usage(), fmt.Errorf("%s: %w", occ.Code, err)
+	}
+	byPersona, problems := map[string]jury.Statement{}, map[string][]string{}
+	for i, seat := range p.Seats {
+		switch {
+		case statements[i] != nil:
+			byPersona[seat.Persona.ID] = *statements[i]
+		case len(failed[i]) > 0:
+			problems[seat.Persona.ID] = failed[i]
+			p.Log().Warn("juror shown without a quote", "code", occ.Code, "juror", seat.Persona.ID, "problems", strings.Join(failed[i], "; "))
+		}
+	}
+	report.ApplyStatements(byPersona, problems)
+
 	note, u, err := p.note(ctx, occ, report)
-	usage = usage.Add(u)
+	total := usage().Add(u)
 	if err != nil {
-		return nil, usage, fmt.Errorf("%s: %w", occ.Code, err)
+		return nil, total, fmt.Errorf("%s: %w", occ.Code, err)
 	}
 	report.ApplyNote(note)
 	report.Provenance = p.provenance(occ)
-	usage.CostUSD = roundCost(usage.CostUSD)
-	report.Usage = usage
+	total.CostUSD = roundCost(total.CostUSD)
+	report.Usage = total
 	report.UsageByProvider = usageByProvider(append(slices.Clone(p.Seats), p.Foreperson), append(usages, u))
-	return report, usage, nil
+	return report, total, nil
 }
 
 // roundCost rounds dollars to a millionth of a cent, so that sums of
@@ -207,18 +251,45 @@ func usageByProvider(seats []Seat, usages []jury.Usage) []jury.ProviderUsage {
 	return out
 }
 
-// ballot asks one seat for its ballot, re-asking while it is invalid.
-func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jury.Juror, jury.Usage, error) {
+// ballot asks one seat for its ballot, re-asking while it is invalid. It
+// returns the conversation round 2 continues: the ballot request and the
+// valid answer (the invalid answers and re-asks are left out), or nil when
+// the ballot stayed invalid.
+func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jury.Juror, []prompts.Message, jury.Usage, error) {
 	msgs, schema := p.Prompts.Ballot(occ, seat.Persona)
 	j := jury.Juror{Persona: seat.Persona.ID, Name: seat.Persona.Name, Model: seat.ModelName}
 	var ballot jury.Ballot
+	var answer string
 	problems, usage, err := p.converse(ctx, seat, occ.Code, seat.Persona.ID, "ballot", msgs, schema, func(content string) []string {
 		var problems []string
 		ballot, problems = jury.ParseBallot(content, occ)
+		answer = content
 		return problems
 	})
 	j.Ballot, j.Problems = ballot, problems
-	return j, usage, err
+	if err != nil || len(problems) > 0 {
+		return j, nil, usage, err
+	}
+	return j, append(msgs, prompts.Message{Role: prompts.RoleAssistant, Content: answer}), usage, nil
+}
+
+// statement asks a counted seat, in round 2, to answer the verdict of r,
+// re-asking while its statement is invalid. conv is its round-1
+// conversation; own its overall score. A statement still invalid after
+// the re-asks is returned as nil with its problems: the verdict stands
+// without that juror's quote.
+func (p *Panel) statement(ctx context.Context, occ jury.Occupation, seat Seat, conv []prompts.Message, r *jury.Report, own int) (*jury.Statement, []string, jury.Usage, error) {
+	msgs, schema := p.Prompts.Statement(conv[:len(conv)-1], conv[len(conv)-1].Content, r, own)
+	var st jury.Statement
+	problems, usage, err := p.converse(ctx, seat, occ.Code, seat.Persona.ID, "statement", msgs, schema, func(content string) []string {
+		var problems []string
+		st, problems = jury.ParseStatement(content, jury.StatementContext{Headline: r.Headline, Own: own})
+		return problems
+	})
+	if err != nil || len(problems) > 0 {
+		return nil, problems, usage, err
+	}
+	return &st, nil, usage, nil
 }
 
 // note asks the foreperson for the summary and rationales.
@@ -351,4 +422,23 @@ func InputHash(occ jury.Occupation) string {
 	data, _ := json.Marshal(occ)
 	sum := sha256.Sum256(data)
 	return "sha256:" + hex.EncodeToString(sum[:])[:16]
+}
+
+// Current reports whether r is still the verdict this panel gives on occ:
+// a report of this schema version whose input, prompts and panel all
+// match — each seat's persona, provider, model and temperature, the
+// seed, the offline weights, the aggregation and the quorum. A batch keeps
+// a finished verdict on resume only when it is current, so that a run
+// with another model, seed or temperature (or with a key, after one that
+// fell back to the offline juror) deliberates again.
+func (p *Panel) Current(occ jury.Occupation, r *jury.Report) bool {
+	want, got := p.provenance(occ), r.Provenance
+	return r.SchemaVersion == jury.SchemaVersion &&
+		got.InputHash == want.InputHash &&
+		got.PromptHash == want.PromptHash &&
+		slices.Equal(got.Seats, want.Seats) &&
+		got.Seed == want.Seed &&
+		got.Weights == want.Weights &&
+		got.Aggregation == want.Aggregation &&
+		got.Quorum == want.Quorum
 }

@@ -3,6 +3,7 @@ package deliberation_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -40,8 +41,8 @@ func TestDeliberateCleanRun(t *testing.T) {
 	occ := openaitest.SampleOccupation()
 	r, usage, err := newPanel(t, srv).Deliberate(context.Background(), occ)
 	require.NoError(t, err)
-	require.Equal(t, 5, srv.Count(), "four jurors and the foreperson")
-	require.Equal(t, jury.Usage{Calls: 5, PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens, CostUSD: usage.CostUSD}, usage)
+	require.Equal(t, 9, srv.Count(), "four ballots, four statements, the foreperson")
+	require.Equal(t, jury.Usage{Calls: 9, PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens, CostUSD: usage.CostUSD}, usage)
 	require.InDelta(t, (float64(usage.PromptTokens)*0.15+float64(usage.CompletionTokens)*0.60)/1e6, usage.CostUSD, 1e-12, "gpt-4o-mini list price")
 	require.Equal(t, usage, r.Usage)
 	require.Len(t, r.Tasks, 3)
@@ -49,12 +50,17 @@ func TestDeliberateCleanRun(t *testing.T) {
 	for i, j := range r.Jurors {
 		require.True(t, j.Valid, j.Persona)
 		require.NotEmpty(t, j.Quote)
+		require.Contains(t, jury.Reactions, j.Reaction)
+		require.Equal(t, openaitest.StatementReaction(j.Score, r.Headline), j.Reaction, "%s: its own reaction, from round 2", j.Persona)
 		require.Equal(t, prompts.Default().Personas()[i].ID, j.Persona, "jurors in panel order, whatever finished first")
 	}
 	require.NotEmpty(t, r.Summary)
 	for i, task := range r.Tasks {
 		require.NotEmpty(t, task.Rationale)
 		require.Len(t, task.Votes, 4)
+		for _, v := range task.Votes {
+			require.NotEmpty(t, v.Reason, "round-1 reasons reach the report")
+		}
 		if i > 0 {
 			require.GreaterOrEqual(t, r.Tasks[i-1].Score, task.Score, "most automatable first")
 		}
@@ -69,18 +75,105 @@ func TestDeliberateCleanRun(t *testing.T) {
 			{Persona: "foreperson", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
 		}}, r.Provenance)
 
-	// Every request is strict Structured Outputs with the task IDs as enum,
-	// and the four ballot requests share their first two messages.
+	// The phases come in order: round 2 starts only once every ballot is
+	// answered (it shows the verdict they make), and the foreperson once
+	// every statement is in. Which juror arrives first within a phase is
+	// the scheduler's business, not the test's.
+	reqs := srv.Requests()
+	var phases []string
+	for _, req := range reqs {
+		phases = append(phases, req.Chat.SchemaName())
+	}
+	require.Equal(t, []string{"ballot", "ballot", "ballot", "ballot", "statement", "statement", "statement", "statement", "verdict_note"}, phases)
+
+	headline := fmt.Sprintf("%d %%", r.Headline)
+	ballots := map[string][]openaitest.ChatMessage{}
 	var prefix string
-	for _, req := range srv.Requests() {
-		require.True(t, req.Chat.ResponseFormat.JSONSchema.Strict)
-		require.Contains(t, string(req.Chat.ResponseFormat.JSONSchema.Schema), `"enum":["101","102","103"]`)
-		require.NotNil(t, req.Chat.Seed)
-		p := req.Chat.Messages[0].Content + req.Chat.Messages[1].Content
+	for _, req := range reqs {
+		c := req.Chat
+		require.True(t, c.ResponseFormat.JSONSchema.Strict)
+		require.NotNil(t, c.Seed)
+		schema := string(c.ResponseFormat.JSONSchema.Schema)
+		// The rubric and the occupation open every request, byte for byte.
+		p := c.Messages[0].Content + c.Messages[1].Content
 		if prefix == "" {
 			prefix = p
 		}
 		require.Equal(t, prefix, p)
+		switch c.SchemaName() {
+		case "ballot":
+			require.Contains(t, schema, `"enum":["101","102","103"]`)
+			require.NotContains(t, schema, "quote", "round 1 asks for no quote")
+			require.NotContains(t, c.Last(), headline+" ", "round 1 judges alone")
+			ballots[c.Messages[2].Content] = c.Messages
+		case "statement":
+			require.Contains(t, c.Last(), "headline is "+headline, "a statement is shown the headline")
+			require.Contains(t, schema, `"enum":["too_low","about_right","too_high"]`)
+			// It continues the juror's own conversation: its round-1
+			// request and its ballot answer stay in context.
+			round1, ok := ballots[c.Messages[2].Content]
+			require.True(t, ok, "a statement follows its juror's ballot")
+			require.Equal(t, round1, c.Messages[:3])
+			require.Equal(t, "assistant", c.Messages[3].Role)
+			require.Contains(t, c.Messages[3].Content, `"tasks"`)
+		case "verdict_note":
+			require.Contains(t, schema, `"enum":["101","102","103"]`)
+			require.Contains(t, c.Last(), "reasons")
+		}
+	}
+	require.Len(t, ballots, 4)
+}
+
+func TestDeliberateReasksAStatementNamingThePercentage(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults []openaitest.Fault
+		reasks int
+		quoted bool
+	}{
+		{"fixed on the re-ask", []openaitest.Fault{openaitest.ForeignPercentage}, 1, true},
+		{"still wrong after two re-asks", []openaitest.Fault{openaitest.ForeignPercentage, openaitest.ForeignPercentage, openaitest.ForeignPercentage}, 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := openaitest.New(t)
+			srv.Script(openaitest.Statement("The Contrarian"), tt.faults...)
+			r, usage, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
+			require.NoError(t, err, "a statement never fails the verdict")
+			require.Equal(t, 9+tt.reasks, srv.Count())
+			require.Equal(t, srv.Count(), usage.Calls)
+			require.Equal(t, tt.reasks, usage.Reasks)
+
+			var contrarian jury.JurorResult
+			for _, j := range r.Jurors {
+				require.True(t, j.Valid, "%s keeps its ballot", j.Persona)
+				if j.Persona == "contrarian" {
+					contrarian = j
+				} else {
+					require.NotEmpty(t, j.Quote)
+				}
+			}
+			// The re-ask names the problem.
+			var reasks int
+			for _, req := range srv.Requests() {
+				if openaitest.Statement("The Contrarian")(req.Chat) && len(req.Chat.Messages) > 5 {
+					reasks++
+					require.Contains(t, req.Chat.Last(), "quote names 101 %, but the only percentages it may name are the headline")
+				}
+			}
+			require.Equal(t, tt.reasks, reasks)
+			if tt.quoted {
+				require.NotEmpty(t, contrarian.Quote)
+				require.NotContains(t, contrarian.Quote, "101")
+				require.Empty(t, contrarian.StatementProblems)
+				return
+			}
+			require.Empty(t, contrarian.Quote, "shown without a quote")
+			require.Empty(t, contrarian.Reaction)
+			require.Equal(t, []string{fmt.Sprintf("quote names 101 %%, but the only percentages it may name are the headline %d %% and your own score %d %%",
+				r.Headline, contrarian.Score)}, contrarian.StatementProblems)
+			require.Len(t, r.Tasks[0].Votes, 4, "its ballot still counts")
+		})
 	}
 }
 
@@ -95,10 +188,10 @@ func TestDeliberateCountsRetriesAndReasksExactly(t *testing.T) {
 	r, usage, err := p.Deliberate(context.Background(), openaitest.SampleOccupation())
 	require.NoError(t, err)
 	// Diplomat 3 (1 retry, 1 re-ask), Chaos 3 (2 retries), Contrarian 3
-	// (2 re-asks), Optimist 3 (1 retry, 1 re-ask), foreperson 3 (1 re-ask,
-	// 1 retry).
-	require.Equal(t, 15, srv.Count())
-	require.Equal(t, 15, usage.Calls)
+	// (2 re-asks), Optimist 3 (1 retry, 1 re-ask), four statements,
+	// foreperson 3 (1 re-ask, 1 retry).
+	require.Equal(t, 19, srv.Count())
+	require.Equal(t, 19, usage.Calls)
 	require.Equal(t, 5, usage.Retries)
 	require.Equal(t, 5, usage.Reasks)
 	require.Equal(t, usage, r.Usage)
@@ -111,7 +204,11 @@ func TestDeliberateCountsRetriesAndReasksExactly(t *testing.T) {
 	var sawRefusalReask, sawNotJSONReask bool
 	for _, req := range srv.Requests() {
 		msgs := req.Chat.Messages
-		if len(msgs) <= 3 {
+		first := 3 // a ballot or the foreperson's request; a statement continues a ballot's
+		if req.Chat.SchemaName() == "statement" {
+			first = 5
+		}
+		if len(msgs) <= first {
 			continue
 		}
 		last := msgs[len(msgs)-1]
@@ -171,7 +268,7 @@ func TestDeliberateSurvivesAFifthTransportFaultsAndAFifthBadAnswers(t *testing.T
 	require.Equal(t, srv.Count(), usage.Calls, "calls equal what the provider counted")
 	require.Equal(t, faults, usage.Retries)
 	require.Equal(t, badAnswers, usage.Reasks)
-	require.Equal(t, usage.Calls, 5+usage.Retries+usage.Reasks)
+	require.Equal(t, usage.Calls, 9+usage.Retries+usage.Reasks)
 	require.Equal(t, usage, r.Usage)
 }
 
@@ -210,7 +307,7 @@ func TestDeliberateForepersonFailureFailsTheVerdict(t *testing.T) {
 	_, _, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
 	require.ErrorIs(t, err, deliberation.ErrForeperson)
 	require.False(t, errors.Is(err, jury.ErrInvalid), "a failed verdict is not bad input")
-	require.Equal(t, 4+3, srv.Count())
+	require.Equal(t, 4+4+3, srv.Count())
 }
 
 func TestDeliberateCancelledContextStopsEveryJuror(t *testing.T) {

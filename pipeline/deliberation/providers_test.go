@@ -108,9 +108,9 @@ func TestDeliberateAcrossProviders(t *testing.T) {
 		calls, retries, reasks int
 		priced                 bool
 	}{
-		{"anthropic", "claude-3-5-haiku-latest", ant, 2, 1, 0, true},
-		{"gemini", "gemini-2.0-flash", gem, 2, 1, 0, true},
-		{"ollama", "llama3.2", oll, 2, 0, 1, false},
+		{"anthropic", "claude-3-5-haiku-latest", ant, 3, 1, 0, true}, // ballot, a retry, statement
+		{"gemini", "gemini-2.0-flash", gem, 3, 1, 0, true},
+		{"ollama", "llama3.2", oll, 3, 0, 1, false}, // ballot, a re-ask, statement
 	} {
 		pu := byProvider[s.name]
 		prompt, completion := sumTokens(s.srv.Requests())
@@ -128,8 +128,8 @@ func TestDeliberateAcrossProviders(t *testing.T) {
 		require.Positive(t, prompt, s.name)
 	}
 	require.Equal(t, "gpt-4o-mini", byProvider["openai"].Model)
-	require.Equal(t, oai.Count(), byProvider["openai"].Calls, "the Diplomat and the foreperson")
-	require.Equal(t, 2, byProvider["openai"].Calls)
+	require.Equal(t, oai.Count(), byProvider["openai"].Calls, "the Diplomat's two rounds and the foreperson")
+	require.Equal(t, 3, byProvider["openai"].Calls)
 
 	// The breakdown adds up to the total.
 	var total jury.Usage
@@ -156,8 +156,8 @@ func TestUsageByProviderDefaults(t *testing.T) {
 		got = append(got, [3]any{pu.Provider, pu.Model, pu.Calls})
 	}
 	require.Equal(t, [][3]any{
-		{"offline", llm.OfflineModelName, 1},
-		{"openai", "gpt-4o", 1},
-		{"openai", "gpt-4o-mini", 3},
+		{"offline", llm.OfflineModelName, 2}, // a ballot and a statement each
+		{"openai", "gpt-4o", 2},
+		{"openai", "gpt-4o-mini", 5},
 	}, got)
 }

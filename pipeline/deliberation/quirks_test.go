@@ -11,7 +11,7 @@ import (
 
 // TestDeliberateTakesFencedAnswers: a server that ignores response_format
 // wraps every valid answer in a Markdown fence. Each seat is asked once:
-// 5 calls and a report, not 15 calls and none.
+// 9 calls and a report (two rounds), not three tries a seat and none.
 func TestDeliberateTakesFencedAnswers(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.Every(func(int) openaitest.Fault {
@@ -22,7 +22,7 @@ func TestDeliberateTakesFencedAnswers(t *testing.T) {
 	r, usage, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
 	require.NoError(t, err)
 	require.Len(t, r.Tasks, 3)
-	require.Equal(t, 5, usage.Calls)
+	require.Equal(t, 9, usage.Calls)
 	require.Zero(t, usage.Reasks)
 	require.Equal(t, srv.Count(), usage.Calls)
 }

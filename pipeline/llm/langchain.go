@@ -286,7 +286,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errSecondRequest
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { x.wrote.Store(true) },
+		WroteRequest: func(info httptrace.WroteRequestInfo) { x.wrote.Store(info.Err == nil) },
 	}))
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {

@@ -102,7 +102,7 @@ func (d headerCapture) Do(req *http.Request) (*http.Response, error) {
 		return d.next.Do(req)
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { s.wrote.Store(true) },
+		WroteRequest: func(info httptrace.WroteRequestInfo) { s.wrote.Store(info.Err == nil) },
 	}))
 	resp, err := d.next.Do(req)
 	if resp == nil {

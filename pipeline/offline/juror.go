@@ -28,9 +28,12 @@ import (
 //     middle from whichever side the model is on;
 //   - chaos-agent pushes scores to the extremes.
 //
-// Any other persona answers as the diplomat. Answers are deterministic for
-// a request's seed, and always pass jury's validation. Safe for concurrent
-// use.
+// Any other persona scores as the diplomat but speaks with lines of its
+// own. In round 2 a juror reacts to the headline by its own overall score
+// (more than a few points above it: too low; below: too high) and its
+// quote names only the headline and its own score, and only claims its
+// own votes bear out. Answers are deterministic for a request's seed, and
+// always pass jury's validation. Safe for concurrent use.
 type Juror struct {
 	model *exposure.Model
 	words *prompts.Words
@@ -67,14 +70,20 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 	}
 	var content any
 	switch name := schemaName(req); name {
-	case prompts.BallotSchema(occ).Name:
-		// Like a model, tell the persona by the words of the request.
-		persona := req.Meta.Juror
-		if p, ok := prompts.DecodePersona(msgs, prompts.BuiltinPersonas()); ok {
-			persona = p.ID
+	case prompts.BallotSchemaName:
+		content = o.ballot(occ, personaOf(msgs), seed)
+	case prompts.StatementSchemaName:
+		b, answer, err := prompts.DecodeBriefing(msgs)
+		if err != nil {
+			return llm.Response{}, o.badRequest(err)
 		}
-		content = o.ballot(occ, persona, seed)
-	case prompts.NoteSchema(occ).Name:
+		var own jury.Ballot
+		if err := json.Unmarshal([]byte(answer), &own); err != nil {
+			return llm.Response{}, o.badRequest(fmt.Errorf("ballot answer in the conversation: %w", err))
+		}
+		name, _ := prompts.DecodePersonaName(msgs)
+		content = o.statement(occ, personaOf(msgs), name, own, b, seed)
+	case prompts.NoteSchemaName:
 		v, err := prompts.DecodeVerdict(msgs)
 		if err != nil {
 			return llm.Response{}, o.badRequest(err)
@@ -88,6 +97,15 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 		return llm.Response{}, o.badRequest(err)
 	}
 	return llm.Response{Content: string(data), FinishReason: llm.FinishStop, Model: llm.OfflineModelName, Usage: llm.Usage{Calls: 1}}, nil
+}
+
+// personaOf tells the persona by the words of the request, as a model
+// would: a built-in persona by its name, any other as "custom".
+func personaOf(msgs []prompts.Message) string {
+	if p, ok := prompts.DecodePersona(msgs, prompts.BuiltinPersonas()); ok {
+		return p.ID
+	}
+	return "custom"
 }
 
 func (o *Juror) badRequest(err error) error {
@@ -141,14 +159,8 @@ func labelFor(p exposure.Probs, score int) jury.Label {
 	return jury.E2 // E2 allows every score
 }
 
-type phrases struct {
-	Title               string
-	Score               int
-	Top, Second, Bottom string
-}
-
-// ranked returns the task phrases ordered by score, highest first.
-func ranked(occ jury.Occupation, score func(jury.Task) int) (top, second, bottom string) {
+// ranked returns the tasks ordered by score, highest first, ties by ID.
+func ranked(occ jury.Occupation, score func(jury.Task) int) []jury.Task {
 	ts := slices.Clone(occ.Tasks)
 	slices.SortStableFunc(ts, func(a, b jury.Task) int {
 		if c := cmp.Compare(score(b), score(a)); c != 0 {
@@ -156,6 +168,11 @@ func ranked(occ jury.Occupation, score func(jury.Task) int) (top, second, bottom
 		}
 		return jury.CompareTaskIDs(a.ID, b.ID)
 	})
+	return ts
+}
+
+// phrases returns the phrases of the first, second and last task of ts.
+func phrases(ts []jury.Task) (top, second, bottom string) {
 	top, second, bottom = prompts.Phrase(ts[0].Text), prompts.Phrase(ts[0].Text), prompts.Phrase(ts[len(ts)-1].Text)
 	if len(ts) > 1 {
 		second = prompts.Phrase(ts[1].Text)
@@ -166,36 +183,64 @@ func ranked(occ jury.Occupation, score func(jury.Task) int) (top, second, bottom
 func (o *Juror) ballot(occ jury.Occupation, persona string, seed int) jury.Ballot {
 	sd := strconv.Itoa(seed)
 	b := jury.Ballot{}
-	scores := map[string]int{}
 	for _, t := range occ.Tasks {
 		p := o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
 		s := personaScore(persona, p.Score(), stable(sd, persona, occ.Code, t.ID))
-		scores[t.ID] = s
-		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(p, s)})
+		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(p, s), Reason: o.words.Reason(t.Text, s >= 50)})
 	}
 	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
-	top, second, bottom := ranked(occ, func(t jury.Task) int { return scores[t.ID] })
-	data := phrases{Title: occ.Title, Score: b.Score, Top: top, Second: second, Bottom: bottom}
-	n := stableN(sd, persona, occ.Code, "quote")
-	b.Quote = firstFitting(jury.MaxQuote, 3, func(i uint64) string { return o.words.Quote(persona, b.Score, n+i, data) })
 	return b
 }
 
-// firstFitting returns the first of variants tries that is at most max
-// characters, else the shortest cut to max.
-func firstFitting(max int, tries uint64, variant func(uint64) string) string {
-	shortest := ""
-	for i := range tries {
-		s := variant(i)
-		if utf8.RuneCountInString(s) <= max {
-			return s
-		}
-		if shortest == "" || len(s) < len(shortest) {
-			shortest = s
-		}
+// statementAnswer is the offline juror's round-2 answer.
+type statementAnswer struct {
+	Reaction jury.Reaction `json:"reaction"`
+	Quote    string        `json:"quote"`
+}
+
+// reactionTo is how a persona reacts to headline given its own score:
+// too low when its score is above the headline by the persona's margin,
+// too high when below it, about right in between. The Chaos Agent's
+// margin is the narrowest: it has no middle.
+func reactionTo(persona string, own, headline int) jury.Reaction {
+	margin := 4
+	if persona == "chaos-agent" {
+		margin = 2
 	}
-	r := []rune(shortest)
-	return string(r[:max-1]) + "…"
+	switch {
+	case own-headline >= margin:
+		return jury.TooLow
+	case headline-own >= margin:
+		return jury.TooHigh
+	}
+	return jury.AboutRight
+}
+
+func (o *Juror) statement(occ jury.Occupation, persona, name string, own jury.Ballot, b prompts.Briefing, seed int) statementAnswer {
+	scores := map[string]int{}
+	for _, v := range own.Tasks {
+		scores[v.ID] = v.Score
+	}
+	ts := ranked(occ, func(t jury.Task) int { return scores[t.ID] })
+	top, _, bottom := phrases(ts)
+	lowest, highest := true, true
+	for _, j := range b.Jurors {
+		if j.Name == name {
+			continue
+		}
+		lowest = lowest && own.Score < j.Score
+		highest = highest && own.Score > j.Score
+	}
+	r := reactionTo(persona, own.Score, b.Headline)
+	data := map[string]any{
+		"Title": occ.Title, "Name": name, "Headline": b.Headline, "Score": own.Score,
+		"Top": top, "TopScore": scores[ts[0].ID], "Bottom": bottom, "BottomScore": scores[ts[len(ts)-1].ID],
+		"Lowest": lowest, "Highest": highest,
+	}
+	n := stableN(strconv.Itoa(seed), persona, occ.Code, "quote")
+	tries := uint64(o.words.Quotes(persona, string(r)))
+	quote := firstFitting(jury.MaxQuote, tries, func(i uint64) string { return o.words.Quote(persona, string(r), n+i, data) })
+	return statementAnswer{Reaction: r, Quote: quote}
 }
 
 type noteAnswer struct {
@@ -218,7 +263,7 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 			exposed++
 		}
 	}
-	top, second, bottom := ranked(occ, func(t jury.Task) int { return consensus[t.ID].Score })
+	top, second, bottom := phrases(ranked(occ, func(t jury.Task) int { return consensus[t.ID].Score }))
 	data := map[string]any{
 		"Title": occ.Title, "Headline": v.Headline, "Band": v.Band, "Top": top, "Second": second,
 		"Bottom": bottom, "Exposed": exposed, "Tasks": len(occ.Tasks),
@@ -228,7 +273,10 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 	base := stableN(sd, occ.Code, "rationale")
 	for rank, t := range v.Tasks {
 		task, _ := occ.Task(t.ID)
-		d := map[string]any{"Phrase": prompts.Phrase(task.Text), "Score": t.Score, "Label": string(t.Label)}
+		// The reason names a tool for an exposed task, a blocker for an E0
+		// or little-exposed one, as the rationale templates expect.
+		why := o.words.Reason(task.Text, t.Label != jury.E0 && t.Score >= 40)
+		d := map[string]any{"Phrase": prompts.Phrase(task.Text), "Score": t.Score, "Label": string(t.Label), "Why": why}
 		// Neighbouring tasks take turns through the variants, so that a
 		// page of similar tasks does not repeat one sentence shape.
 		n := base + uint64(rank)
@@ -248,4 +296,21 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 		out.Tasks = append(out.Tasks, noteRationale{ID: t.ID, Rationale: r})
 	}
 	return out
+}
+
+// firstFitting returns the first of variants tries that is at most max
+// characters, else the shortest cut to max.
+func firstFitting(limit int, tries uint64, variant func(uint64) string) string {
+	shortest := ""
+	for i := range max(tries, 1) {
+		s := variant(i)
+		if utf8.RuneCountInString(s) <= limit {
+			return s
+		}
+		if shortest == "" || len(s) < len(shortest) {
+			shortest = s
+		}
+	}
+	r := []rune(shortest)
+	return string(r[:limit-1]) + "…"
 }

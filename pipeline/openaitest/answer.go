@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"math"
-	"strings"
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/prompts"
@@ -29,6 +28,8 @@ func SchemaAnswer(c ChatRequest) (string, error) {
 	switch c.SchemaName() {
 	case "ballot":
 		return ballot(occ, msgs[2].Content), nil
+	case "statement":
+		return statement(msgs)
 	case "verdict_note":
 		v, err := prompts.DecodeVerdict(msgs)
 		if err != nil {
@@ -48,10 +49,6 @@ func TaskScore(taskID, persona string) int {
 }
 
 func ballot(occ jury.Occupation, persona string) string {
-	name := persona
-	if i := strings.Index(persona, "as "); i >= 0 {
-		name = strings.TrimSuffix(strings.SplitN(persona[i+3:], "\n", 2)[0], ".")
-	}
 	b := jury.Ballot{}
 	for _, t := range occ.Tasks {
 		s := TaskScore(t.ID, persona)
@@ -62,12 +59,44 @@ func ballot(occ jury.Occupation, persona string) string {
 		case s >= 60 && hash01(t.ID, "label") < 0.5:
 			l = jury.E1
 		}
-		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: l})
+		reason := "document software"
+		if l == jury.E0 {
+			reason = "hands-on work"
+		}
+		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: l, Reason: reason})
 	}
 	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
-	b.Quote = fmt.Sprintf("%s puts %s at %d percent.", name, occ.Title, b.Score)
 	data, _ := json.Marshal(b)
 	return string(data)
+}
+
+// StatementReaction is the reaction SchemaAnswer gives: too_low when the
+// juror's own score is 5 or more points above the headline, too_high when
+// 5 or more below, about_right otherwise.
+func StatementReaction(own, headline int) jury.Reaction {
+	switch {
+	case own-headline >= 5:
+		return jury.TooLow
+	case headline-own >= 5:
+		return jury.TooHigh
+	}
+	return jury.AboutRight
+}
+
+func statement(msgs []prompts.Message) (string, error) {
+	b, answer, err := prompts.DecodeBriefing(msgs)
+	if err != nil {
+		return "", err
+	}
+	var own jury.Ballot
+	if err := json.Unmarshal([]byte(answer), &own); err != nil {
+		return "", fmt.Errorf("openaitest: ballot answer in context: %w", err)
+	}
+	name, _ := prompts.DecodePersonaName(msgs)
+	r := StatementReaction(own.Score, b.Headline)
+	data, _ := json.Marshal(jury.Statement{Reaction: r,
+		Quote: fmt.Sprintf("%s said %d %%, and finds the panel's %d %% %s.", name, own.Score, b.Headline, r.Words())})
+	return string(data), nil
 }
 
 func note(occ jury.Occupation, v prompts.Verdict) string {

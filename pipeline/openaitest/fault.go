@@ -53,6 +53,9 @@ var (
 	MissingTask = Fault{Name: "missing task"}
 	// UnknownTask answers a ballot with a task the occupation lacks.
 	UnknownTask = Fault{Name: "unknown task"}
+	// ForeignPercentage answers a statement whose quote names 101 %, a
+	// percentage that is neither the headline nor the juror's own score.
+	ForeignPercentage = Fault{Name: "foreign percentage"}
 	// Refusal answers with a refusal and no content.
 	Refusal = Fault{Name: "refusal"}
 	// Truncated answers half the content with finish_reason length.
@@ -135,6 +138,14 @@ func (f Fault) mangle(content string) (string, string, string) {
 		return "", "stop", "I'm sorry, but I can't help with that request."
 	case Truncated.Name:
 		return content[:len(content)/2], "length", ""
+	case ForeignPercentage.Name:
+		var doc map[string]any
+		if json.Unmarshal([]byte(content), &doc) != nil {
+			return content, "stop", ""
+		}
+		doc["quote"] = "Give it 101 %, whatever the panel says."
+		data, _ := json.Marshal(doc)
+		return string(data), "stop", ""
 	case MissingTask.Name, UnknownTask.Name:
 		var doc map[string]any
 		if json.Unmarshal([]byte(content), &doc) != nil {

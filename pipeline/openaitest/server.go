@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -41,10 +40,6 @@ type Server struct {
 	batchAPI batchAPI
 	waiters  []arrivalWaiter
 
-	// connMu guards conns, each connection's state, for Settle.
-	connMu sync.Mutex
-	busy   *sync.Cond
-	conns  map[net.Conn]http.ConnState
 	// noJSONSchema refuses response_format json_schema (WithoutJSONSchema).
 	noJSONSchema bool
 }
@@ -130,55 +125,8 @@ func Start(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.busy = sync.NewCond(&s.connMu)
-	s.conns = map[net.Conn]http.ConnState{}
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.srv.Config.ConnState = s.trackConn
-	s.srv.Start()
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
-}
-
-// Client returns an HTTP client for this server that opens a connection
-// per request, so that no idle connection hides from Settle. Tests that
-// compare what a client counted with what the server saw, across a
-// cancellation, give it to the client under test.
-func (s *Server) Client() *http.Client {
-	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-}
-
-// trackConn follows every connection's state for Settle.
-func (s *Server) trackConn(c net.Conn, st http.ConnState) {
-	s.connMu.Lock()
-	defer s.connMu.Unlock()
-	if st == http.StateClosed || st == http.StateHijacked {
-		delete(s.conns, c)
-	} else {
-		s.conns[c] = st
-	}
-	s.busy.Broadcast()
-}
-
-// Settle waits until no connection is being read or served, so that a
-// request a client wrote and then cancelled has been recorded before the
-// test compares Count with what the client counted. It returns at once
-// when nothing is in flight; with clients from Client it cannot wait on
-// an idle connection.
-func (s *Server) Settle() {
-	s.connMu.Lock()
-	defer s.connMu.Unlock()
-	for {
-		busy := false
-		for _, st := range s.conns {
-			if st == http.StateNew || st == http.StateActive {
-				busy = true
-				break
-			}
-		}
-		if !busy {
-			return
-		}
-		s.busy.Wait()
-	}
 }
 
 // WithRateLimit enforces a hard limit of rpm requests a minute, as a
@@ -268,6 +216,15 @@ func Juror(name string) Matcher {
 			}
 		}
 		return false
+	}
+}
+
+// Statement matches the round-2 statement requests of the persona with
+// the given display name ("The Diplomat"), including their re-asks.
+func Statement(name string) Matcher {
+	return func(c ChatRequest) bool {
+		return c.SchemaName() == "statement" && len(c.Messages) > 2 &&
+			strings.HasPrefix(c.Messages[2].Content, "You sit on this panel as "+name+".")
 	}
 }
 

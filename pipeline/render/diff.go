@@ -91,8 +91,20 @@ func DiffText(res jury.DiffResult, colour bool) []byte {
 			fmt.Fprintf(&b, "      quote of %s reworded\n", Plain(q.Name))
 			textChange(&b, q.TextChange, style)
 		}
+		for _, r := range o.Reactions {
+			fmt.Fprintf(&b, "      %s thinks the headline %s → %s\n", Plain(r.Name), reactionWords(r.Old), reactionWords(r.New))
+		}
 	}
 	return b.Bytes()
+}
+
+// reactionWords reads a reaction in a diff: "too low", or "(none)" for a
+// juror without one (no statement, or a version-1 report).
+func reactionWords(r jury.Reaction) string {
+	if r == "" {
+		return "(none)"
+	}
+	return Plain(r.Words())
 }
 
 // changeColour is the colour of a score change: red when it fails, yellow
@@ -191,6 +203,12 @@ func DiffMarkdown(res jury.DiffResult) []byte {
 				mdTextChange(&b, "  ", q.TextChange)
 			}
 		}
+		if len(o.Reactions) > 0 {
+			b.WriteString("\nReactions to the headline changed:\n")
+			for _, r := range o.Reactions {
+				fmt.Fprintf(&b, "- **%s**: %s → %s\n", Markdown(r.Name), Markdown(reactionWords(r.Old)), Markdown(reactionWords(r.New)))
+			}
+		}
 	}
 	return b.Bytes()
 }
@@ -250,7 +268,17 @@ type occupationWire struct {
 	Headline scoreWire       `json:"headline"`
 	Summary  *textWire       `json:"summary"`
 	Quotes   []quoteWire     `json:"quotes"`
-	Tasks    []taskWire      `json:"tasks"`
+	// Reactions are the jurors whose reaction to the headline changed;
+	// "" is a juror without one.
+	Reactions []reactionWire `json:"reactions"`
+	Tasks     []taskWire     `json:"tasks"`
+}
+
+type reactionWire struct {
+	Persona string        `json:"persona"`
+	Name    string        `json:"name"`
+	Old     jury.Reaction `json:"old"`
+	New     jury.Reaction `json:"new"`
 }
 
 type scoreWire struct {
@@ -303,9 +331,13 @@ func DiffJSON(res jury.DiffResult) ([]byte, error) {
 	for _, o := range res.Occupations {
 		ow := occupationWire{
 			Code: o.Code, Title: o.Title, Status: o.Status, Size: o.Size, Fails: o.Fails,
-			Headline: scoreWire{Delta: o.HeadlineDelta(), Fails: o.HeadlineFails},
-			Quotes:   make([]quoteWire, 0, len(o.Quotes)),
-			Tasks:    make([]taskWire, 0, len(o.Tasks)),
+			Headline:  scoreWire{Delta: o.HeadlineDelta(), Fails: o.HeadlineFails},
+			Quotes:    make([]quoteWire, 0, len(o.Quotes)),
+			Reactions: make([]reactionWire, 0, len(o.Reactions)),
+			Tasks:     make([]taskWire, 0, len(o.Tasks)),
+		}
+		for _, r := range o.Reactions {
+			ow.Reactions = append(ow.Reactions, reactionWire{Persona: r.Persona, Name: r.Name, Old: r.Old, New: r.New})
 		}
 		if o.Status != jury.Added {
 			ow.Headline.Old = &o.OldHeadline

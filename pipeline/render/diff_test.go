@@ -42,6 +42,7 @@ func sampleDiff(t *testing.T) jury.DiffResult {
 	changed := report("29-2072.00", 71)
 	changed.Summary = "New summary " + hostileText
 	changed.Jurors[0].Quote = hostileText
+	changed.Jurors[0].Reaction = jury.TooLow
 	changed.Tasks[0].Score = 90
 	changed.Tasks[1].Label = jury.E1
 	changed.Tasks[2] = jury.TaskResult{ID: "4", Text: "Task four", Score: 30, Label: jury.E0}
@@ -132,7 +133,7 @@ func TestDiffJSON(t *testing.T) {
 	require.Len(t, occs, 3)
 
 	removed := occs[0].(map[string]any)
-	require.Equal(t, []string{"code", "fails", "headline", "quotes", "size", "status", "summary", "tasks", "title"}, sortedKeys(removed))
+	require.Equal(t, []string{"code", "fails", "headline", "quotes", "reactions", "size", "status", "summary", "tasks", "title"}, sortedKeys(removed))
 	require.Equal(t, "removed", removed["status"])
 	require.Equal(t, map[string]any{"old": 40.0, "new": nil, "delta": 0.0, "fails": false}, removed["headline"])
 	require.Equal(t, []any{}, removed["tasks"], "lists are present even when empty")
@@ -165,4 +166,17 @@ func sortedKeys(m map[string]any) []string {
 	}
 	slices.Sort(ks)
 	return ks
+}
+
+func TestDiffListsReactionChanges(t *testing.T) {
+	res := sampleDiff(t)
+	text := string(render.DiffText(res, false))
+	require.Contains(t, text, "thinks the headline (none) → too low")
+	md := string(render.DiffMarkdown(res))
+	require.Contains(t, md, "Reactions to the headline changed:")
+	require.Contains(t, md, ": (none) → too low")
+	data, err := render.DiffJSON(res)
+	require.NoError(t, err)
+	require.Contains(t, string(data), `"reactions": [`)
+	require.Contains(t, string(data), `"new": "too_low"`)
 }

@@ -278,7 +278,7 @@ func TestJSONKeyOrder(t *testing.T) {
 	require.NoError(t, err)
 
 	require.Equal(t, []string{"schema_version", "occupation", "headline", "band", "summary", "jurors", "tasks", "provenance", "usage"}, objectKeys(t, b))
-	require.True(t, bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 1,\n")), "schema_version comes first:\n%s", b)
+	require.True(t, bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 2,\n")), "schema_version comes first:\n%s", b)
 
 	var parts struct {
 		Occupation json.RawMessage   `json:"occupation"`
@@ -289,7 +289,7 @@ func TestJSONKeyOrder(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(b, &parts))
 	require.Equal(t, []string{"code", "title"}, objectKeys(t, parts.Occupation))
-	require.Equal(t, []string{"persona", "name", "model", "score", "quote", "valid", "problems"}, objectKeys(t, parts.Jurors[0]))
+	require.Equal(t, []string{"persona", "name", "model", "score", "reaction", "quote", "valid", "problems"}, objectKeys(t, parts.Jurors[0]))
 	require.Equal(t, []string{"id", "text", "type", "score", "label", "rationale", "votes", "dissent"}, objectKeys(t, parts.Tasks[0]))
 	require.Equal(t, []string{"models", "prompt_hash", "temperature", "seed", "version", "aggregation", "quorum", "input_hash", "weights", "seats"}, objectKeys(t, parts.Provenance))
 	require.Equal(t, []string{"calls", "retries", "reasks", "prompt_tokens", "completion_tokens", "cost_usd"}, objectKeys(t, parts.Usage))

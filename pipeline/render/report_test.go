@@ -15,10 +15,10 @@ func sampleReport() *jury.Report {
 		Band:          jury.BandVeryHigh,
 		Summary:       "Medical records specialists face high automation risk. Human expertise remains vital for resolving coding conflicts.",
 		Jurors: []jury.JurorResult{
-			{Persona: "diplomat", Name: "The Diplomat", Model: "gpt-4o-mini", Score: 81, Quote: "Nearly every task here is textbook automation fodder.", Valid: true},
-			{Persona: "chaos-agent", Name: "The Chaos Agent", Model: "gpt-4o-mini", Score: 90, Quote: "Medical records clerks? 83% is cute denial.", Valid: true},
+			{Persona: "diplomat", Name: "The Diplomat", Model: "gpt-4o-mini", Score: 81, Reaction: jury.AboutRight, Quote: "Nearly every task here is textbook automation fodder.", Valid: true},
+			{Persona: "chaos-agent", Name: "The Chaos Agent", Model: "gpt-4o-mini", Score: 90, Reaction: jury.TooLow, Quote: "Medical records clerks? 83% is cute denial.", Valid: true},
 			{Persona: "contrarian", Name: "The Contrarian", Model: "gpt-4o-mini", Valid: false, Problems: []string{"tasks missing: 22888", "quote is empty"}},
-			{Persona: "optimist", Name: "The Optimist", Model: "gpt-4o-mini", Score: 78, Quote: "The job will shift toward exception handling.", Valid: true},
+			{Persona: "optimist", Name: "The Optimist", Model: "gpt-4o-mini", Score: 78, Reaction: jury.TooHigh, Quote: "The job will shift toward exception handling.", Valid: true},
 		},
 		Tasks: []jury.TaskResult{
 			{
