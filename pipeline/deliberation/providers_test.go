@@ -40,7 +40,6 @@ func TestDeliberateAcrossProviders(t *testing.T) {
 	require.NoError(t, err)
 	gemini, err := llm.NewGemini(llm.GeminiConfig{APIKey: "AIza-test", BaseURL: gem.URL()})
 	require.NoError(t, err)
-	t.Cleanup(func() { gemini.Close() })
 	ollama, err := llm.NewOllama(llm.OllamaConfig{BaseURL: oll.URL()})
 	require.NoError(t, err)
 	retry := func(m llm.Model) llm.Model {

@@ -25,7 +25,8 @@ type AnthropicConfig struct {
 
 // NewAnthropic returns a client for Anthropic's Messages API
 // (POST /v1/messages) through langchaingo. The request's schema is sent
-// as an instruction in its last message: the API has no JSON mode.
+// as an instruction in its last message: langchaingo (v0.1.14) has no way
+// to send Anthropic's structured outputs (output_format json_schema).
 // Anthropic takes no seed.
 func NewAnthropic(cfg AnthropicConfig) (*LangChain, error) {
 	base := strings.TrimRight(cfg.BaseURL, "/")
@@ -47,7 +48,7 @@ func NewAnthropic(cfg AnthropicConfig) (*LangChain, error) {
 		provider: "anthropic",
 		key:      cfg.APIKey,
 		dialect:  anthropicDialect{},
-		model:    func(string) (llms.Model, error) { return m, nil },
+		model:    m,
 	}, nil
 }
 

@@ -1,192 +1,195 @@
 package llm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/generative-ai-go/genai"
-	"github.com/tmc/langchaingo/llms"
-	"github.com/tmc/langchaingo/llms/googleai"
-	"google.golang.org/api/option"
 )
+
+// GeminiEndpoint is the Gemini API's OpenAI-compatible base URL, the one
+// NewGemini talks to when its config names none.
+const GeminiEndpoint = "https://generativelanguage.googleapis.com" + geminiCompatPath
+
+// geminiCompatPath is the OpenAI-compatible endpoint's path under the
+// API root.
+const geminiCompatPath = "/v1beta/openai"
 
 // GeminiConfig configures a Google Gemini client. APIKey is required.
 type GeminiConfig struct {
 	APIKey string
-	// BaseURL is the API root; empty means
-	// https://generativelanguage.googleapis.com.
+	// BaseURL is either the API root, such as
+	// https://generativelanguage.googleapis.com, to which /v1beta/openai
+	// is added, or a full OpenAI-compatible base URL with a path of its
+	// own (a gateway's). Empty means GeminiEndpoint.
 	BaseURL string
 	// HTTPClient sends the requests; nil means a client with no overall
 	// timeout, since Retry bounds each attempt.
 	HTTPClient *http.Client
 }
 
-// NewGemini returns a client for the Gemini API through langchaingo,
-// which sends a conversation of more than one message to
-// POST /v1beta/models/{model}:streamGenerateContent and a single message
-// to :generateContent. It
-// asks for a JSON answer (response MIME type application/json) and sends
-// the request's schema as an instruction in its last message, since
-// langchaingo passes no response schema. Gemini through langchaingo takes
-// no seed. Close the client when done.
-func NewGemini(cfg GeminiConfig) (*LangChain, error) {
+// Gemini is a Model speaking to Google's Gemini API through its
+// OpenAI-compatible chat completions endpoint
+// (POST {GeminiEndpoint}/chat/completions, the key as a bearer token) on
+// the go-openai client that OpenAI uses. The request's schema is sent as
+// response_format json_schema, which Gemini turns into its own
+// responseJsonSchema: the answer is held to the schema, not merely asked
+// for it in the prompt. It does not retry; wrap it in Retry. Safe for
+// concurrent use; the zero value is not usable, call NewGemini.
+//
+// Why this endpoint rather than Google's own Go SDK: jury sends one chat
+// request and reads one answer, its usage and its finish reason, which
+// the endpoint serves in full. On go-openai, already linked for OpenAI,
+// it costs no module, while google.golang.org/genai brings Google's
+// authentication and transport stack; the deprecated
+// github.com/google/generative-ai-go it replaces brought gRPC, OpenCensus
+// and OpenTelemetry, 400 modules in all. What the endpoint does
+// differently is handled here, in one place: it rejects a seed (so none
+// is sent), names a rate limit's wait in its body (RetryInfo) rather than
+// in retry-after, writes errors in Google's shape — often as a JSON array
+// of one — which go-openai cannot read, and reports a blocked answer as
+// finish reason content_filter.
+type Gemini struct {
+	client *OpenAI
+	key    string
+}
+
+// NewGemini returns a client for the Gemini API's OpenAI-compatible
+// endpoint. It fails without a key or with a base URL that is not
+// absolute.
+func NewGemini(cfg GeminiConfig) (*Gemini, error) {
 	if cfg.APIKey == "" {
 		return nil, errors.New("gemini client: no API key")
 	}
-	// Given an HTTP client, Google's transport sends no key of its own.
-	hc := httpClient(cfg.HTTPClient, func(h http.Header) {
-		if h.Get("x-goog-api-key") == "" {
-			h.Set("x-goog-api-key", cfg.APIKey)
-		}
-	})
-	g := &geminiModels{cfg: cfg, hc: hc, byName: map[string]*googleai.GoogleAI{}}
-	return &LangChain{
-		provider: "gemini",
-		key:      cfg.APIKey,
-		dialect:  geminiDialect{},
-		model:    g.model,
-		close:    g.close,
-	}, nil
-}
-
-// geminiModels keeps one langchaingo client per model name: a client
-// records the last model it was asked for, unguarded, so clients shared
-// between models would race.
-type geminiModels struct {
-	cfg GeminiConfig
-	hc  *http.Client
-
-	mu     sync.Mutex
-	byName map[string]*googleai.GoogleAI
-}
-
-func (g *geminiModels) model(name string) (llms.Model, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if m, ok := g.byName[name]; ok {
-		return m, nil
-	}
-	opts := []googleai.Option{
-		googleai.WithAPIKey(g.cfg.APIKey),
-		googleai.WithHTTPClient(g.hc),
-		googleai.WithDefaultModel(name),
-	}
-	if g.cfg.BaseURL != "" {
-		base := strings.TrimRight(g.cfg.BaseURL, "/")
-		opts = append(opts, func(o *googleai.Options) {
-			o.ClientOptions = append(o.ClientOptions, option.WithEndpoint(base))
-		})
-	}
-	m, err := googleai.New(context.Background(), opts...)
+	base, err := geminiBase(cfg.BaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("gemini client: %w", err)
+		return nil, err
 	}
-	g.byName[name] = m
-	return m, nil
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		*hc = *cfg.HTTPClient
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = geminiTransport{next: next}
+	return &Gemini{client: NewOpenAI(OpenAIConfig{APIKey: cfg.APIKey, BaseURL: base, HTTPClient: hc}), key: cfg.APIKey}, nil
 }
 
-func (g *geminiModels) close() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var errs []error
-	for name, m := range g.byName {
-		errs = append(errs, m.Close())
-		delete(g.byName, name)
+// geminiBase resolves a configured base URL: empty is GeminiEndpoint, a
+// bare API root gets the endpoint's path, any other URL is used as given.
+func geminiBase(base string) (string, error) {
+	if base == "" {
+		return GeminiEndpoint, nil
 	}
-	return errors.Join(errs...)
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("gemini client: base URL %q is not an absolute URL", base)
+	}
+	base = strings.TrimRight(base, "/")
+	if strings.Trim(u.Path, "/") == "" {
+		base += geminiCompatPath
+	}
+	return base, nil
 }
 
-type geminiDialect struct{}
+// Provider returns "gemini".
+func (g *Gemini) Provider() string { return "gemini" }
 
-func (geminiDialect) options(Request) []llms.CallOption {
-	return []llms.CallOption{llms.WithJSONMode()}
-}
-
-// answer reads the first candidate. Token counts come from the last
-// usageMetadata of the body: Google's Go client (generative-ai-go v0.15)
-// keeps the first chunk's of a stream, which langchaingo passes on as
-// input_tokens and output_tokens, and the first chunk counts no output.
-func (geminiDialect) answer(resp *llms.ContentResponse, raw []byte) Response {
-	var out Response
-	if len(resp.Choices) > 0 {
-		ch := resp.Choices[0]
-		out.Content = ch.Content
-		out.FinishReason = finishOf(ch.StopReason)
-		out.Usage.PromptTokens = infoInt(ch.GenerationInfo, "input_tokens")
-		out.Usage.CompletionTokens = infoInt(ch.GenerationInfo, "output_tokens")
+// Complete sends one chat completion request: one HTTP request, no retry.
+func (g *Gemini) Complete(ctx context.Context, req Request) (Response, error) {
+	// The endpoint answers a seed with 400 "Unknown name \"seed\"".
+	req.Seed = nil
+	failed := &geminiFailed{}
+	resp, err := g.client.Complete(context.WithValue(ctx, geminiFailedKey{}, failed), req)
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return Response{}, err
+		}
+		e.Provider = "gemini"
+		if status, h, body, ok := failed.get(); ok && e.Status == status {
+			f := geminiFailure(status, h, body)
+			e.Kind, e.Code, e.RetryAfter = f.Kind, f.Code, f.RetryAfter
+			if f.Message != "" {
+				e.Message = Redact(f.Message, g.key)
+			}
+		}
+		return Response{}, e
 	}
-	var b geminiBody
-	if json.Unmarshal(lastObject(raw), &b) == nil {
-		out.Model = b.ModelVersion
-		if u := b.UsageMetadata; u.PromptTokenCount > 0 || u.CandidatesTokenCount > 0 || u.ThoughtsTokenCount > 0 {
-			out.Usage = b.usage()
+	if resp.FinishReason == "content_filter" {
+		// A candidate blocked for safety or recitation: an answer to re-ask.
+		resp.FinishReason = FinishStop
+		if resp.Refusal == "" {
+			resp.Refusal = "the answer was blocked (finish reason content_filter)"
 		}
 	}
-	return out
-}
-
-// geminiBody is the part of a generateContent answer (or of the last
-// chunk of a stream) that jury reads itself.
-type geminiBody struct {
-	ModelVersion string `json:"modelVersion"`
-	Candidates   []struct {
-		// FinishReason is a name ("MAX_TOKENS"), or its number (2) when
-		// the client asked for enums as numbers.
-		FinishReason json.RawMessage `json:"finishReason"`
-	} `json:"candidates"`
-	UsageMetadata struct {
-		PromptTokenCount     int `json:"promptTokenCount"`
-		CandidatesTokenCount int `json:"candidatesTokenCount"`
-		// ThoughtsTokenCount is what a thinking model spent reasoning:
-		// billed as output, spent from the same maxOutputTokens, and not
-		// part of candidatesTokenCount.
-		ThoughtsTokenCount int `json:"thoughtsTokenCount"`
-	} `json:"usageMetadata"`
-}
-
-// usage counts the body's tokens, thoughts as completion tokens.
-func (b geminiBody) usage() Usage {
-	u := b.UsageMetadata
-	return Usage{PromptTokens: u.PromptTokenCount, CompletionTokens: u.CandidatesTokenCount + u.ThoughtsTokenCount,
-		ReasoningTokens: u.ThoughtsTokenCount}
-}
-
-// unreadable turns a blocked answer (finish reason SAFETY or RECITATION,
-// or a blocked prompt), which the Gemini client returns as an error, into
-// a refusal, and an answer without candidates into an empty one: the
-// caller re-asks both.
-func (geminiDialect) unreadable(err error, raw []byte) (Response, bool) {
-	var b geminiBody
-	if json.Unmarshal(lastObject(raw), &b) != nil {
-		return Response{}, false
+	if resp.Model == "" {
+		resp.Model = req.Model
 	}
-	out := Response{Model: b.ModelVersion, FinishReason: FinishStop, Usage: b.usage()}
-	if len(b.Candidates) > 0 {
-		// A thinking model can spend the whole budget before writing a
-		// word: MAX_TOKENS with no content is a cut-off answer.
-		if r := string(b.Candidates[0].FinishReason); r == "2" || r == `"MAX_TOKENS"` {
-			out.FinishReason = FinishLength
-		}
-	}
-	var blocked *genai.BlockedError
-	switch {
-	case errors.As(err, &blocked):
-		out.Refusal = "the answer was " + blocked.Error()
-	case errors.Is(err, googleai.ErrNoContentInResponse):
-	default:
-		return Response{}, false
-	}
-	return out, true
+	return resp, nil
 }
 
-// geminiError is Google's error body:
-// {"error":{"code":429,"message":"…","status":"RESOURCE_EXHAUSTED","details":[…]}}.
+// geminiFailedKey is the context key of a call's *geminiFailed.
+type geminiFailedKey struct{}
+
+// geminiFailed is the error response of one call, as geminiTransport
+// read it: go-openai keeps neither the body it cannot parse nor the
+// fields of Google's error it does not know.
+type geminiFailed struct {
+	mu     sync.Mutex
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (f *geminiFailed) set(status int, h http.Header, body []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.status, f.header, f.body = status, h, body
+}
+
+func (f *geminiFailed) get() (int, http.Header, []byte, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.status, f.header, f.body, f.status != 0
+}
+
+// maxErrorBody bounds the part of an error body geminiTransport keeps; the
+// rest, if any, is passed on unread.
+const maxErrorBody = 1 << 20
+
+// geminiTransport keeps the status, headers and body of an error response
+// in the call's geminiFailed, and passes the body on unchanged.
+type geminiTransport struct{ next http.RoundTripper }
+
+// RoundTrip sends req and keeps its response if it is an error.
+func (t geminiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	failed, ok := req.Context().Value(geminiFailedKey{}).(*geminiFailed)
+	if err != nil || !ok || resp.StatusCode < 400 {
+		return resp, err
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody)) // a cut body is classified by its status
+	failed.set(resp.StatusCode, resp.Header.Clone(), body)
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+	return resp, nil
+}
+
+// geminiError is Google's error body,
+// {"error":{"code":429,"message":"…","status":"RESOURCE_EXHAUSTED","details":[…]}};
+// the OpenAI-compatible endpoint often sends it as a JSON array of one.
 type geminiError struct {
 	Error struct {
 		Message string `json:"message"`
@@ -199,14 +202,29 @@ type geminiError struct {
 	} `json:"error"`
 }
 
-// failure reads Google's error body: 429 RESOURCE_EXHAUSTED is
+// parseGeminiError reads an error body in either shape; a body that is
+// neither leaves the result empty.
+func parseGeminiError(body []byte) geminiError {
+	var eb geminiError
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '[' {
+		var list []geminiError
+		if json.Unmarshal(body, &list) == nil && len(list) > 0 {
+			eb = list[0]
+		}
+		return eb
+	}
+	_ = json.Unmarshal(body, &eb) // a body that is not JSON is described by status
+	return eb
+}
+
+// geminiFailure classifies Google's error body: 429 RESOURCE_EXHAUSTED is
 // RateLimited, with the wait its RetryInfo names — or Quota when it names
 // none and says the billing is exhausted (the stock "check your plan and
 // billing details" advice alone does not); 400 API_KEY_INVALID and 403
 // PERMISSION_DENIED are Auth; other 4xx BadRequest; 5xx Transient.
-func (geminiDialect) failure(status int, h http.Header, body []byte) *Error {
-	var eb geminiError
-	_ = json.Unmarshal(body, &eb) // a body that is not JSON is described by status
+func geminiFailure(status int, h http.Header, body []byte) *Error {
+	eb := parseGeminiError(body)
 	e := &Error{Code: eb.Error.Status, Message: eb.Error.Message, Kind: ClassifyStatus(status, "")}
 	for _, d := range eb.Error.Details {
 		if d.Reason != "" {
@@ -228,6 +246,9 @@ func (geminiDialect) failure(status int, h http.Header, body []byte) *Error {
 	case status == http.StatusTooManyRequests && e.RetryAfter == 0 && geminiBillingExhausted(e.Message):
 		e.Kind = Quota
 	}
+	if e.Message == "" {
+		e.Message = fmt.Sprintf("%s (body: %s)", http.StatusText(status), oneLine(string(body), 80))
+	}
 	return e
 }
 
@@ -243,6 +264,3 @@ func geminiBillingExhausted(msg string) bool {
 	}
 	return false
 }
-
-// rateLimit: Gemini sends no rate-limit headers.
-func (geminiDialect) rateLimit(http.Header) RateLimit { return RateLimit{} }

@@ -18,10 +18,10 @@ import (
 	"github.com/tmc/langchaingo/llms"
 )
 
-// LangChain is a Model speaking Anthropic's, Google Gemini's or Ollama's
-// chat protocol through github.com/tmc/langchaingo; NewAnthropic,
-// NewGemini and NewOllama make one. Like OpenAI it sends one HTTP request
-// per call and does not retry: wrap it in Retry. Safe for concurrent use.
+// LangChain is a Model speaking Anthropic's or Ollama's chat protocol
+// through github.com/tmc/langchaingo; NewAnthropic and NewOllama make one.
+// Like OpenAI it sends one HTTP request per call and does not retry: wrap
+// it in Retry. Safe for concurrent use.
 //
 // langchaingo reports failures as strings, so every request goes through
 // an http.RoundTripper that keeps the status, headers and body of its
@@ -31,9 +31,7 @@ type LangChain struct {
 	provider string
 	key      string
 	dialect  dialect
-	// model returns the langchaingo model that serves a model name.
-	model func(name string) (llms.Model, error)
-	close func() error
+	model    llms.Model
 }
 
 // dialect is what differs between providers: the call options they
@@ -56,25 +54,17 @@ type dialect interface {
 }
 
 // Provider returns the name of the provider the client speaks to:
-// "anthropic", "gemini" or "ollama".
+// "anthropic" or "ollama".
 func (c *LangChain) Provider() string { return c.provider }
 
-// Close releases the client's connections; the client must not be used
-// afterwards.
-func (c *LangChain) Close() error {
-	if c.close == nil {
-		return nil
-	}
-	return c.close()
-}
-
 // defaultMaxTokens bounds an answer when a request sets no MaxTokens:
-// Anthropic requires a bound and langchaingo's default for Anthropic and
-// Gemini (2,048) is tight for a foreperson's note on a long task list.
+// Anthropic requires a bound and langchaingo's default for Anthropic
+// (2,048) is tight for a foreperson's note on a long task list.
 const defaultMaxTokens = 4096
 
 // SchemaPrompt opens the instruction that carries a request's JSON schema
-// to providers without strict Structured Outputs. It is followed by the
+// to providers whose langchaingo client sends no schema (Anthropic,
+// Ollama). It is followed by the
 // schema's name in parentheses, a colon, a newline and the schema.
 const SchemaPrompt = "Answer with one JSON object that follows this JSON schema"
 
@@ -125,10 +115,6 @@ func (c *LangChain) Complete(ctx context.Context, req Request) (Response, error)
 	if err != nil {
 		return Response{}, &Error{Kind: BadRequest, Provider: c.provider, Message: err.Error(), Err: err}
 	}
-	m, err := c.model(req.Model)
-	if err != nil {
-		return Response{}, &Error{Kind: BadRequest, Provider: c.provider, Message: Redact(err.Error(), c.key), Err: c.redacted(err)}
-	}
 	opts := []llms.CallOption{
 		llms.WithModel(req.Model),
 		llms.WithTemperature(req.Temperature),
@@ -137,10 +123,7 @@ func (c *LangChain) Complete(ctx context.Context, req Request) (Response, error)
 	opts = append(opts, c.dialect.options(req)...)
 
 	x := &exchange{}
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	x.stop = cancel
-	resp, err := m.GenerateContent(context.WithValue(cctx, exchangeKey{}, x), msgs, opts...)
+	resp, err := c.model.GenerateContent(context.WithValue(ctx, exchangeKey{}, x), msgs, opts...)
 	status, header, body, sent := x.result()
 	switch {
 	case ctx.Err() != nil:
@@ -201,19 +184,11 @@ func (c *LangChain) redacted(err error) error {
 // exchangeKey is the context key of a call's *exchange.
 type exchangeKey struct{}
 
-// errSecondRequest stops a library retrying inside one call (the Gemini
-// client retries 503s on its own): jury retries in one place, Retry, so
-// that every request is counted and waited for alike.
-var errSecondRequest = errors.New("llm: a second HTTP request within one call was refused; Retry retries")
-
 // exchange is what the transport saw of one call's HTTP request. The
 // transport fills it in RoundTrip, on the caller's goroutine, except for
 // wrote, which the transport's writer goroutine may set.
 type exchange struct {
 	wrote atomic.Bool
-	// stop cancels the call's context once an error response is in, so
-	// that a library's own retry wait ends at once.
-	stop context.CancelFunc
 
 	mu     sync.Mutex
 	sent   int
@@ -222,12 +197,11 @@ type exchange struct {
 	body   []byte
 }
 
-// begin counts a request and reports whether it is the first.
-func (x *exchange) begin() bool {
+// begin counts a request.
+func (x *exchange) begin() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.sent++
-	return x.sent == 1
 }
 
 func (x *exchange) record(status int, h http.Header, body []byte) {
@@ -247,9 +221,8 @@ func (x *exchange) result() (int, http.Header, []byte, int) {
 const maxRecorded = 16 << 20
 
 // recorder is the http.RoundTripper every LangChain request goes through:
-// it adds credentials the library cannot send itself, lets one request
-// through per call, and keeps the response's status, headers and body in
-// the call's exchange. It reads the body before returning, so that nothing
+// it adds credentials the library cannot send itself and keeps the
+// response's status, headers and body in the call's exchange. It reads the body before returning, so that nothing
 // is left to race with the library's reads.
 type recorder struct {
 	next http.RoundTripper
@@ -282,9 +255,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !ok {
 		return t.next.RoundTrip(req)
 	}
-	if !x.begin() {
-		return nil, errSecondRequest
-	}
+	x.begin()
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
 		WroteRequest: func(info httptrace.WroteRequestInfo) { x.wrote.Store(info.Err == nil) },
 	}))
@@ -310,9 +281,6 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		resp.Body = io.NopCloser(rest)
 	}
-	if resp.StatusCode >= 400 {
-		x.stop()
-	}
 	return resp, nil
 }
 
@@ -326,9 +294,8 @@ func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 // wire is what jury reads of a success body itself, where langchaingo
 // does not pass it on: the model that answered and Ollama's done_reason.
 type wire struct {
-	Model        string `json:"model"`
-	ModelVersion string `json:"modelVersion"`
-	DoneReason   string `json:"done_reason"`
+	Model      string `json:"model"`
+	DoneReason string `json:"done_reason"`
 }
 
 // wireOf decodes the last JSON object of a success body.
@@ -338,16 +305,11 @@ func wireOf(body []byte) wire {
 	return w
 }
 
-// lastObject returns the last JSON object of a body: the whole body, the
-// last element of a JSON array (Gemini's REST stream) or the final line of
-// a stream of JSON lines (Ollama's).
+// lastObject returns the last JSON object of a body: the whole body, or
+// the final line of a stream of JSON lines (Ollama's).
 func lastObject(body []byte) []byte {
 	body = bytes.TrimSpace(body)
 	if json.Valid(body) {
-		var list []json.RawMessage
-		if len(body) > 0 && body[0] == '[' && json.Unmarshal(body, &list) == nil && len(list) > 0 {
-			return list[len(list)-1]
-		}
 		return body
 	}
 	if i := bytes.LastIndexByte(body, '\n'); i >= 0 {
@@ -357,12 +319,10 @@ func lastObject(body []byte) []byte {
 }
 
 // finishOf maps a provider's finish reason to FinishStop or FinishLength:
-// Anthropic "max_tokens", Gemini "MAX_TOKENS" (langchaingo writes
-// "FinishReasonMaxTokens"), Ollama "length".
+// Anthropic "max_tokens", Ollama "length".
 func finishOf(reason string) string {
-	r := strings.ToLower(strings.ReplaceAll(reason, "_", ""))
-	switch strings.TrimPrefix(r, "finishreason") {
-	case "maxtokens", "length":
+	switch reason {
+	case "max_tokens", "length":
 		return FinishLength
 	}
 	return FinishStop

@@ -62,11 +62,11 @@ func wireProviders() []wireProvider {
 		badAuth:     openaitest.BadAuth,
 		badRequest:  openaitest.BadRequest,
 	}
-	langchain := func(p providertest.Protocol) wireProvider {
+	provider := func(p providertest.Protocol) wireProvider {
 		return wireProvider{name: string(p), start: func(t *testing.T) endpoint {
 			srv := providertest.New(t, p)
 			return endpoint{
-				client: newLangChain(t, srv),
+				client: newClient(t, srv),
 				script: func(f fault) { srv.Script(openaitest.Any, providerFaults[f]) },
 				count:  srv.Count,
 			}
@@ -81,9 +81,9 @@ func wireProviders() []wireProvider {
 				count:  srv.Count,
 			}
 		}},
-		langchain(providertest.Anthropic),
-		langchain(providertest.Gemini),
-		langchain(providertest.Ollama),
+		provider(providertest.Anthropic),
+		provider(providertest.Gemini),
+		provider(providertest.Ollama),
 	}
 }
 
@@ -95,10 +95,15 @@ const (
 	ollamaKey    = "ollama-canary-0123456789abcdefghij"
 )
 
-// newLangChain returns the langchaingo client for srv's protocol.
-func newLangChain(t *testing.T, srv *providertest.Server) *llm.LangChain {
+// providerProtocols are the providers with a providertest server: the
+// langchaingo clients (Anthropic, Ollama) and Gemini's OpenAI-compatible
+// client.
+var providerProtocols = []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama}
+
+// newClient returns the client for srv's protocol.
+func newClient(t *testing.T, srv *providertest.Server) llm.Model {
 	t.Helper()
-	var c *llm.LangChain
+	var c llm.Model
 	var err error
 	switch srv.Protocol() {
 	case providertest.Anthropic:
@@ -109,7 +114,6 @@ func newLangChain(t *testing.T, srv *providertest.Server) *llm.LangChain {
 		c, err = llm.NewOllama(llm.OllamaConfig{APIKey: ollamaKey, BaseURL: srv.URL()})
 	}
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, c.Close()) })
 	return c
 }
 
@@ -173,9 +177,9 @@ func TestProvidersClassifyFaultsAlike(t *testing.T) {
 	}
 }
 
-// TestLangChainFaults covers the faults beyond the shared table: each
+// TestProviderFaults covers the faults beyond the shared table: each
 // provider's own way of saying them.
-func TestLangChainFaults(t *testing.T) {
+func TestProviderFaults(t *testing.T) {
 	cases := []struct {
 		fault     providertest.Fault
 		kind      llm.Kind
@@ -196,14 +200,14 @@ func TestLangChainFaults(t *testing.T) {
 		{fault: providertest.Reset, kind: llm.Transient,
 			status: map[providertest.Protocol]int{}},
 	}
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+	for _, p := range providerProtocols {
 		for _, tc := range cases {
 			t.Run(string(p)+"/"+tc.fault.String(), func(t *testing.T) {
 				srv := providertest.New(t, p)
 				srv.Script(openaitest.Any, tc.fault)
 				req := ballotRequest(t)
 				req.Model = "claude-3-5-haiku-latest"
-				_, err := newLangChain(t, srv).Complete(context.Background(), req)
+				_, err := newClient(t, srv).Complete(context.Background(), req)
 				var e *llm.Error
 				require.ErrorAs(t, err, &e)
 				require.Equal(t, tc.kind, e.Kind, "error: %v", err)
@@ -219,12 +223,12 @@ func TestLangChainFaults(t *testing.T) {
 
 // A hanging provider is cut off by Retry's per-attempt timeout and asked
 // again; the timed-out attempt counts as a call.
-func TestLangChainHangIsRetried(t *testing.T) {
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+func TestProviderHangIsRetried(t *testing.T) {
+	for _, p := range providerProtocols {
 		t.Run(string(p), func(t *testing.T) {
 			srv := providertest.New(t, p)
 			srv.Script(openaitest.Any, providertest.Hang)
-			model := llm.Retry(newLangChain(t, srv), llm.RetryPolicy{Sleep: (&fakeClock{}).Sleep, Timeout: 200 * time.Millisecond})
+			model := llm.Retry(newClient(t, srv), llm.RetryPolicy{Sleep: (&fakeClock{}).Sleep, Timeout: 200 * time.Millisecond})
 			resp, err := model.Complete(context.Background(), ballotRequest(t))
 			require.NoError(t, err)
 			require.Equal(t, 2, srv.Count())
@@ -234,15 +238,15 @@ func TestLangChainHangIsRetried(t *testing.T) {
 	}
 }
 
-// The Gemini client retries 503s on its own, with a wait; the client
-// lets one request through per call, so that Retry alone decides.
-func TestLangChainLibraryDoesNotRetry(t *testing.T) {
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+// No client library retries on its own (Google's deprecated Gemini client
+// did, with a wait): one request per call, so that Retry alone decides.
+func TestProviderLibraryDoesNotRetry(t *testing.T) {
+	for _, p := range providerProtocols {
 		t.Run(string(p), func(t *testing.T) {
 			srv := providertest.New(t, p)
 			srv.Script(openaitest.Any, providertest.Overloaded, providertest.Overloaded)
 			start := time.Now()
-			_, err := newLangChain(t, srv).Complete(context.Background(), ballotRequest(t))
+			_, err := newClient(t, srv).Complete(context.Background(), ballotRequest(t))
 			require.Equal(t, llm.Transient, llm.KindOf(err), "error: %v", err)
 			require.Equal(t, 1, srv.Count())
 			require.Less(t, time.Since(start), 500*time.Millisecond, "no wait inside the library")
@@ -251,14 +255,15 @@ func TestLangChainLibraryDoesNotRetry(t *testing.T) {
 }
 
 // Each client fills Usage from the provider's own usage fields —
-// Anthropic's usage.input_tokens/output_tokens, Gemini's usageMetadata,
-// Ollama's prompt_eval_count/eval_count — and reads the model that
-// answered and the finish reason.
-func TestLangChainAnswers(t *testing.T) {
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+// Anthropic's usage.input_tokens/output_tokens, Gemini's
+// usage.prompt_tokens/completion_tokens, Ollama's
+// prompt_eval_count/eval_count — and reads the model that answered and
+// the finish reason.
+func TestProviderAnswers(t *testing.T) {
+	for _, p := range providerProtocols {
 		t.Run(string(p), func(t *testing.T) {
 			srv := providertest.New(t, p)
-			resp, err := newLangChain(t, srv).Complete(context.Background(), ballotRequest(t))
+			resp, err := newClient(t, srv).Complete(context.Background(), ballotRequest(t))
 			require.NoError(t, err)
 			rec := srv.Requests()[0]
 			require.Positive(t, rec.PromptTokens)
@@ -274,12 +279,12 @@ func TestLangChainAnswers(t *testing.T) {
 	}
 }
 
-func TestLangChainTruncatedIsFinishLength(t *testing.T) {
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+func TestProviderTruncatedIsFinishLength(t *testing.T) {
+	for _, p := range providerProtocols {
 		t.Run(string(p), func(t *testing.T) {
 			srv := providertest.New(t, p)
 			srv.Script(openaitest.Any, providertest.Truncated)
-			resp, err := newLangChain(t, srv).Complete(context.Background(), ballotRequest(t))
+			resp, err := newClient(t, srv).Complete(context.Background(), ballotRequest(t))
 			require.NoError(t, err)
 			require.Equal(t, llm.FinishLength, resp.FinishReason)
 			require.False(t, json.Valid([]byte(resp.Content)))
@@ -289,14 +294,14 @@ func TestLangChainTruncatedIsFinishLength(t *testing.T) {
 }
 
 // A refusal is an answer to re-ask, not a failure to retry: Anthropic's
-// stop_reason refusal and Gemini's SAFETY block come back as Refusal,
-// with what they cost.
-func TestLangChainRefusal(t *testing.T) {
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+// stop_reason refusal and Gemini's SAFETY block (finish reason
+// content_filter) come back as Refusal, with what they cost.
+func TestProviderRefusal(t *testing.T) {
+	for _, p := range providerProtocols {
 		t.Run(string(p), func(t *testing.T) {
 			srv := providertest.New(t, p)
 			srv.Script(openaitest.Any, providertest.Refusal)
-			resp, err := newLangChain(t, srv).Complete(context.Background(), ballotRequest(t))
+			resp, err := newClient(t, srv).Complete(context.Background(), ballotRequest(t))
 			require.NoError(t, err)
 			require.Equal(t, 1, resp.Usage.Calls)
 			require.Positive(t, resp.Usage.PromptTokens)
@@ -307,21 +312,22 @@ func TestLangChainRefusal(t *testing.T) {
 			}
 			require.NotEmpty(t, resp.Refusal)
 			require.Empty(t, resp.Content)
+			require.Equal(t, llm.FinishStop, resp.FinishReason)
 		})
 	}
 }
 
-// The request each client sends: the schema as an instruction in the last
-// message only, JSON mode where the provider has one, the sampling
-// settings, and the credentials.
+// The request each langchaingo client sends: the schema as an instruction
+// in the last message only, JSON mode where the provider has one, the
+// sampling settings, and the credentials. (Gemini's: TestGeminiRequest.)
 func TestLangChainRequests(t *testing.T) {
 	seed := 7
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Ollama} {
 		t.Run(string(p), func(t *testing.T) {
 			srv := providertest.New(t, p)
 			req := ballotRequest(t)
 			req.Seed, req.MaxTokens, req.Temperature = &seed, 1500, 0
-			_, err := newLangChain(t, srv).Complete(context.Background(), req)
+			_, err := newClient(t, srv).Complete(context.Background(), req)
 			require.NoError(t, err)
 			rec := srv.Requests()[0]
 			body := string(rec.Body)
@@ -342,11 +348,6 @@ func TestLangChainRequests(t *testing.T) {
 				require.Equal(t, "/v1/messages", rec.Path)
 				require.Equal(t, anthropicKey, rec.Header.Get("x-api-key"))
 				require.Nil(t, rec.Chat.Seed, "Anthropic takes no seed")
-			case providertest.Gemini:
-				require.Equal(t, "/v1beta/models/gpt-4o-mini:streamGenerateContent", rec.Path)
-				require.Equal(t, geminiKey, rec.Header.Get("x-goog-api-key"))
-				require.NotContains(t, rec.Query, geminiKey, "the key stays out of URLs")
-				require.Contains(t, body, `"responseMimeType":"application/json"`)
 			case providertest.Ollama:
 				require.Equal(t, "/api/chat", rec.Path)
 				require.Equal(t, "Bearer "+ollamaKey, rec.Header.Get("Authorization"))
@@ -358,14 +359,14 @@ func TestLangChainRequests(t *testing.T) {
 	}
 }
 
-func TestLangChainErrorsNeverShowTheKey(t *testing.T) {
+func TestProviderErrorsNeverShowTheKey(t *testing.T) {
 	keys := map[providertest.Protocol]string{providertest.Anthropic: anthropicKey, providertest.Gemini: geminiKey, providertest.Ollama: ollamaKey}
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+	for _, p := range providerProtocols {
 		for _, f := range []providertest.Fault{providertest.BadAuth, providertest.Reset} {
 			t.Run(string(p)+"/"+f.String(), func(t *testing.T) {
 				srv := providertest.New(t, p)
 				srv.Script(openaitest.Any, f)
-				_, err := newLangChain(t, srv).Complete(context.Background(), ballotRequest(t))
+				_, err := newClient(t, srv).Complete(context.Background(), ballotRequest(t))
 				require.Error(t, err)
 				key := keys[p]
 				for e := err; e != nil; e = errors.Unwrap(e) {
@@ -380,8 +381,6 @@ func TestLangChainErrorsNeverShowTheKey(t *testing.T) {
 func TestLangChainConfig(t *testing.T) {
 	_, err := llm.NewAnthropic(llm.AnthropicConfig{})
 	require.Error(t, err, "Anthropic needs a key")
-	_, err = llm.NewGemini(llm.GeminiConfig{})
-	require.Error(t, err, "Gemini needs a key")
 	_, err = llm.NewOllama(llm.OllamaConfig{BaseURL: "localhost:11434"})
 	require.ErrorContains(t, err, "not an absolute URL")
 
@@ -396,12 +395,12 @@ func TestLangChainConfig(t *testing.T) {
 }
 
 // Clients are safe for concurrent use: jurors share them.
-func TestLangChainConcurrentCalls(t *testing.T) {
-	for _, p := range []providertest.Protocol{providertest.Anthropic, providertest.Gemini, providertest.Ollama} {
+func TestProviderConcurrentCalls(t *testing.T) {
+	for _, p := range providerProtocols {
 		t.Run(string(p), func(t *testing.T) {
 			srv := providertest.New(t, p)
 			srv.Script(openaitest.Any, providertest.ServerError, providertest.OK, providertest.Overloaded)
-			c := newLangChain(t, srv)
+			c := newClient(t, srv)
 			errs := make(chan error, 8)
 			for i := range 8 {
 				go func() {
@@ -426,8 +425,9 @@ func TestLangChainConcurrentCalls(t *testing.T) {
 	}
 }
 
-// TestLangChainErrorBodies classifies error responses as the providers
-// write them, including the cases where status alone would mislead.
+// TestLangChainErrorBodies classifies error responses as Anthropic and
+// Ollama write them, including the cases where status alone would
+// mislead. (Gemini's: TestGeminiErrorBodies.)
 func TestLangChainErrorBodies(t *testing.T) {
 	soon := time.Now().Add(30 * time.Second).UTC().Format(time.RFC3339)
 	cases := []struct {
@@ -459,24 +459,6 @@ func TestLangChainErrorBodies(t *testing.T) {
 			body: `{"type":"error","error":{"type":"request_too_large","message":"Request exceeds the maximum allowed number of bytes."}}`, kind: llm.Rejected, code: "request_too_large"},
 		{name: "anthropic 502 from a proxy, not JSON", proto: providertest.Anthropic, status: 502,
 			body: "<html><body>502 Bad Gateway</body></html>", kind: llm.Transient, contains: "Bad Gateway"},
-		{name: "gemini stock quota message with RetryInfo is a rate limit", proto: providertest.Gemini, status: 429,
-			body: `{"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"17s"}]}}`,
-			kind: llm.RateLimited, code: "RESOURCE_EXHAUSTED", wait: 17 * time.Second},
-		{name: "gemini stock quota message without RetryInfo is still a rate limit", proto: providertest.Gemini, status: 429,
-			body: `{"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED"}}`,
-			kind: llm.RateLimited, code: "RESOURCE_EXHAUSTED"},
-		{name: "gemini depleted credits are quota", proto: providertest.Gemini, status: 429,
-			body: `{"error":{"code":429,"message":"Your prepayment credits are depleted. Please go to AI Studio at https://ai.studio/projects to manage your project and billing.","status":"RESOURCE_EXHAUSTED"}}`,
-			kind: llm.Quota, code: "RESOURCE_EXHAUSTED"},
-		{name: "gemini invalid key is auth though 400", proto: providertest.Gemini, status: 400,
-			body: `{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}`,
-			kind: llm.Auth, code: "INVALID_ARGUMENT API_KEY_INVALID"},
-		{name: "gemini 403 permission denied", proto: providertest.Gemini, status: 403,
-			body: `{"error":{"code":403,"message":"The caller does not have permission","status":"PERMISSION_DENIED"}}`, kind: llm.Auth, code: "PERMISSION_DENIED"},
-		{name: "gemini 400 invalid argument", proto: providertest.Gemini, status: 400,
-			body: `{"error":{"code":400,"message":"* GenerateContentRequest.contents: contents is not specified\n","status":"INVALID_ARGUMENT"}}`, kind: llm.BadRequest, code: "INVALID_ARGUMENT"},
-		{name: "gemini 400 user location is a bad request", proto: providertest.Gemini, status: 400,
-			body: `{"error":{"code":400,"message":"User location is not supported for the API use.","status":"FAILED_PRECONDITION"}}`, kind: llm.BadRequest, code: "FAILED_PRECONDITION"},
 		{name: "ollama 404 model not found", proto: providertest.Ollama, status: 404,
 			body: `{"error":"model \"llama3.2\" not found, try pulling it first"}`, kind: llm.BadRequest, contains: "try pulling it first"},
 		{name: "ollama 500", proto: providertest.Ollama, status: 500,
@@ -502,13 +484,10 @@ func TestLangChainErrorBodies(t *testing.T) {
 			switch tc.proto {
 			case providertest.Anthropic:
 				c, err = llm.NewAnthropic(llm.AnthropicConfig{APIKey: anthropicKey, BaseURL: srv.URL})
-			case providertest.Gemini:
-				c, err = llm.NewGemini(llm.GeminiConfig{APIKey: geminiKey, BaseURL: srv.URL})
 			case providertest.Ollama:
 				c, err = llm.NewOllama(llm.OllamaConfig{BaseURL: srv.URL})
 			}
 			require.NoError(t, err)
-			defer c.Close()
 			_, err = c.Complete(context.Background(), ballotRequest(t))
 			var e *llm.Error
 			require.ErrorAs(t, err, &e)

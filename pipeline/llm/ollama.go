@@ -29,8 +29,9 @@ type OllamaConfig struct {
 
 // NewOllama returns a client for Ollama's chat API (POST /api/chat)
 // through langchaingo. It asks for a JSON answer (format json), sends the
-// request's schema as an instruction in its last message, and sends the
-// seed.
+// request's schema as an instruction in its last message — langchaingo
+// (v0.1.14) sends format as a string, so Ollama's format with a JSON
+// schema object cannot go through it — and sends the seed.
 func NewOllama(cfg OllamaConfig) (*LangChain, error) {
 	var auth func(h http.Header)
 	if cfg.APIKey != "" {
@@ -53,7 +54,7 @@ func NewOllama(cfg OllamaConfig) (*LangChain, error) {
 		provider: "ollama",
 		key:      cfg.APIKey,
 		dialect:  ollamaDialect{omitSeed: cfg.OmitSeed},
-		model:    func(string) (llms.Model, error) { return m, nil },
+		model:    m,
 	}, nil
 }
 

@@ -2,90 +2,84 @@ package providertest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/onet-jury/jury/pipeline/openaitest"
 )
 
-// geminiProtocol speaks the Gemini API's generateContent,
-// POST /v1beta/models/{model}:generateContent, and its streaming twin
-// :streamGenerateContent, which Google's Go client uses for every
-// conversation of more than one message.
+// geminiPath is the route of the Gemini API's OpenAI-compatible chat
+// completions under its root.
+const geminiPath = "/v1beta/openai/chat/completions"
+
+// geminiProtocol speaks the Gemini API's OpenAI-compatible chat
+// completions, POST /v1beta/openai/chat/completions, as Google serves
+// them: OpenAI's request and answer, Google's errors — a JSON array of
+// one {"error":{"code","message","status","details"}}, the wait of a rate
+// limit in a RetryInfo detail, no retry-after header — and a 400 for any
+// field the endpoint does not know, such as seed.
 type geminiProtocol struct{}
 
-// geminiContent is one turn of a generateContent request.
-type geminiContent struct {
-	Role  string `json:"role"`
-	Parts []struct {
-		Text string `json:"text"`
-	} `json:"parts"`
-}
-
-func (c geminiContent) text() string {
-	var b strings.Builder
-	for _, p := range c.Parts {
-		b.WriteString(p.Text)
-	}
-	return b.String()
-}
-
-// geminiRequest is the part of a generateContent request the server
-// reads, in the JSON names Google's REST clients send.
-type geminiRequest struct {
-	Contents          []geminiContent `json:"contents"`
-	SystemInstruction *geminiContent  `json:"systemInstruction"`
-	GenerationConfig  struct {
-		MaxOutputTokens  int      `json:"maxOutputTokens"`
-		Temperature      *float64 `json:"temperature"`
-		ResponseMimeType string   `json:"responseMimeType"`
-	} `json:"generationConfig"`
+// geminiFields are the request fields the endpoint accepts.
+var geminiFields = map[string]bool{
+	"model": true, "messages": true, "temperature": true, "top_p": true, "n": true, "stream": true,
+	"stream_options": true, "stop": true, "max_tokens": true, "max_completion_tokens": true,
+	"response_format": true, "tools": true, "tool_choice": true, "reasoning_effort": true,
+	"modalities": true, "audio": true, "extra_body": true,
 }
 
 func (geminiProtocol) decode(r *http.Request, body []byte) (openaitest.ChatRequest, bool, error) {
-	model, ok := strings.CutPrefix(r.URL.Path, "/v1beta/models/")
-	if !ok || r.Method != http.MethodPost {
+	if r.URL.Path != geminiPath || r.Method != http.MethodPost {
 		return openaitest.ChatRequest{}, false, nil
 	}
-	model, method, ok := strings.Cut(model, ":")
-	if !ok || (method != "generateContent" && method != "streamGenerateContent") {
-		return openaitest.ChatRequest{}, false, nil
-	}
-	var req geminiRequest
-	if err := json.Unmarshal(body, &req); err != nil {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
 		return openaitest.ChatRequest{}, true, fmt.Errorf("Invalid JSON payload received. %v", err)
 	}
-	if len(req.Contents) == 0 {
-		return openaitest.ChatRequest{}, true, errors.New("* GenerateContentRequest.contents: contents is not specified\n")
-	}
-	var msgs []openaitest.ChatMessage
-	if req.SystemInstruction != nil {
-		msgs = append(msgs, openaitest.ChatMessage{Role: "system", Content: req.SystemInstruction.text()})
-	}
-	for i, c := range req.Contents {
-		role := c.Role
-		switch role {
-		case "user", "":
-			role = "user"
-		case "model":
-			role = "assistant"
-		default:
-			return openaitest.ChatRequest{}, true, fmt.Errorf("* GenerateContentRequest.contents[%d].role: Please use a valid role: user, model.\n", i)
+	var unknown []string
+	for name := range fields {
+		if !geminiFields[name] {
+			unknown = append(unknown, fmt.Sprintf("Invalid JSON payload received. Unknown name %q: Cannot find field.", name))
 		}
-		msgs = append(msgs, openaitest.ChatMessage{Role: role, Content: c.text()})
 	}
-	gc := req.GenerationConfig
-	return chatRequest(model, msgs, gc.Temperature, nil, gc.MaxOutputTokens), true, nil
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return openaitest.ChatRequest{}, true, fmt.Errorf("%s", strings.Join(unknown, "\n"))
+	}
+	var c openaitest.ChatRequest
+	if err := json.Unmarshal(body, &c); err != nil {
+		return openaitest.ChatRequest{}, true, fmt.Errorf("Invalid JSON payload received. %v", err)
+	}
+	if c.MaxTokens == 0 {
+		var legacy struct {
+			MaxTokens int `json:"max_tokens"`
+		}
+		_ = json.Unmarshal(body, &legacy) // decoded just above
+		c.MaxTokens = legacy.MaxTokens
+	}
+	if len(c.Messages) == 0 {
+		return openaitest.ChatRequest{}, true, fmt.Errorf("* GenerateContentRequest.contents: contents is not specified\n")
+	}
+	for i, m := range c.Messages {
+		switch m.Role {
+		case "system", "user", "assistant":
+		default:
+			return openaitest.ChatRequest{}, true, fmt.Errorf("messages[%d].role: %q is not a supported role", i, m.Role)
+		}
+	}
+	return c, true, nil
 }
 
 func (geminiProtocol) authorized(r *http.Request) bool {
-	return r.Header.Get("x-goog-api-key") != "" || r.URL.Query().Get("key") != ""
+	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && key != ""
 }
 
-// geminiError writes Google's error body.
+// geminiError writes Google's error body the way the OpenAI-compatible
+// endpoint does: a JSON array holding one error.
 func geminiError(w http.ResponseWriter, code int, status, msg string, details ...any) {
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.WriteHeader(code)
@@ -93,7 +87,7 @@ func geminiError(w http.ResponseWriter, code int, status, msg string, details ..
 	if len(details) > 0 {
 		e["details"] = details
 	}
-	json.NewEncoder(w).Encode(map[string]any{"error": e})
+	json.NewEncoder(w).Encode([]any{map[string]any{"error": e}})
 }
 
 func (geminiProtocol) writeError(w http.ResponseWriter, r *http.Request, c openaitest.ChatRequest, f Fault) {
@@ -140,57 +134,34 @@ func (geminiProtocol) writeError(w http.ResponseWriter, r *http.Request, c opena
 			"* GenerateContentRequest.generation_config.max_output_tokens: max_output_tokens must be less than or equal to 8192\n")
 	case kindModelNotFound:
 		geminiError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf(
-			"models/%s is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.", c.Model))
+			"models/%s is not found for API version v1main, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.", c.Model))
 	}
 }
 
-// geminiFinish are the FinishReason enum's names and numbers.
-var geminiFinish = map[string]struct {
-	name string
-	num  int
-}{"stop": {"STOP", 1}, "length": {"MAX_TOKENS", 2}, "refusal": {"SAFETY", 3}}
+// geminiFinish maps the server's finishes to the endpoint's finish
+// reasons: a candidate blocked for SAFETY comes back as content_filter.
+var geminiFinish = map[string]string{"stop": "stop", "length": "length", "refusal": "content_filter"}
 
-// writeAnswer answers generateContent with one response object and
-// streamGenerateContent with a JSON array of chunks, as Google's REST API
-// does without alt=sse: the text split across the chunks, the finish
-// reason and the full usage in the last one, earlier ones counting only
-// the prompt.
+// writeAnswer writes an OpenAI chat completion as the endpoint does: the
+// model named as asked, usage in OpenAI's fields, no rate-limit headers,
+// and no content at all for a blocked candidate.
 func (geminiProtocol) writeAnswer(w http.ResponseWriter, r *http.Request, _ []byte, c openaitest.ChatRequest, n int, content, finish string) (int, int) {
-	// Google's REST clients ask for enums as numbers ($alt=json;enum-encoding=int).
-	var reason any = geminiFinish[finish].name
-	if strings.Contains(r.URL.Query().Get("$alt"), "enum-encoding=int") {
-		reason = geminiFinish[finish].num
-	}
 	prompt, out := promptTokens(c), tokens(content)
-	chunk := func(text string, last bool) map[string]any {
-		cand := map[string]any{"index": 0}
-		if text != "" {
-			cand["content"] = map[string]any{"role": "model", "parts": []any{map[string]any{"text": text}}}
-		}
-		usage := map[string]any{"promptTokenCount": prompt, "totalTokenCount": prompt}
-		if last {
-			cand["finishReason"] = reason
-			usage = map[string]any{"promptTokenCount": prompt, "candidatesTokenCount": out, "totalTokenCount": prompt + out,
-				"promptTokensDetails": []any{map[string]any{"modality": "TEXT", "tokenCount": prompt}}}
-		}
-		return map[string]any{"candidates": []any{cand}, "usageMetadata": usage,
-			"modelVersion": c.Model, "responseId": fmt.Sprintf("test%06d", n)}
+	msg := map[string]any{"role": "assistant"}
+	if finish != "refusal" {
+		msg["content"] = content
 	}
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	resp := map[string]any{
+		"id":      fmt.Sprintf("test%06d", n),
+		"object":  "chat.completion",
+		"created": 1767225600,
+		"model":   c.Model,
+		"choices": []any{map[string]any{"index": 0, "message": msg, "finish_reason": geminiFinish[finish]}},
+		"usage":   map[string]any{"prompt_tokens": prompt, "completion_tokens": out, "total_tokens": prompt + out},
+	}
+	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Server-Timing", "gfet4t7; dur=12")
-	if strings.HasSuffix(r.URL.Path, ":generateContent") {
-		json.NewEncoder(w).Encode(chunk(content, true))
-		return prompt, out
-	}
-	var chunks []any
-	third := (len(content) + 2) / 3
-	for len(content) > third {
-		chunks = append(chunks, chunk(content[:third], false))
-		content = content[third:]
-	}
-	chunks = append(chunks, chunk(content, true))
-	data, _ := json.MarshalIndent(chunks, "", "  ")
-	w.Write(data)
+	json.NewEncoder(w).Encode(resp)
 	return prompt, out
 }
 

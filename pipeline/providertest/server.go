@@ -1,13 +1,13 @@
 // Package providertest provides in-process servers that speak the wire
-// protocols of Anthropic's Messages API, Google's Gemini generateContent
-// and Ollama's chat API the way the real services do — status codes,
-// error bodies, retry headers, usage fields — for tests of the langchaingo
-// clients and of panels that mix providers. It is openaitest's sibling:
-// each server turns a request back into an openaitest.ChatRequest (the
-// schema instruction in the last message becomes its response format)
-// and answers it with openaitest.SchemaAnswer, so that every provider
-// gives the same valid, deterministic answers; scripted faults replace
-// chosen answers.
+// protocols of Anthropic's Messages API, the Gemini API's OpenAI-compatible
+// chat completions and Ollama's chat API the way the real services do —
+// status codes, error bodies, retry headers, usage fields — for tests of
+// the Anthropic, Gemini and Ollama clients and of panels that mix
+// providers. It is openaitest's sibling: each server turns a request back
+// into an openaitest.ChatRequest (a schema instruction in the last
+// message becomes its response format) and answers it with
+// openaitest.SchemaAnswer, so that every provider gives the same valid,
+// deterministic answers; scripted faults replace chosen answers.
 package providertest
 
 import (
@@ -29,9 +29,8 @@ type Protocol string
 const (
 	// Anthropic is the Messages API: POST /v1/messages.
 	Anthropic Protocol = "anthropic"
-	// Gemini is the Gemini API: POST /v1beta/models/{model}:generateContent
-	// and :streamGenerateContent, which Google's Go client sends every
-	// conversation of more than one message to.
+	// Gemini is the Gemini API's OpenAI-compatible endpoint:
+	// POST /v1beta/openai/chat/completions, with Google's error bodies.
 	Gemini Protocol = "gemini"
 	// Ollama is Ollama's chat API: POST /api/chat.
 	Ollama Protocol = "ollama"
@@ -92,7 +91,7 @@ func New(tb testing.TB, p Protocol, opts ...Option) *Server {
 // NewAnthropic starts an Anthropic Messages server for the test.
 func NewAnthropic(tb testing.TB, opts ...Option) *Server { return New(tb, Anthropic, opts...) }
 
-// NewGemini starts a Gemini generateContent server for the test.
+// NewGemini starts a Gemini OpenAI-compatible server for the test.
 func NewGemini(tb testing.TB, opts ...Option) *Server { return New(tb, Gemini, opts...) }
 
 // NewOllama starts an Ollama chat server for the test.
@@ -123,7 +122,8 @@ func Start(p Protocol, opts ...Option) *Server {
 func (s *Server) Protocol() Protocol { return s.name }
 
 // URL returns the base URL to give a client: the API root, as
-// ANTHROPIC_BASE_URL, a Gemini endpoint or OLLAMA_HOST name it.
+// ANTHROPIC_BASE_URL, OLLAMA_HOST or Gemini's base_url in jury.yaml name
+// it (the Gemini client adds /v1beta/openai).
 func (s *Server) URL() string { return s.srv.URL }
 
 // Close releases hanging requests and shuts the server down.
