@@ -44,18 +44,20 @@ type GeminiConfig struct {
 // for it in the prompt. It does not retry; wrap it in Retry. Safe for
 // concurrent use; the zero value is not usable, call NewGemini.
 //
-// Why this endpoint rather than Google's own Go SDK: jury sends one chat
-// request and reads one answer, its usage and its finish reason, which
-// the endpoint serves in full. On go-openai, already linked for OpenAI,
-// it costs no module, while google.golang.org/genai brings Google's
-// authentication and transport stack; the deprecated
-// github.com/google/generative-ai-go it replaces brought gRPC, OpenCensus
-// and OpenTelemetry, 400 modules in all. What the endpoint does
-// differently is handled here, in one place: it rejects a seed (so none
-// is sent), names a rate limit's wait in its body (RetryInfo) rather than
-// in retry-after, writes errors in Google's shape — often as a JSON array
-// of one — which go-openai cannot read, and reports a blocked answer as
-// finish reason content_filter.
+// Why this endpoint rather than Google's maintained Go SDK,
+// google.golang.org/genai: jury sends one chat request and reads one
+// answer, its usage and its finish reason, which the endpoint serves in
+// full, schema included. On go-openai, already linked for OpenAI, it
+// costs no module at all, while genai brings Google's auth stack and,
+// through it, gRPC: a program that only opens a genai (v1.77) client
+// links 402 packages, more than all of jury now does. The deprecated
+// github.com/google/generative-ai-go this replaces, with
+// cloud.google.com/go/vertexai, cost jury 268 linked packages and 21 MB
+// of binary. What the endpoint does differently is handled here, in one
+// place: it rejects a seed (so none is sent), names a rate limit's wait
+// in its body (RetryInfo) rather than in retry-after, writes errors in
+// Google's shape — often as a JSON array of one — which go-openai cannot
+// read, and reports a blocked answer as finish reason content_filter.
 type Gemini struct {
 	client *OpenAI
 	key    string
