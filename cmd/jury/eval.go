@@ -1,15 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	iofs "io/fs"
-	"math"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
@@ -51,59 +48,18 @@ func execEval(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	if *predictions != "" {
-		var b strings.Builder
-		b.WriteString("task_id\tlabel\tp_e0\tp_e1\tp_e2\tscore\n")
-		for _, ex := range examples {
-			p := m.Predict(ex.Code, ex.Title, ex.Type, ex.Text)
-			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\n", ex.TaskID, p.Label(), prob(p[0]), prob(p[1]), prob(p[2]), p.Score())
+		var b bytes.Buffer
+		if err := exposure.WritePredictions(&b, m, examples); err != nil {
+			return err
 		}
-		if err := atomicfile.WriteFile(*predictions, []byte(b.String()), 0o644); err != nil {
+		if err := atomicfile.WriteFile(*predictions, b.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}
 	ev := exposure.Evaluate(m, examples)
 	if *asJSON {
-		out := struct {
-			Labels  string       `json:"labels"`
-			Weights string       `json:"weights"`
-			Offline *metricsJSON `json:"offline_juror"`
-			GPT4    *metricsJSON `json:"gpt4"`
-		}{Labels: *labels, Weights: m.Hash(), Offline: toJSON(ev.Model)}
-		if ev.GPT4.Tasks > 0 {
-			out.GPT4 = toJSON(ev.GPT4)
-		}
-		data, err := json.MarshalIndent(out, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(sys.stdout, "%s\n", data)
-		return err
+		return ev.WriteJSON(sys.stdout, *labels, m.Hash())
 	}
 	fmt.Fprintf(sys.stdout, "offline juror (weights %s) vs GPT-4 on %s\n\n", m.Hash(), *labels)
 	return ev.WriteTable(sys.stdout)
-}
-
-func prob(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
-
-// metricsJSON is exposure.Metrics for --json; a metric that cannot be
-// computed (one occupation has no correlation) is null.
-type metricsJSON struct {
-	Tasks        int      `json:"tasks"`
-	Occupations  int      `json:"occupations"`
-	Accuracy     *float64 `json:"accuracy"`
-	Kappa        *float64 `json:"kappa"`
-	PearsonBeta  *float64 `json:"pearson_beta"`
-	SpearmanBeta *float64 `json:"spearman_beta"`
-}
-
-func toJSON(m exposure.Metrics) *metricsJSON {
-	num := func(x float64) *float64 {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
-		}
-		x = math.Round(x*1e4) / 1e4
-		return &x
-	}
-	return &metricsJSON{Tasks: m.Tasks, Occupations: m.Occupations, Accuracy: num(m.Accuracy), Kappa: num(m.Kappa),
-		PearsonBeta: num(m.Pearson), SpearmanBeta: num(m.Spearman)}
 }

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/onet-jury/jury/pipeline"
 	"github.com/onet-jury/jury/pipeline/config"
-	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/prompts"
 )
 
@@ -65,49 +62,10 @@ func execConfig(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	w := tabwriter.NewWriter(sys.stdout, 0, 0, 2, ' ', 0)
-	file := ""
-	if cfg.File != nil {
-		file = cfg.File.Path
+	for _, r := range cfg.Describe(spec, sys.getenv) {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", r.Key, r.Value, r.Source)
 	}
-	if file == "" {
-		file = "none (no jury.yaml here; --config FILE names one)"
-	}
-	fmt.Fprintf(w, "config file\t%s\t\n", file)
-	rows := []struct{ key, value string }{
-		{"provider", cfg.Provider}, {"model", cfg.Model}, {"temperature", fmt.Sprint(cfg.Temperature)},
-		{"seed", fmt.Sprint(cfg.Seed)}, {"retries", fmt.Sprint(cfg.Retries)}, {"timeout", cfg.Timeout.String()},
-		{"out", cfg.Out}, {"rpm", fmt.Sprint(cfg.RPM)}, {"tpm", fmt.Sprint(cfg.TPM)},
-		{"base_url", cmp.Or(cfg.BaseURL, "(OpenAI's default)")},
-	}
-	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\t%s\n", r.key, llm.Redact(r.value), cfg.Sources[r.key])
-	}
-	for _, name := range llm.ProviderNames() {
-		if u := cfg.BaseURLs[name]; u != "" && name != "openai" {
-			fmt.Fprintf(w, "%s base_url\t%s\t%s\n", name, llm.Redact(u), cfg.File.At("providers."+name+".base_url"))
-		}
-	}
-	fmt.Fprintf(w, "aggregation\t%s\t%s\n", spec.Aggregation, cfg.File.Source("aggregation"))
-	fmt.Fprintf(w, "quorum\t%d\t%s\n", spec.Quorum, cfg.File.Source("quorum"))
-	for _, s := range spec.All() {
-		fmt.Fprintf(w, "juror %s\t%s %s, temperature %v\t%s\n", s.Persona.ID, s.Provider, s.Model, s.Temperature, s.Source)
-	}
-	for _, env := range llm.KeyVariables() {
-		fmt.Fprintf(w, "%s\t%s\tenv\n", env, maskKey(sys.getenv(env)))
-	}
-	if why := cfg.OfflineReason(spec, sys.getenv, false); why != "" {
-		fmt.Fprintf(w, "answered by\tthe offline juror (%s)\t\n", why)
-	}
-	fmt.Fprintf(w, "prompt hash\t%s\t\n", spec.Prompts.Hash())
 	return w.Flush()
-}
-
-// maskKey says whether a key is set without showing any of it.
-func maskKey(v string) string {
-	if v == "" {
-		return "not set"
-	}
-	return "set (" + strconv.Itoa(len(v)) + " characters, not shown)"
 }
 
 func execVersion(ctx context.Context, sys *system, args []string) error {
