@@ -9,22 +9,31 @@ import (
 	"github.com/onet-jury/jury/pipeline/openaitest"
 )
 
-// TestDeliberateTakesFencedAnswers: a server that ignores response_format
-// wraps every valid answer in a Markdown fence. Each seat is asked once:
-// 9 calls and a report (two rounds), not three tries a seat and none.
-func TestDeliberateTakesFencedAnswers(t *testing.T) {
-	srv := openaitest.New(t)
-	srv.Every(func(int) openaitest.Fault {
-		return openaitest.Raw(200, nil, `{"id":"chatcmpl-f","object":"chat.completion","created":1757876416,"model":"qwen2.5-7b-instruct",`+
-			`"choices":[{"index":0,"message":{"role":"assistant","content":"`+"```json\\n"+openaitest.AnswerHere+"\\n```"+`"},"finish_reason":"stop"}],`+
-			`"usage":{"prompt_tokens":900,"completion_tokens":200,"total_tokens":1100}}`)
-	})
-	r, usage, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
-	require.NoError(t, err)
-	require.Len(t, r.Tasks, 3)
-	require.Equal(t, 9, usage.Calls)
-	require.Zero(t, usage.Reasks)
-	require.Equal(t, srv.Count(), usage.Calls)
+// TestDeliberateTakesAnswersWrappedAsServersWrapThem: a server that
+// ignores response_format wraps every valid answer — in a Markdown fence,
+// after a reasoning block, inside prose. Each seat is asked once: 9 calls
+// and a report (two rounds), not three tries a seat and none.
+func TestDeliberateTakesAnswersWrappedAsServersWrapThem(t *testing.T) {
+	for name, wrapped := range map[string]string{
+		"fenced":          "```json\\n" + openaitest.AnswerHere + "\\n```",
+		"after <think>":   "<think>\\nClerical work, mostly text.\\n</think>\\n\\n" + openaitest.AnswerHere,
+		"inside of prose": "Here is my answer: " + openaitest.AnswerHere + " Let me know if you need more.",
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := openaitest.New(t)
+			srv.Every(func(int) openaitest.Fault {
+				return openaitest.Raw(200, nil, `{"id":"chatcmpl-f","object":"chat.completion","created":1757876416,"model":"qwen2.5-7b-instruct",`+
+					`"choices":[{"index":0,"message":{"role":"assistant","content":"`+wrapped+`"},"finish_reason":"stop"}],`+
+					`"usage":{"prompt_tokens":900,"completion_tokens":200,"total_tokens":1100}}`)
+			})
+			r, usage, err := newPanel(t, srv).Deliberate(context.Background(), openaitest.SampleOccupation())
+			require.NoError(t, err)
+			require.Len(t, r.Tasks, 3)
+			require.Equal(t, 9, usage.Calls)
+			require.Zero(t, usage.Reasks)
+			require.Equal(t, srv.Count(), usage.Calls)
+		})
+	}
 }
 
 // TestDeliberateRaisesTheBudgetAfterACutOff: an answer cut off at its

@@ -17,35 +17,80 @@ func answerOf(r Response, key string) Response {
 	return r
 }
 
-// AnswerText returns the JSON a model meant to answer with: content
-// itself when it is a JSON value, else the inside of its first Markdown
-// code fence ("```json\n{…}\n```", with or without prose around it) when
-// that is JSON. Servers that ignore response_format and models without a
-// JSON mode wrap answers that way. Anything else is returned unchanged,
-// for the caller's validation to reject: the object itself is never
-// repaired.
+// AnswerText returns the JSON a model meant to answer with. It is content
+// itself when that is a JSON object or array; otherwise, after dropping a
+// leading reasoning block ("<think>…</think>", which reasoning models
+// served without a reasoning parser put in the content), the first of:
+//
+//   - the inside of the first Markdown code fence that holds JSON
+//     ("```json\n{…}\n```", with or without prose around it);
+//   - a JSON string whose value is a JSON object (an answer encoded
+//     twice);
+//   - the one JSON object the prose holds, from its first "{" to its last
+//     "}" ("Here is my ballot: {…} Hope this helps.").
+//
+// Servers that ignore response_format and models without a JSON mode
+// answer these ways. Anything else is returned unchanged, for the
+// caller's validation to reject: the object itself is never repaired.
 func AnswerText(content string) string {
 	trimmed := strings.TrimSpace(content)
-	if trimmed == "" || json.Valid([]byte(trimmed)) {
+	if trimmed == "" || isJSONValue(trimmed) {
 		return content
 	}
-	_, rest, ok := strings.Cut(content, "```")
-	if !ok {
+	text := trimmed
+	if rest, ok := strings.CutPrefix(text, "<think>"); ok {
+		if _, after, ok := strings.Cut(rest, "</think>"); ok {
+			text = strings.TrimSpace(after)
+			if isJSONValue(text) {
+				return text
+			}
+		}
+	}
+	if inside, ok := fenced(text); ok {
+		return inside
+	}
+	var inner string
+	if json.Unmarshal([]byte(text), &inner) == nil {
+		if inner = strings.TrimSpace(inner); strings.HasPrefix(inner, "{") && json.Valid([]byte(inner)) {
+			return inner
+		}
 		return content
 	}
-	// The opening fence's line may name a language ("json", "JSON").
-	if nl := strings.IndexByte(rest, '\n'); nl >= 0 && !strings.ContainsAny(rest[:nl], "{[\"") {
-		rest = rest[nl+1:]
+	if first, last := strings.IndexByte(text, '{'), strings.LastIndexByte(text, '}'); first >= 0 && last > first {
+		if obj := text[first : last+1]; json.Valid([]byte(obj)) {
+			return obj
+		}
 	}
-	inside, _, ok := strings.Cut(rest, "```")
-	if !ok {
-		return content
+	return content
+}
+
+// isJSONValue reports whether s is a JSON object or array (a bare string
+// or number is not an answer).
+func isJSONValue(s string) bool {
+	return (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) && json.Valid([]byte(s))
+}
+
+// fenced returns the inside of the first Markdown code fence of s that
+// holds JSON.
+func fenced(s string) (string, bool) {
+	for {
+		_, rest, ok := strings.Cut(s, "```")
+		if !ok {
+			return "", false
+		}
+		// The opening fence's line may name a language ("json", "JSON").
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 && !strings.ContainsAny(rest[:nl], "{[\"") {
+			rest = rest[nl+1:]
+		}
+		inside, after, ok := strings.Cut(rest, "```")
+		if !ok {
+			return "", false
+		}
+		if inside = strings.TrimSpace(inside); isJSONValue(inside) {
+			return inside, true
+		}
+		s = after
 	}
-	inside = strings.TrimSpace(inside)
-	if !json.Valid([]byte(inside)) {
-		return content
-	}
-	return inside
 }
 
 // textOfParts joins the text of a message content given as a list of

@@ -262,7 +262,22 @@ func TestAnswerText(t *testing.T) {
 		"Sure:\n```json\n" + obj + "\n```\nBye.": obj,
 		"```json\n{\"score\": \n```":             "```json\n{\"score\": \n```", // not JSON inside: left for validation
 		"no fence at all":                        "no fence at all",
-		"```json\n" + obj:                        "```json\n" + obj,
+		"```json\n" + obj:                        obj,                      // the fence never closed, the object did
+		"```json\n{\"score\": 5":                 "```json\n{\"score\": 5", // cut off: left for validation
+		// A reasoning model served without a reasoning parser.
+		"<think>\nThe task is clerical, so E1.\n</think>\n\n" + obj:          obj,
+		"<think>Scores {like this} vary.</think>\n```json\n" + obj + "\n```": obj,
+		// Prose around a bare object.
+		"Here is my ballot: " + obj + " Hope this helps.": obj,
+		// An answer encoded twice: a JSON string holding the object.
+		`"{\"score\": 50}"`: obj,
+		// A JSON string or number is not an answer: left for validation.
+		`"just words"`: `"just words"`,
+		"42":           "42",
+		// Two objects in the prose: not one answer, left for validation.
+		`{"a": 1} and {"b": 2}`: `{"a": 1} and {"b": 2}`,
+		// A second fence with the JSON after a first one without.
+		"```text\nnotes\n```\n```json\n" + obj + "\n```": obj,
 	} {
 		require.Equal(t, want, llm.AnswerText(in), "%q", in)
 	}
