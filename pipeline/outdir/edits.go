@@ -237,3 +237,58 @@ func (d *EditsDoc) writeBack(edits []jury.Edit, recorded []int) (*atomicfile.Fil
 	}
 	return &atomicfile.File{Path: d.Path, Data: data}, nil
 }
+
+// EditLine is one edit of an occupation, or one text of the model's that
+// an edit made stale, as `jury edits` lists them.
+type EditLine struct {
+	Code string
+	// What names it: "quote of contrarian", "summary (the model's)".
+	What  string
+	State jury.EditState
+	// Why says what changed, for a line that is not current.
+	Why          string
+	Author, Date string
+}
+
+// ListEdits lists every edit under dir (an occupation's directory or a
+// batch's), with its state against the verdict on disk, edits.yaml read
+// afresh; then the model's text flagged for review. It writes nothing. A
+// bad edits.yaml or report.json is an ErrInvalid error naming it.
+func ListEdits(dir string) ([]EditLine, error) {
+	files, err := reportFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := readReports(files, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []EditLine
+	for i, r := range reports {
+		doc, err := ReadEdits(filepath.Dir(files[i]))
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			if len(doc.Edits) > 0 {
+				for _, e := range doc.Edits {
+					out = append(out, EditLine{Code: filepath.Base(filepath.Dir(files[i])), What: e.Name(), State: jury.EditOrphaned,
+						Why: "no report.json beside edits.yaml", Author: e.Author, Date: e.Date})
+				}
+			}
+			continue
+		}
+		shown, _, _ := jury.ApplyEdits(r.ModelView(), doc.Edits)
+		if shown.Edits == nil {
+			continue
+		}
+		code := r.Occupation.Code
+		for _, a := range shown.Edits.Applied {
+			out = append(out, EditLine{Code: code, What: a.Name(), State: a.State, Why: a.Why, Author: a.Author, Date: a.Date})
+		}
+		for _, f := range shown.Edits.Review {
+			out = append(out, EditLine{Code: code, What: f.Name() + " (the model's)", State: jury.EditNeedsReview, Why: f.Why})
+		}
+	}
+	return out, nil
+}

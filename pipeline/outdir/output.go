@@ -51,6 +51,27 @@ func (w Writer) WriteReport(dir string, r *jury.Report) (Written, error) {
 	return Written{Dir: out, Report: shown}, writeChanged(files)
 }
 
+// Refresh applies the edits of dir/<code>/edits.yaml again to the verdict
+// in dir/<code>/report.json, as Rerender does for one occupation: the
+// files change only when the edits (or the templates) did. It is how a
+// resumed batch keeps a finished verdict and still follows its edits.
+func (w Writer) Refresh(dir, code string) (Written, error) {
+	out := filepath.Join(dir, code)
+	file := filepath.Join(out, reportFile)
+	r, err := ReadReport(file)
+	if err != nil {
+		return Written{Dir: out}, err
+	}
+	if err := checkReport(file, &r); err != nil {
+		return Written{Dir: out}, err
+	}
+	files, shown, err := w.prepare(out, r.ModelView())
+	if err != nil {
+		return Written{Dir: out}, err
+	}
+	return Written{Dir: out, Report: shown}, writeChanged(files)
+}
+
 // prepare renders what an occupation's directory out should hold for the
 // model's report: the files in the order they are written (report.json
 // last: when it is on disk, its pages are too) and the report shown.
