@@ -113,7 +113,6 @@ func Decide(occ Occupation, jurors []Juror, rule Rule) (*Report, error) {
 		}
 		r.Jurors = append(r.Jurors, jr)
 	}
-	var consensus []Vote
 	for i, t := range occ.Tasks {
 		votes := make([]JurorVote, 0, len(valid))
 		for _, j := range valid {
@@ -127,12 +126,27 @@ func Decide(occ Occupation, jurors []Juror, rule Rule) (*Report, error) {
 			Score: score, Label: majority(votes, score),
 			Votes: votes, Dissent: hi-lo > rule.Dissent,
 		})
-		consensus = append(consensus, Vote{ID: t.ID, Score: score})
 	}
-	r.Headline = int(math.Round(WeightedMean(occ, consensus)))
+	r.Headline = TasksHeadline(r.Tasks)
 	r.Band = BandOf(r.Headline)
 	SortTasks(r.Tasks)
 	return r, nil
+}
+
+// TasksHeadline is the headline of a breakdown: the core-weighted mean
+// (core 2, other tasks 1) of its task scores, rounded. Decide computes the
+// headline with it, and so does a score edit.
+func TasksHeadline(tasks []TaskResult) int {
+	var sum, weight float64
+	for _, t := range tasks {
+		w := float64(t.Type.Weight())
+		sum += w * float64(t.Score)
+		weight += w
+	}
+	if weight == 0 {
+		return 0
+	}
+	return int(math.Round(sum / weight))
 }
 
 func coversInOrder(b Ballot, occ Occupation) bool {

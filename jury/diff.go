@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -20,10 +21,14 @@ const (
 	KindTask ChangeKind = "task"
 	// KindLabel is a task's exposure label changing.
 	KindLabel ChangeKind = "label"
+	// KindEdit is a person's score edit, added, changed or removed,
+	// moving a task or the headline shown more than the tolerance. The
+	// other kinds judge the model's verdict alone (see Report.ModelView).
+	KindEdit ChangeKind = "edit"
 )
 
 // ChangeKinds lists every kind of change, in the order diffs report them.
-var ChangeKinds = []ChangeKind{KindHeadline, KindTask, KindLabel}
+var ChangeKinds = []ChangeKind{KindHeadline, KindTask, KindLabel, KindEdit}
 
 // ParseChangeKinds reads a comma-separated list of change kinds, as the
 // --fail-on flag takes it ("headline,label"). Blanks around names are
@@ -36,14 +41,14 @@ func ParseChangeKinds(s string) ([]ChangeKind, error) {
 			continue
 		}
 		if !slices.Contains(ChangeKinds, k) {
-			return nil, Invalidf("change kind %q: want headline, task or label", k)
+			return nil, Invalidf("change kind %q: want headline, task, label or edit", k)
 		}
 		if !slices.Contains(kinds, k) {
 			kinds = append(kinds, k)
 		}
 	}
 	if len(kinds) == 0 {
-		return nil, Invalidf("no change kind in %q: want a comma-separated list of headline, task and label", s)
+		return nil, Invalidf("no change kind in %q: want a comma-separated list of headline, task, label and edit", s)
 	}
 	return kinds, nil
 }
@@ -93,7 +98,7 @@ func (o DiffOptions) withDefaults() (DiffOptions, error) {
 	}
 	for _, k := range o.FailOn {
 		if !slices.Contains(ChangeKinds, k) {
-			return o, Invalidf("change kind %q: want headline, task or label", k)
+			return o, Invalidf("change kind %q: want headline, task, label or edit", k)
 		}
 	}
 	// Report the kinds in a fixed order, whatever order they came in.
@@ -189,6 +194,10 @@ type OccupationDiff struct {
 	// Tasks holds the tasks whose score or label changed or that are on
 	// one side only, largest change first, ties by task ID.
 	Tasks []TaskDiff
+	// Edits holds a person's edits added, changed or removed, in the new
+	// report's order of edits, then those only the old one has. Headline,
+	// tasks, summary, quotes and reactions above are the model's.
+	Edits []EditChange
 	// Size is the largest change of the occupation in score points: the
 	// headline's move or the largest task change, or PresenceChangeSize
 	// for an occupation on one side only. Reworded text weighs nothing.
@@ -216,6 +225,9 @@ func (o OccupationDiff) Largest() string {
 	}
 	if len(o.Tasks) > 0 {
 		return o.Code + " " + o.Tasks[0].String()
+	}
+	if len(o.Edits) > 0 && (o.Edits[0].Size > 0 || !o.Summary.Changed() && len(o.Quotes) == 0 && len(o.Reactions) == 0) {
+		return o.Code + " " + o.Edits[0].String()
 	}
 	var words []string
 	if o.Summary.Changed() {
@@ -322,8 +334,9 @@ type ReactionChange struct {
 // Diff compares two sets of reports occupation by occupation, matched by
 // code: the headline, each task's score and label, tasks and occupations
 // found on one side only, the summary and each juror's quote and
-// reaction. A change fails when opts say so; see DiffOptions. Reworded
-// text and changed reactions never fail.
+// reaction — all as the model gave them (Report.ModelView) — and, apart,
+// a person's edits. A change fails when opts say so; see DiffOptions.
+// Reworded text, changed reactions and text edits never fail.
 //
 // It returns an ErrInvalid error when the reports cannot be compared:
 // a schema_version outside MinSchemaVersion–SchemaVersion, an occupation
@@ -401,7 +414,8 @@ func indexReports(reports []Report, side string) (map[string]*Report, error) {
 	return m, nil
 }
 
-func diffOccupation(o, n *Report, opts DiffOptions) (OccupationDiff, error) {
+func diffOccupation(shownOld, shownNew *Report, opts DiffOptions) (OccupationDiff, error) {
+	o, n := shownOld.ModelView(), shownNew.ModelView()
 	code := n.Occupation.Code
 	d := OccupationDiff{
 		Code: code, Title: n.Occupation.Title, Status: Changed,
@@ -458,12 +472,141 @@ func diffOccupation(o, n *Report, opts DiffOptions) (OccupationDiff, error) {
 		d.Size = max(d.Size, t.Size)
 		d.Fails = d.Fails || t.Fails
 	}
+	d.Edits = diffEdits(shownOld, shownNew, opts)
+	for _, e := range d.Edits {
+		d.Size = max(d.Size, e.Size)
+		d.Fails = d.Fails || e.Fails
+	}
 	return d, nil
+}
+
+// EditChange is a person's edit that differs between two reports: added
+// (only the new report has it), removed, or changed (another text or
+// score).
+type EditChange struct {
+	Kind   EditKind
+	Target string
+	// Name names the edited thing for a reader: "quote of The Contrarian",
+	// "score of task 22892", "summary".
+	Name   string
+	Status DiffStatus
+	// Old and New are the person's text on each side ("" on the side
+	// without the edit); for a score edit, the task's score shown.
+	Old, New string
+	// Size is, for a score edit, how much further the edits move the task's
+	// score (or the headline, whichever is more) on one side than on the
+	// other, in points; 0 for text.
+	Size  int
+	Fails bool
+}
+
+// String describes the edit in a few words: "edited: quote of The
+// Contrarian", "edited: score of task 22892 83 → 40", "edit changed:
+// rationale of task 22892", "edit removed: summary".
+func (e EditChange) String() string {
+	what := e.Name
+	if e.Kind == EditScore {
+		what += fmt.Sprintf(" %s → %s", e.Old, e.New)
+	}
+	switch e.Status {
+	case Added:
+		return "edited: " + what
+	case Removed:
+		return "edit removed: " + what
+	}
+	return "edit changed: " + what
+}
+
+// diffEdits lists the edits that differ between the reports as shown.
+func diffEdits(o, n *Report, opts DiffOptions) []EditChange {
+	type side struct {
+		a     AppliedEdit
+		shown string
+	}
+	edits := func(r *Report) (map[string]side, []string) {
+		m := map[string]side{}
+		var order []string
+		if r.Edits == nil {
+			return m, nil
+		}
+		for _, a := range r.Edits.Applied {
+			if a.State == EditOrphaned {
+				continue
+			}
+			s := side{a: a, shown: a.Text}
+			if a.Kind == EditScore && a.Score != nil {
+				s.shown = strconv.Itoa(*a.Score)
+			}
+			m[a.Name()] = s
+			order = append(order, a.Name())
+		}
+		return m, order
+	}
+	olds, oldOrder := edits(o)
+	news, newOrder := edits(n)
+	name := func(a AppliedEdit, r *Report) string {
+		if a.Kind == EditQuote {
+			if j := r.juror(a.Target); j != nil {
+				return "quote of " + j.Name
+			}
+		}
+		return a.Name()
+	}
+	// shift is how far a report's edits move a task's score, or its
+	// headline, from the model's.
+	shift := func(r *Report, id string) (task, headline int) {
+		if r.Edits == nil {
+			return 0, 0
+		}
+		if a := r.applied(EditScore, id); a != nil && a.Score != nil && a.ModelScore != nil {
+			task = *a.Score - *a.ModelScore
+		}
+		return task, r.Headline - r.Edits.ModelHeadline
+	}
+	shownScore := func(r *Report, id string) string {
+		if t := r.task(id); t != nil {
+			return strconv.Itoa(t.Score)
+		}
+		return "–"
+	}
+	var out []EditChange
+	add := func(key string, r *Report, a AppliedEdit) {
+		ns, inNew := news[key]
+		os, inOld := olds[key]
+		c := EditChange{Kind: a.Kind, Target: a.Target, Name: name(a, r), Old: os.shown, New: ns.shown}
+		switch {
+		case inNew && !inOld:
+			c.Status = Added
+		case inOld && !inNew:
+			c.Status = Removed
+		case os.shown == ns.shown:
+			return
+		default:
+			c.Status = Changed
+		}
+		if a.Kind == EditScore {
+			c.Old, c.New = shownScore(o, a.Target), shownScore(n, a.Target)
+			ot, oh := shift(o, a.Target)
+			nt, nh := shift(n, a.Target)
+			c.Size = max(abs(nt-ot), abs(nh-oh))
+			c.Fails = opts.failsOn(KindEdit) && c.Size > opts.Tolerance
+		}
+		out = append(out, c)
+	}
+	for _, k := range newOrder {
+		add(k, n, news[k].a)
+	}
+	for _, k := range oldOrder {
+		if _, ok := news[k]; !ok {
+			add(k, o, olds[k].a)
+		}
+	}
+	return out
 }
 
 func (d OccupationDiff) changed() bool {
 	return d.Status != Changed || d.HeadlineDelta() != 0 || len(d.Tasks) > 0 ||
-		len(d.Quotes) > 0 || len(d.Reactions) > 0 || d.Summary.Changed()
+		len(d.Quotes) > 0 || len(d.Reactions) > 0 || d.Summary.Changed() || len(d.Edits) > 0
 }
 
 func indexTasks(r *Report, side string) (map[string]*TaskResult, error) {

@@ -307,8 +307,8 @@ func TestDiffRejectsReportsItCannotCompare(t *testing.T) {
 		opts     jury.DiffOptions
 		wantErr  string
 	}{
-		{"schema mismatch", []jury.Report{base}, []jury.Report{edit(base, func(r *jury.Report) { r.SchemaVersion = 3 })}, jury.DiffOptions{},
-			"new report 29-2072.00 has schema_version 3, this jury compares 1 to 2"},
+		{"schema mismatch", []jury.Report{base}, []jury.Report{edit(base, func(r *jury.Report) { r.SchemaVersion = 4 })}, jury.DiffOptions{},
+			"new report 29-2072.00 has schema_version 4, this jury compares 1 to 3"},
 		{"no schema version", []jury.Report{edit(base, func(r *jury.Report) { r.SchemaVersion = 0 })}, []jury.Report{base}, jury.DiffOptions{},
 			"old report 29-2072.00 has schema_version 0"},
 		{"occupation twice", []jury.Report{base, base}, []jury.Report{base}, jury.DiffOptions{},
@@ -333,12 +333,13 @@ func TestParseChangeKinds(t *testing.T) {
 		want    []jury.ChangeKind
 		wantErr string
 	}{
-		{"headline,task,label", jury.ChangeKinds, ""},
+		{"headline,task,label,edit", jury.ChangeKinds, ""},
+		{"headline,task,label", []jury.ChangeKind{jury.KindHeadline, jury.KindTask, jury.KindLabel}, ""},
 		{" label , headline,label", []jury.ChangeKind{jury.KindLabel, jury.KindHeadline}, ""},
 		{"task", []jury.ChangeKind{jury.KindTask}, ""},
 		{"", nil, "no change kind"},
 		{" , ", nil, "no change kind"},
-		{"headline,quote", nil, `change kind "quote": want headline, task or label`},
+		{"headline,quote", nil, `change kind "quote": want headline, task, label or edit`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {

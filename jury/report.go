@@ -4,9 +4,10 @@ package jury
 // key is renamed or removed, so that diffs refuse to compare across it.
 //
 // Version 2 added each juror's round-2 reaction (and statement problems)
-// and each vote's reason; Diff still reads version 1, whose jurors have no
-// reaction.
-const SchemaVersion = 2
+// and each vote's reason; version 3 the date of the verdict in provenance
+// and the record of a person's edits ("edits"). Diff still reads versions
+// 1 and 2: their jurors (in 1) have no reaction, and neither has edits.
+const SchemaVersion = 3
 
 // MinSchemaVersion is the oldest report.json shape this jury still reads.
 const MinSchemaVersion = 1
@@ -27,6 +28,10 @@ type Report struct {
 	// both; its entries add up to Usage. Reports written before it existed
 	// leave it out.
 	UsageByProvider []ProviderUsage `json:"usage_by_provider,omitempty"`
+	// Edits records a person's edits applied to the model's verdict (see
+	// ApplyEdits): the fields above show the person's values, Edits the
+	// model's beside them. Nil when nobody edited the verdict.
+	Edits *EditRecord `json:"edits,omitempty"`
 }
 
 // OccupationRef names the occupation a report is about.
@@ -87,6 +92,10 @@ type Provenance struct {
 	Weights     string   `json:"weights,omitempty"`
 	// Seats names each juror's provider and model, the foreperson last.
 	Seats []SeatRef `json:"seats"`
+	// Date is the day the ballots were cast (YYYY-MM-DD, UTC): that of the
+	// latest ballot answer, as recorded with it when it was replayed from a
+	// cache or a cassette. Empty in reports before version 3.
+	Date string `json:"date,omitempty"`
 }
 
 // SeatRef names who sat where: a persona (or "foreperson"), its provider

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -36,12 +37,23 @@ const (
 	fixtureModel = "gpt-4o-mini"
 )
 
+// fixtureDate is the day every cassette is recorded on, so that `make
+// cassettes` run again writes the same bytes: a verdict is dated by its
+// ballots' answers.
+const fixtureDate = "2026-01-15"
+
+func fixtureClock() time.Time {
+	t, _ := time.Parse(time.DateOnly, fixtureDate)
+	return t.Add(12 * time.Hour)
+}
+
 // fixturePanel is the panel `jury run` builds by default (model, seed,
 // temperature), so that `jury run --replay fixtures/cassettes` finds the
 // same cassettes.
 func fixturePanel(model llm.Model) *deliberation.Panel {
 	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: fixtureModel, Temperature: 0.2})
 	p.Seed, p.Version = 1, pipeline.Version
+	p.Now = fixtureClock
 	return p
 }
 
@@ -131,7 +143,7 @@ func recordCassettes(t *testing.T, occs []jury.Occupation, dir string) {
 	srv := openaitest.New(t, openaitest.WithAnswerer(openaitest.ModelAnswer(off)))
 	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-record", BaseURL: srv.URL()})
 	rec := llm.NewStore(client, dir, llm.RecordAlways, "openai", "sk-record")
-	rec.Recorder = recorder
+	rec.Recorder, rec.Now = recorder, fixtureClock
 	var mu sync.Mutex
 	made := map[string]bool{}
 	keep := llm.ModelFunc(func(ctx context.Context, req llm.Request) (llm.Response, error) {

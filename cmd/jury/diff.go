@@ -26,10 +26,11 @@ func execDiff(_ context.Context, sys *system, args []string) error {
 	var cfg diffConfig
 	fs := newFlagSet("diff", "[flags] OLD NEW",
 		"Compare two reports or report directories (a report.json, DIR/report.json, or DIR/<code>/report.json as run and batch write them):\n"+
-			"headlines, task scores and labels, tasks and occupations on one side only, reworded summaries and quotes.\n"+
+			"headlines, task scores and labels, tasks and occupations on one side only, reworded summaries and quotes (the model's verdict),\n"+
+			"and apart from them a person's edits (edits.yaml).\n"+
 			"Exit 0 when no change fails (reworded text never does), 1 when one does, 2 when a side cannot be read or compared.", sys.stderr)
 	fs.IntVar(&cfg.tolerance, "tolerance", jury.DefaultTolerance, "`points` a headline or task score may move without failing")
-	fs.StringVar(&cfg.failOn, "fail-on", "headline,task,label", "comma-separated `kinds` of change that fail: headline, task, label")
+	fs.StringVar(&cfg.failOn, "fail-on", "headline,task,label,edit", "comma-separated `kinds` of change that fail: headline, task, label, edit (a person's score edit; leave it out to ignore edits)")
 	fs.StringVar(&cfg.format, "format", "text", "output format: text, markdown (for a pull-request comment) or json")
 	pos, err := parseArgs(fs, args)
 	if err != nil {

@@ -75,7 +75,7 @@ func TestDiffCommand(t *testing.T) {
 	relabelled := diffTree(t, forCode("29-2072.00", withTask("22886", func(tk *jury.TaskResult) { tk.Label = jury.E1 })))
 	reworded := diffTree(t, forCode("43-9061.00", func(r *jury.Report) { r.Jurors[2].Quote = "The Contrarian has second thoughts." }))
 	hostile := diffTree(t, forCode("29-2072.00", func(r *jury.Report) { r.Jurors[0].Quote = diffHostileQuote }))
-	newSchema := diffTree(t, func(r *jury.Report) { r.SchemaVersion = 3 })
+	newSchema := diffTree(t, func(r *jury.Report) { r.SchemaVersion = 4 })
 	// testdata/diff-base.json is a version-1 report, before round 2: the
 	// same verdicts written by this jury add the jurors' reactions.
 	withReactions := diffTree(t, func(r *jury.Report) {
@@ -122,7 +122,7 @@ func TestDiffCommand(t *testing.T) {
 		{"an occupation directory", []string{diffGolden, filepath.Join(fewer, "29-2072.00")}, 0,
 			[]string{"no changes", "1 occupation compared"}, ""},
 		{"schema version mismatch", []string{old, newSchema}, 2,
-			nil, "new report 29-2072.00 has schema_version 3, this jury compares 1 to 2"},
+			nil, "new report 29-2072.00 has schema_version 4, this jury compares 1 to 3"},
 		{"the previous schema version is read; reactions are listed", []string{old, withReactions}, 0,
 			[]string{"2 of 2 occupations changed", "1 reaction changed", "thinks the headline (none) → too low"}, ""},
 		{"missing side", []string{old, filepath.Join(old, "nope")}, 2,

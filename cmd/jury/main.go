@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/llm"
@@ -39,18 +40,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "jury: second signal: exiting now")
 		os.Exit(exitFailed)
 	}()
-	err := run(ctx, os.Args[1:], &system{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, stop: stop})
+	err := run(ctx, os.Args[1:], &system{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, stop: stop, now: time.Now})
 	cancel()
 	os.Exit(report(err, os.Stderr))
 }
 
 // system is what the process gives a command: its environment, its
-// output streams, and the stop signal (closed on the first SIGINT or
-// SIGTERM).
+// output streams, the stop signal (closed on the first SIGINT or
+// SIGTERM) and the clock that dates verdicts (nil: time.Now).
 type system struct {
 	getenv         func(string) string
 	stdout, stderr io.Writer
 	stop           <-chan struct{}
+	now            func() time.Time
 }
 
 // Exit codes.
@@ -96,7 +98,9 @@ func commands() []command {
 		{"run", "[flags] <occupation.json | O*NET-SOC code>", "judge one occupation and write its report", execRun},
 		{"batch", "--tasks FILE --out DIR [flags]", "judge every occupation of a task file, resumably", execBatch},
 		{"diff", "[flags] OLD NEW", "compare two reports or report directories", execDiff},
-		{"render", "DIR", "re-render report.md and report.html from report.json files", execRender},
+		{"render", "[--force] DIR", "re-render the pages from report.json files, applying each edits.yaml", execRender},
+		{"edit", "[--print] DIR/<code>", "edit an occupation's edits.yaml (summary, quotes, rationales, scores)", execEdit},
+		{"edits", "[--check] DIR", "list every edit and its state: current, needs review, orphaned", execEdits},
 		{"eval", "--labels FILE [--json] [--predictions OUT.tsv]", "score the offline juror against labelled tasks", execEval},
 		{"config", "[--config FILE] [flags]", "print the effective configuration and where each value comes from", execConfig},
 		{"personas", "[--config FILE]", "list the jurors, their voices and seats", execPersonas},

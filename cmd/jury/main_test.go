@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -27,9 +28,12 @@ const (
 func cli(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), args, &system{getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr})
+	err := run(context.Background(), args, &system{getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr, now: testClock})
 	return report(err, &stderr), stdout.String(), stderr.String()
 }
+
+// testClock is the day every verdict of these tests is given on.
+func testClock() time.Time { return time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC) }
 
 func readReport(t *testing.T, path string) jury.Report {
 	t.Helper()

@@ -10,10 +10,12 @@ import (
 // execRender is `jury render DIR`: the pages again from the verdicts on
 // disk, with no model called.
 func execRender(ctx context.Context, sys *system, args []string) error {
-	fs := newFlagSet("render", "DIR",
+	fs := newFlagSet("render", "[--force] DIR",
 		"Re-render report.md and report.html from the report.json files in DIR (one occupation's\n"+
-			"directory) or DIR/<code>/ (a batch), and index.md and index.html when DIR holds a\n"+
-			"manifest.json. No model is called; report.json and manifest.json are left as they are.", sys.stderr)
+			"directory) or DIR/<code>/ (a batch), applying each occupation's edits.yaml, and index.md and\n"+
+			"index.html when DIR holds a manifest.json. No model is called. A page changed by hand is not\n"+
+			"overwritten (exit 2) unless --force.", sys.stderr)
+	force := fs.Bool("force", false, "overwrite pages changed by hand")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -21,7 +23,7 @@ func execRender(ctx context.Context, sys *system, args []string) error {
 	if len(pos) != 1 {
 		return usagef("render takes one directory, got %d arguments: jury render DIR", len(pos))
 	}
-	n, err := outdir.Rerender(pos[0])
+	n, err := outdir.Writer{Force: *force}.Rerender(pos[0])
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func TestRender(t *testing.T) {
 		{
 			name:       "help",
 			args:       func(string) []string { return []string{"--help"} },
-			wantStderr: []string{"Usage: jury render DIR\n", "No model is called"},
+			wantStderr: []string{"Usage: jury render [--force] DIR\n", "No model is called"},
 		},
 	}
 	for _, tt := range tests {

@@ -26,6 +26,7 @@ type runConfig struct {
 	logFormat          string
 	record, replay     string
 	replayOrRecord     string
+	force              bool
 }
 
 // apply settles the settings by precedence, from the flags typed on fs.
@@ -58,6 +59,9 @@ func (c *runConfig) register(fs interface {
 	fs.IntVar(&c.Retries, "retries", llm.DefaultRetries, "retries of a failed call (429s that name a wait have their own budget of 5)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")
 }
+
+// forceFlag is the help of --force, which run and batch have.
+const forceFlag = "overwrite report pages changed by hand (without it they are left alone: move the change into edits.yaml)"
 
 // registerOffline adds --offline, which only commands that call models have.
 func (c *runConfig) registerOffline(fs interface {
@@ -141,6 +145,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	cfg.register(fs)
 	cfg.registerOffline(fs)
 	cfg.registerRecording(fs)
+	fs.BoolVar(&cfg.force, "force", false, forceFlag)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -159,7 +164,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	logger := cfg.logger(stderr)
-	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: logger}
+	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: logger, Now: sys.now}
 	if st.StoreDir, st.StoreMode, err = cfg.recording(); err != nil {
 		return err
 	}
@@ -181,14 +186,17 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := outdir.WriteReport(cfg.Out, report)
+	w, err := outdir.Writer{Force: cfg.force}.WriteReport(cfg.Out, report)
 	if err != nil {
 		return err
 	}
 	// The title comes from an input file: no escape sequence reaches the
 	// terminal.
 	fmt.Fprintf(stdout, "%s %s: %d %% (%s) → %s\n", report.Occupation.Code, render.Plain(report.Occupation.Title),
-		report.Headline, report.Band, filepath.Join(dir, "report.{json,md,html}"))
+		w.Report.Headline, w.Report.Band, filepath.Join(w.Dir, "report.{json,md,html}"))
+	if n := w.Report.ReviewCount(); n > 0 {
+		fmt.Fprintf(stderr, "jury: %d %s of the edits need review: jury edits %s\n", n, plural(n, "item", "items"), w.Dir)
+	}
 	return nil
 }
 
@@ -203,6 +211,7 @@ func buildPanel(cfg *runConfig, sys *system, st *llm.Stack) (*deliberation.Panel
 	if err != nil {
 		return nil, err
 	}
+	panel.Now = sys.now
 	if why != "" {
 		fmt.Fprintf(sys.stderr, "jury: %s: using the offline juror (weights %s; no key, no network)\n", why, panel.Weights)
 	}

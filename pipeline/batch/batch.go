@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,6 +48,10 @@ type Runner struct {
 	// at a time.
 	Progress func(Progress)
 	Logger   *slog.Logger
+	// Writer writes each verdict with its occupation's edits.yaml; an
+	// occupation whose pages a person changed by hand is left alone and
+	// marked failed unless Writer.Force.
+	Writer outdir.Writer
 }
 
 // Progress is the state of a batch after an occupation ends.
@@ -63,6 +68,9 @@ type Result struct {
 	Ran, Done, Failed, Skipped, NotStarted int
 	// Stopped is the fatal error or signal that stopped new work, if any.
 	Stopped error
+	// NeedsReview lists, by code, the occupations whose report has edits
+	// or edited-over text that a person should review (jury edits DIR).
+	NeedsReview []string
 }
 
 // ErrFailed reports a batch in which some occupations failed.
@@ -97,8 +105,18 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 			continue
 		}
 		if done, ok := b.finished(occ, promptHash); ok {
-			m.Set(done)
-			res.Skipped++
+			m.Set(done.ManifestEntry)
+			if done.Status == outdir.StatusFailed {
+				// Current, but its pages were changed by hand: listed
+				// with the failures, left as they are.
+				logger.Warn("occupation left alone", "code", occ.Code, "error", done.Error)
+				res.Failed++
+			} else {
+				res.Skipped++
+			}
+			if done.review {
+				res.NeedsReview = append(res.NeedsReview, occ.Code)
+			}
 			continue
 		}
 		todo = append(todo, occ)
@@ -142,6 +160,9 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 			}
 			mu.Lock()
 			defer mu.Unlock()
+			if entry.review {
+				res.NeedsReview = append(res.NeedsReview, occ.Code)
+			}
 			m.Set(entry.ManifestEntry)
 			res.Ran++
 			if entry.Status == outdir.StatusDone {
@@ -163,6 +184,10 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 		})
 	}
 	pl.Wait()
+	slices.Sort(res.NeedsReview)
+	if len(res.NeedsReview) > 0 {
+		logger.Warn("edits need review: run jury edits "+b.Out, "occupations", strings.Join(res.NeedsReview, ","))
+	}
 	res.NotStarted = len(todo) - res.Ran
 	if p := stopped.Load(); p != nil {
 		res.Stopped = *p
@@ -209,20 +234,36 @@ func (b *Runner) stopRequested(stopped *atomic.Pointer[error]) bool {
 // read from its report on disk; ok is false when there is none. The
 // report, not the manifest, is the record: the manifest is written at
 // most every ManifestEvery and may lag behind a crash.
-func (b *Runner) finished(occ jury.Occupation, promptHash string) (outdir.ManifestEntry, bool) {
+//
+// The kept verdict follows its occupation's edits.yaml (outdir.Writer's
+// Refresh): when that cannot be written (pages changed by hand, a bad
+// edits.yaml), the entry is marked failed with the reason, and the files
+// are left as they are.
+func (b *Runner) finished(occ jury.Occupation, promptHash string) (outcome, bool) {
 	r, err := outdir.ReadReport(filepath.Join(b.Out, occ.Code, "report.json"))
-	if err != nil || !b.Panel.Current(occ, &r) {
-		return outdir.ManifestEntry{}, false
+	if err != nil || !b.Panel.Current(occ, r.ModelView()) {
+		return outcome{}, false
 	}
-	h := r.Headline
-	return outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, Status: outdir.StatusDone, Headline: &h, Band: r.Band,
-		InputHash: r.Provenance.InputHash, PromptHash: promptHash, Usage: r.Usage}, true
+	e := outcome{ManifestEntry: outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, Status: outdir.StatusDone,
+		InputHash: r.Provenance.InputHash, PromptHash: promptHash, Usage: r.Usage}}
+	w, err := b.Writer.Refresh(b.Out, occ.Code)
+	if err != nil {
+		e.Status, e.err, e.Error = outdir.StatusFailed, err, oneLine(err)
+		return e, true
+	}
+	h := w.Report.Headline
+	e.Headline, e.Band, e.review = &h, w.Report.Band, w.Report.ReviewCount() > 0
+	return e, true
 }
 
 type outcome struct {
 	outdir.ManifestEntry
 	err error
+	// review is set when the report written needs a person's review.
+	review bool
 }
+
+func oneLine(err error) string { return strings.Join(strings.Fields(llm.Redact(err.Error())), " ") }
 
 // one runs one occupation and writes its report.
 func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string) outcome {
@@ -244,15 +285,15 @@ func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string
 		}
 	}
 	e.Usage = usage
+	var w outdir.Written
 	if err == nil {
-		_, err = outdir.WriteReport(b.Out, r)
+		w, err = b.Writer.WriteReport(b.Out, r)
 	}
 	if err != nil {
-		e.Status, e.err = outdir.StatusFailed, err
-		e.Error = strings.Join(strings.Fields(llm.Redact(err.Error())), " ")
+		e.Status, e.err, e.Error = outdir.StatusFailed, err, oneLine(err)
 		return e
 	}
-	h := r.Headline
-	e.Status, e.Headline, e.Band = outdir.StatusDone, &h, r.Band
+	h := w.Report.Headline
+	e.Status, e.Headline, e.Band, e.review = outdir.StatusDone, &h, w.Report.Band, w.Report.ReviewCount() > 0
 	return e
 }

@@ -18,6 +18,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sourcegraph/conc/pool"
 
@@ -82,6 +83,9 @@ type Panel struct {
 	// llm.DefaultPrices.
 	Prices llm.Prices
 	Logger *slog.Logger
+	// Now dates a verdict whose ballot answers carry no date of their own
+	// (no Store saw them); nil means time.Now.
+	Now func() time.Time
 }
 
 // NewPanel seats every persona of set, and the foreperson, on one model:
@@ -147,14 +151,15 @@ func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Repo
 		return nil, jury.Usage{}, err
 	}
 	jurors := make([]jury.Juror, len(p.Seats))
+	dates := make([]string, len(p.Seats))
 	convs := make([][]prompts.Message, len(p.Seats))
 	usages := make([]jury.Usage, len(p.Seats))
 	rejected := make([]error, len(p.Seats))
 	pl := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
 	for i, seat := range p.Seats {
 		pl.Go(func(ctx context.Context) error {
-			j, conv, u, err := p.ballot(ctx, occ, seat)
-			jurors[i], convs[i], usages[i] = j, conv, u
+			j, conv, u, date, err := p.ballot(ctx, occ, seat)
+			jurors[i], convs[i], usages[i], dates[i] = j, conv, u, date
 			if llm.KindOf(err) == llm.Rejected {
 				rejected[i], err = err, nil
 			}
@@ -218,6 +223,7 @@ func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Repo
 	}
 	report.ApplyNote(note)
 	report.Provenance = p.provenance(occ)
+	report.Provenance.Date = slices.Max(dates)
 	total.CostUSD = roundCost(total.CostUSD)
 	report.Usage = total
 	report.UsageByProvider = usageByProvider(append(slices.Clone(p.Seats), p.Foreperson), append(usages, u))
@@ -255,22 +261,36 @@ func usageByProvider(seats []Seat, usages []jury.Usage) []jury.ProviderUsage {
 // returns the conversation round 2 continues: the ballot request and the
 // valid answer (the invalid answers and re-asks are left out), or nil when
 // the ballot stayed invalid.
-func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jury.Juror, []prompts.Message, jury.Usage, error) {
+//
+// It also returns the date the ballot was cast: that recorded with the
+// last answer (a replayed one keeps its own), else today by p.Now.
+func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jury.Juror, []prompts.Message, jury.Usage, string, error) {
 	msgs, schema := p.Prompts.Ballot(occ, seat.Persona)
 	j := jury.Juror{Persona: seat.Persona.ID, Name: seat.Persona.Name, Model: seat.ModelName}
 	var ballot jury.Ballot
 	var answer string
-	problems, usage, err := p.converse(ctx, seat, occ.Code, seat.Persona.ID, "ballot", msgs, schema, func(content string) []string {
+	dm := &datedModel{next: seat.Model}
+	dated := seat
+	dated.Model = dm
+	problems, usage, err := p.converse(ctx, dated, occ.Code, seat.Persona.ID, "ballot", msgs, schema, func(content string) []string {
 		var problems []string
 		ballot, problems = jury.ParseBallot(content, occ)
 		answer = content
 		return problems
 	})
+	date := dm.date
+	if date == "" {
+		now := time.Now
+		if p.Now != nil {
+			now = p.Now
+		}
+		date = now().UTC().Format(time.DateOnly)
+	}
 	j.Ballot, j.Problems = ballot, problems
 	if err != nil || len(problems) > 0 {
-		return j, nil, usage, err
+		return j, nil, usage, date, err
 	}
-	return j, append(msgs, prompts.Message{Role: prompts.RoleAssistant, Content: answer}), usage, nil
+	return j, append(msgs, prompts.Message{Role: prompts.RoleAssistant, Content: answer}), usage, date, nil
 }
 
 // statement asks a counted seat, in round 2, to answer the verdict of r,
@@ -367,6 +387,26 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		req.Messages = append(req.Messages, llm.Message{Role: rm.Role, Content: rm.Content})
 	}
 	return problems, usage, nil
+}
+
+// datedModel keeps the date of its model's last answer, and forgets an
+// answer as its model does.
+type datedModel struct {
+	next llm.Model
+	date string
+}
+
+func (d *datedModel) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
+	resp, err := d.next.Complete(ctx, req)
+	d.date = resp.Date
+	return resp, err
+}
+
+func (d *datedModel) Forget(req llm.Request) error {
+	if f, ok := d.next.(forgetter); ok {
+		return f.Forget(req)
+	}
+	return nil
 }
 
 // forgetter is a model that keeps answers (llm.Store) and can drop one

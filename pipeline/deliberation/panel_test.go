@@ -33,7 +33,43 @@ func newPanelWithTimeout(t *testing.T, srv *openaitest.Server, timeout time.Dura
 	})
 	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: "gpt-4o-mini", Temperature: 0.2})
 	p.Seed, p.Version = 1, "test"
+	p.Now = fixedDay("2025-03-14")
 	return p
+}
+
+// fixedDay is a clock stopped at noon UTC of day.
+func fixedDay(day string) func() time.Time {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		panic(err)
+	}
+	return func() time.Time { return t.Add(12 * time.Hour) }
+}
+
+// The date of a verdict is the day its ballots were cast: today when the
+// model answered, the day recorded with the answers when they were
+// replayed, so that a replay a year later writes the same report.
+func TestDeliberateDatesTheVerdict(t *testing.T) {
+	srv := openaitest.New(t)
+	occ := openaitest.SampleOccupation()
+	dir := t.TempDir()
+	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "x", BaseURL: srv.URL()})
+	rec := llm.NewStore(client, dir, llm.ReplayOrRecord, "openai")
+	rec.Now = fixedDay("2025-03-14")
+	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: rec, ModelName: "gpt-4o-mini", Temperature: 0.2})
+	p.Now = fixedDay("2025-03-15") // answers the store dated win over the panel's clock
+	first, _, err := p.Deliberate(context.Background(), occ)
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-14", first.Provenance.Date)
+
+	replay := llm.NewStore(client, dir, llm.ReplayOnly, "openai")
+	replay.Now = fixedDay("2026-01-01")
+	p = deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: replay, ModelName: "gpt-4o-mini", Temperature: 0.2})
+	p.Now = fixedDay("2026-01-01")
+	again, _, err := p.Deliberate(context.Background(), occ)
+	require.NoError(t, err)
+	require.Equal(t, first, again, "a replay a year later gives the same verdict, date included")
+	require.Equal(t, 9, srv.Count(), "the replay called no model")
 }
 
 func TestDeliberateCleanRun(t *testing.T) {
@@ -73,7 +109,7 @@ func TestDeliberateCleanRun(t *testing.T) {
 			{Persona: "contrarian", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
 			{Persona: "optimist", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
 			{Persona: "foreperson", Provider: "openai", Model: "gpt-4o-mini", Temperature: 0.2},
-		}}, r.Provenance)
+		}, Date: "2025-03-14"}, r.Provenance)
 
 	// The phases come in order: round 2 starts only once every ballot is
 	// answered (it shows the verdict they make), and the foreperson once

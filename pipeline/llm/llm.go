@@ -80,12 +80,16 @@ const (
 // Response is a model's answer. Usage counts what it cost, retries
 // included, so that a cached answer still says what it cost.
 type Response struct {
-	Content      string    `json:"content"`
-	Refusal      string    `json:"refusal,omitempty"`
-	FinishReason string    `json:"finish_reason"`
-	Model        string    `json:"model"`
-	Usage        Usage     `json:"usage"`
-	RateLimit    RateLimit `json:"-"`
+	Content      string `json:"content"`
+	Refusal      string `json:"refusal,omitempty"`
+	FinishReason string `json:"finish_reason"`
+	Model        string `json:"model"`
+	Usage        Usage  `json:"usage"`
+	// Date is the day the answer was given (YYYY-MM-DD, UTC), as a Store
+	// records it with the exchange and gives it back on replay; empty for
+	// an answer no Store saw.
+	Date      string    `json:"date,omitempty"`
+	RateLimit RateLimit `json:"-"`
 }
 
 // Usage is the cost of an answer: HTTP requests sent (Calls), how many of

@@ -38,6 +38,8 @@ type Stack struct {
 	// Logger.
 	Retry  RetryPolicy
 	Logger *slog.Logger
+	// Now dates the answers the store saves; nil means time.Now.
+	Now func() time.Time
 
 	stores []*Store
 }
@@ -100,7 +102,7 @@ func (st *Stack) WrapLocal(model Model, endpoint, key string) Model {
 	}
 	if st.StoreDir != "" {
 		s := NewStore(model, st.StoreDir, st.StoreMode, endpoint, key)
-		s.RecordHint = st.RecordHint
+		s.RecordHint, s.Now = st.RecordHint, st.Now
 		st.stores = append(st.stores, s)
 		model = s
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 )
@@ -55,7 +56,10 @@ type Store struct {
 	// saves ("recorded_by"), so that a tool that re-records its own
 	// cassettes can tell them from recordings someone else made.
 	Recorder string
-	hits     atomic.Int64
+	// Now dates the answers this store saves (Response.Date); nil means
+	// time.Now. A replayed answer keeps the date it was saved with.
+	Now  func() time.Time
+	hits atomic.Int64
 }
 
 // Hits returns how many calls the store answered from disk.
@@ -133,6 +137,13 @@ func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 	resp, err := s.next.Complete(ctx, req)
 	if err != nil {
 		return resp, err
+	}
+	if resp.Date == "" {
+		now := time.Now
+		if s.Now != nil {
+			now = s.Now
+		}
+		resp.Date = now().UTC().Format(time.DateOnly)
 	}
 	if err := s.save(path, key, req, resp); err != nil {
 		return resp, err

@@ -29,6 +29,9 @@ type LastRun struct {
 	PromptTokens     int     `json:"prompt_tokens"`
 	CompletionTokens int     `json:"completion_tokens"`
 	CostUSD          float64 `json:"cost_usd"`
+	// NeedsReview lists the occupations whose edits need a person's
+	// review (jury edits DIR says which and why).
+	NeedsReview []string `json:"needs_review,omitempty"`
 }
 
 // Write writes l as dir/last-run.json, atomically.

@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strings"
 
 	"github.com/sourcegraph/conc/pool"
 
@@ -17,20 +15,28 @@ import (
 	"github.com/onet-jury/jury/pipeline/render"
 )
 
+// Rerender renders with Writer's defaults; see Writer.Rerender.
+func Rerender(dir string) (int, error) { return Writer{}.Rerender(dir) }
+
 // Rerender writes report.md and report.html again from the report.json
 // files under dir, as `run` and `batch` lay them out: dir/report.json and
 // every dir/<code>/report.json one level down; and index.md and
-// index.html from dir/manifest.json when there is one. It calls no model
-// and leaves report.json and manifest.json as they are, so that pages can
-// follow a new template without a new verdict. It returns how many
+// index.html from dir/manifest.json when there is one. It calls no model,
+// so that pages can follow a new template or a changed edits.yaml without
+// a new verdict: each report is taken back to the model's verdict
+// (jury.Report.ModelView) and the occupation's edits.yaml applied again,
+// so report.json changes only when the edits did. It returns how many
 // reports it rendered.
 //
-// Every report is read before any page is written: a broken report.json
+// Every report is read, checked (jury.Report.Check: a headline, band or
+// quote set by hand in report.json is refused, naming file:line; task
+// order is restored) and rendered before anything is written: a bad
+// report.json or edits.yaml, or a page changed by hand (unless w.Force),
 // is an ErrInvalid error naming the file (the first in path order) and
-// nothing is written. Each directory's pages are written atomically, a
-// page already current is left alone, and directories are rendered in
+// nothing is written. Each directory's files are written atomically, a
+// file already current is left alone, and directories are rendered in
 // parallel.
-func Rerender(dir string) (int, error) {
+func (w Writer) Rerender(dir string) (int, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
 		return 0, jury.Invalidf("%s: %v", dir, pathErr(err))
@@ -65,32 +71,43 @@ func Rerender(dir string) (int, error) {
 			dir, reportFile, reportFile)
 	}
 
-	// Render and write: the pages of one report appear together. Writes
-	// wait on the disk (each file is synced), so more of them are in
-	// flight than there are cores.
-	wp := pool.New().WithErrors().WithMaxGoroutines(8 * runtime.GOMAXPROCS(0))
+	// Check and render every report, in parallel, each into its own slot;
+	// the first error in path order stops the render before any write.
+	// Writes wait on the disk (each file is synced), so more of them are
+	// in flight than there are cores.
+	out := make([][]atomicfile.File, len(reports))
+	errs := make([]error, len(reports))
+	rp := pool.New().WithMaxGoroutines(8 * runtime.GOMAXPROCS(0))
 	for i, r := range reports {
 		if r == nil {
 			continue
 		}
-		out := filepath.Dir(files[i])
-		wp.Go(func() error {
-			md, page, err := pages(r)
-			if err != nil {
-				return err
+		rp.Go(func() {
+			if err := checkReport(files[i], r); err != nil {
+				errs[i] = err
+				return
 			}
-			return writeChanged(map[string][]byte{
-				filepath.Join(out, "report.md"):   md,
-				filepath.Join(out, "report.html"): page,
-			})
+			out[i], _, errs[i] = w.prepare(filepath.Dir(files[i]), r.ModelView())
 		})
+	}
+	rp.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return 0, err
+		}
+	}
+	wp := pool.New().WithErrors().WithMaxGoroutines(8 * runtime.GOMAXPROCS(0))
+	for _, fs := range out {
+		if fs != nil {
+			wp.Go(func() error { return writeChanged(fs) })
+		}
 	}
 	if manifest != nil {
 		wp.Go(func() error {
 			rows := indexRows(manifest.Occupations)
-			return writeChanged(map[string][]byte{
-				filepath.Join(dir, "index.md"):   render.IndexMarkdown(rows),
-				filepath.Join(dir, "index.html"): render.IndexHTML(rows),
+			return writeChanged([]atomicfile.File{
+				{Path: filepath.Join(dir, "index.md"), Data: render.IndexMarkdown(rows)},
+				{Path: filepath.Join(dir, "index.html"), Data: render.IndexHTML(rows)},
 			})
 		})
 	}
@@ -100,6 +117,42 @@ func Rerender(dir string) (int, error) {
 	return n, nil
 }
 
+// checkReport refuses a report.json that is not consistent (see
+// jury.Report.Check), naming file:line of the first problem, and puts
+// its tasks back in order.
+func checkReport(file string, r *jury.Report) error {
+	if ps := r.Check(); len(ps) > 0 {
+		line := 0
+		if ps[0].Key != "" {
+			data, _ := os.ReadFile(file)
+			line = keyLine(data, ps[0].Key, ps[0].Index)
+		}
+		if line > 0 {
+			return jury.Invalidf("%s:%d: %s", file, line, ps[0].Text)
+		}
+		return jury.Invalidf("%s: %s", file, ps[0].Text)
+	}
+	jury.SortTasks(r.Tasks)
+	return nil
+}
+
+// keyLine is the line of the index-th (from 0) occurrence of "key": in a
+// JSON file, or 0 when there is none.
+func keyLine(data []byte, key string, index int) int {
+	needle := []byte(`"` + key + `":`)
+	off := 0
+	for i := 0; ; i++ {
+		j := bytes.Index(data[off:], needle)
+		if j < 0 {
+			return 0
+		}
+		if i == index {
+			return bytes.Count(data[:off+j], []byte("\n")) + 1
+		}
+		off += j + len(needle)
+	}
+}
+
 // readManifestIfAny reads dir/manifest.json, or returns nil when there is
 // none.
 func readManifestIfAny(dir string) (*Manifest, error) {
@@ -107,25 +160,4 @@ func readManifestIfAny(dir string) (*Manifest, error) {
 		return nil, nil
 	}
 	return ReadManifest(dir)
-}
-
-// writeChanged writes, together and atomically, those of files whose
-// content differs from what is on disk: a page already current is not
-// rewritten, so that rendering again after no change costs no write and
-// keeps every file's modification time.
-func writeChanged(files map[string][]byte) error {
-	for path, data := range files {
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-			delete(files, path)
-		}
-	}
-	if len(files) == 0 {
-		return nil
-	}
-	list := make([]atomicfile.File, 0, len(files))
-	for path, data := range files {
-		list = append(list, atomicfile.File{Path: path, Data: data})
-	}
-	slices.SortFunc(list, func(a, b atomicfile.File) int { return strings.Compare(a.Path, b.Path) })
-	return atomicfile.WriteFiles(list, 0o644)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,7 +37,10 @@ func batchDir(t *testing.T, withManifest bool) string {
 	m := &outdir.Manifest{SchemaVersion: outdir.ManifestVersion}
 	for i, code := range rerenderCodes {
 		r := rerenderGolden(t, code)
-		r.Headline = 30 + 20*i
+		for j := range r.Tasks { // headlines apart, each following from its tasks
+			r.Tasks[j].Score = max(0, r.Tasks[j].Score-20*(2-i))
+		}
+		r.Headline = jury.TasksHeadline(r.Tasks)
 		r.Band = jury.BandOf(r.Headline)
 		_, err := outdir.WriteReport(dir, r)
 		require.NoError(t, err)
@@ -68,17 +72,27 @@ func readFile(t *testing.T, path string) string {
 	return string(data)
 }
 
-// requirePages checks that dir holds the pages of its report.json.
+// requirePages checks that dir holds the pages of its report.json, each
+// ending in jury's marker.
 func requirePages(t *testing.T, dir string) {
 	t.Helper()
 	var r jury.Report
 	require.NoError(t, json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "report.json"))), &r))
-	md, err := render.MarkdownPage(&r)
+	var opts render.PageOptions
+	if _, err := os.Stat(filepath.Join(dir, "..", "manifest.json")); err == nil {
+		opts.Index = "../index.html"
+	}
+	md, err := render.MarkdownPageWith(&r, opts)
 	require.NoError(t, err)
-	page, err := render.HTMLPage(&r)
+	page, err := render.HTMLPageWith(&r, opts)
 	require.NoError(t, err)
-	require.Equal(t, string(md), readFile(t, filepath.Join(dir, "report.md")), dir)
-	require.Equal(t, string(page), readFile(t, filepath.Join(dir, "report.html")), dir)
+	for name, want := range map[string][]byte{"report.md": md, "report.html": page} {
+		got := readFile(t, filepath.Join(dir, name))
+		body, marker, ok := strings.Cut(got, "<!-- jury sha256:")
+		require.True(t, ok, "%s ends in jury's marker", name)
+		require.Equal(t, string(want), body, dir)
+		require.Contains(t, marker, "change edits.yaml, not this file -->\n")
+	}
 }
 
 func TestWriteReportWritesThePages(t *testing.T) {

@@ -94,6 +94,9 @@ func DiffText(res jury.DiffResult, colour bool) []byte {
 		for _, r := range o.Reactions {
 			fmt.Fprintf(&b, "      %s thinks the headline %s → %s\n", Plain(r.Name), reactionWords(r.Old), reactionWords(r.New))
 		}
+		for _, e := range o.Edits {
+			fmt.Fprintf(&b, "    %s%s\n", mark(e.Fails), Plain(e.String()))
+		}
 	}
 	return b.Bytes()
 }
@@ -209,6 +212,12 @@ func DiffMarkdown(res jury.DiffResult) []byte {
 				fmt.Fprintf(&b, "- **%s**: %s → %s\n", Markdown(r.Name), Markdown(reactionWords(r.Old)), Markdown(reactionWords(r.New)))
 			}
 		}
+		if len(o.Edits) > 0 {
+			b.WriteString("\nA person's edits (not model drift):\n")
+			for _, e := range o.Edits {
+				fmt.Fprintf(&b, "- %s%s\n", mark(e.Fails), Markdown(e.String()))
+			}
+		}
 	}
 	return b.Bytes()
 }
@@ -272,6 +281,20 @@ type occupationWire struct {
 	// "" is a juror without one.
 	Reactions []reactionWire `json:"reactions"`
 	Tasks     []taskWire     `json:"tasks"`
+	// Edits are a person's edits added, changed or removed; the keys
+	// above are the model's verdict.
+	Edits []editWire `json:"edits"`
+}
+
+type editWire struct {
+	Kind   jury.EditKind   `json:"kind"`
+	Target string          `json:"target"`
+	Name   string          `json:"name"`
+	Status jury.DiffStatus `json:"status"`
+	Old    string          `json:"old"`
+	New    string          `json:"new"`
+	Size   int             `json:"size"`
+	Fails  bool            `json:"fails"`
 }
 
 type reactionWire struct {
@@ -335,6 +358,10 @@ func DiffJSON(res jury.DiffResult) ([]byte, error) {
 			Quotes:    make([]quoteWire, 0, len(o.Quotes)),
 			Reactions: make([]reactionWire, 0, len(o.Reactions)),
 			Tasks:     make([]taskWire, 0, len(o.Tasks)),
+			Edits:     make([]editWire, 0, len(o.Edits)),
+		}
+		for _, e := range o.Edits {
+			ow.Edits = append(ow.Edits, editWire{Kind: e.Kind, Target: e.Target, Name: e.Name, Status: e.Status, Old: e.Old, New: e.New, Size: e.Size, Fails: e.Fails})
 		}
 		for _, r := range o.Reactions {
 			ow.Reactions = append(ow.Reactions, reactionWire{Persona: r.Persona, Name: r.Name, Old: r.Old, New: r.New})

@@ -56,7 +56,7 @@ func TestDiffText(t *testing.T) {
 	plain := string(render.DiffText(res, false))
 	requireInOrder(t, plain,
 		"3 of 3 occupations changed; largest: 15-1252.00 removed (headline was 40)\n",
-		"failing: 3 of 3 occupations (tolerance 5 points; failing on headline, task, label)\n",
+		"failing: 3 of 3 occupations (tolerance 5 points; failing on headline, task, label, edit)\n",
 		"\n✗ 15-1252.00 Title <img src=x onerror=alert(1)> [x](http://evil) | cell: removed, headline was 40\n",
 		"\n✗ 29-2072.00 Title",
 		"    ✗ headline 83 → 71 (-12)\n",
@@ -82,7 +82,7 @@ func TestDiffText(t *testing.T) {
 	require.Equal(t, plain, stripped, "colour changes nothing but colour")
 
 	none := string(render.DiffText(jury.DiffResult{Total: 4, Tolerance: 5, FailOn: jury.ChangeKinds}, true))
-	require.Equal(t, "\x1b[1mno changes\x1b[0m\n4 occupations compared (tolerance 5 points; failing on headline, task, label)\n", none)
+	require.Equal(t, "\x1b[1mno changes\x1b[0m\n4 occupations compared (tolerance 5 points; failing on headline, task, label, edit)\n", none)
 }
 
 func TestDiffTextTruncatesLongTaskText(t *testing.T) {
@@ -99,7 +99,7 @@ func TestDiffMarkdown(t *testing.T) {
 	page := string(render.DiffMarkdown(sampleDiff(t)))
 	requireInOrder(t, page,
 		"## jury diff\n\n**3 of 3 occupations changed; largest: 15-1252.00 removed (headline was 40)**\n\n",
-		"failing: 3 of 3 occupations (tolerance 5 points; failing on headline, task, label).\n",
+		"failing: 3 of 3 occupations (tolerance 5 points; failing on headline, task, label, edit).\n",
 		"\n### ✗ 15-1252.00 Title \\<img src=x onerror=alert(1)\\> \\[x\\](http\\://evil) \\| cell\n\nRemoved: headline was 40.\n",
 		"\n### ✗ 29-2072.00 Title",
 		"✗ Headline **83 → 71** (-12).\n",
@@ -133,7 +133,7 @@ func TestDiffJSON(t *testing.T) {
 	require.Len(t, occs, 3)
 
 	removed := occs[0].(map[string]any)
-	require.Equal(t, []string{"code", "fails", "headline", "quotes", "reactions", "size", "status", "summary", "tasks", "title"}, sortedKeys(removed))
+	require.Equal(t, []string{"code", "edits", "fails", "headline", "quotes", "reactions", "size", "status", "summary", "tasks", "title"}, sortedKeys(removed))
 	require.Equal(t, "removed", removed["status"])
 	require.Equal(t, map[string]any{"old": 40.0, "new": nil, "delta": 0.0, "fails": false}, removed["headline"])
 	require.Equal(t, []any{}, removed["tasks"], "lists are present even when empty")

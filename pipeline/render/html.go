@@ -59,7 +59,7 @@ var htmlFuncs = template.FuncMap{
 	"indexCSP":  func() string { return indexCSP },
 }
 
-var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).
+var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).Funcs(editFuncs).
 	ParseFS(files, "templates/report.html.tmpl", "templates/index.html.tmpl"))
 
 // HTMLPage renders a report as report.html: one self-contained page with
@@ -67,9 +67,14 @@ var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).
 // task-by-task table, most automatable first, and the provenance and
 // O*NET credit in its footer. It loads nothing: no font, script or style
 // sheet from elsewhere.
-func HTMLPage(r *jury.Report) ([]byte, error) {
+func HTMLPage(r *jury.Report) ([]byte, error) { return HTMLPageWith(r, PageOptions{}) }
+
+// HTMLPageWith is HTMLPage with options. What a person edited is marked
+// "edited" (the model's value in the mark's title), and what needs a
+// person's review says so.
+func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
 	var b bytes.Buffer
-	if err := htmlTemplates.ExecuteTemplate(&b, "report.html.tmpl", r); err != nil {
+	if err := htmlTemplates.ExecuteTemplate(&b, "report.html.tmpl", pageData{Report: r, Index: opts.Index}); err != nil {
 		return nil, fmt.Errorf("render %s report.html: %w", r.Occupation.Code, err)
 	}
 	return b.Bytes(), nil

@@ -25,7 +25,57 @@ var mdTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.Fun
 	"persona": func(r *jury.Report, id string) string { return Markdown(personaName(r, id)) },
 	"add":     func(a, b int) int { return a + b },
 	"join":    strings.Join,
-}).ParseFS(files, "templates/report.md.tmpl"))
+}).Funcs(editFuncs).ParseFS(files, "templates/report.md.tmpl"))
+
+// PageOptions are what a page shows beside its report.
+type PageOptions struct {
+	// Index is the address of the batch's index page, linked from the top
+	// of the page ("../index.html"); "" links none.
+	Index string
+}
+
+// pageData is what the report templates are given: the report, whose
+// fields they read as their own, and the page options.
+type pageData struct {
+	*jury.Report
+	Index string
+}
+
+// editFuncs are the templates' helpers for a person's edits: whether a
+// thing shows a person's value, why it needs review, and the headline
+// the jurors reacted to (the model's, when a score edit moved it).
+var editFuncs = map[string]any{
+	"edited": func(r *jury.Report, kind, target string) bool { return r.Edited(jury.EditKind(kind), target) },
+	"review": func(r *jury.Report, kind, target string) string { return r.NeedsReview(jury.EditKind(kind), target) },
+	"reacted": func(r *jury.Report) int {
+		if r.Edits != nil {
+			return r.Edits.ModelHeadline
+		}
+		return r.Headline
+	},
+	"editCount": func(r *jury.Report) int {
+		n := 0
+		if r.Edits != nil {
+			for _, a := range r.Edits.Applied {
+				if a.State != jury.EditOrphaned {
+					n++
+				}
+			}
+		}
+		return n
+	},
+	"reviewCount": func(r *jury.Report) int { return r.ReviewCount() },
+	"scoreReason": func(r *jury.Report, id string) string {
+		if r.Edits != nil {
+			for _, a := range r.Edits.Applied {
+				if a.Kind == jury.EditScore && a.Target == id && a.State != jury.EditOrphaned && a.ModelScore != nil {
+					return fmt.Sprintf("jury %d %%: %s", *a.ModelScore, a.Reason)
+				}
+			}
+		}
+		return ""
+	},
+}
 
 // JSON renders a report as report.json: indented, keys in struct order,
 // HTML characters left as written, ending in a newline.
@@ -42,9 +92,13 @@ func JSON(r *jury.Report) ([]byte, error) {
 
 // MarkdownPage renders a report as report.md: title, headline, summary,
 // the jurors' quotes and the task-by-task breakdown, most automatable first.
-func MarkdownPage(r *jury.Report) ([]byte, error) {
+func MarkdownPage(r *jury.Report) ([]byte, error) { return MarkdownPageWith(r, PageOptions{}) }
+
+// MarkdownPageWith is MarkdownPage with options. What a person edited is
+// marked "edited", and what needs a person's review says so.
+func MarkdownPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
 	var b bytes.Buffer
-	if err := mdTemplate.Execute(&b, r); err != nil {
+	if err := mdTemplate.Execute(&b, pageData{Report: r, Index: opts.Index}); err != nil {
 		return nil, fmt.Errorf("render %s report.md: %w", r.Occupation.Code, err)
 	}
 	return b.Bytes(), nil

@@ -278,7 +278,7 @@ func TestJSONKeyOrder(t *testing.T) {
 	require.NoError(t, err)
 
 	require.Equal(t, []string{"schema_version", "occupation", "headline", "band", "summary", "jurors", "tasks", "provenance", "usage"}, objectKeys(t, b))
-	require.True(t, bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 2,\n")), "schema_version comes first:\n%s", b)
+	require.True(t, bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 3,\n")), "schema_version comes first:\n%s", b)
 
 	var parts struct {
 		Occupation json.RawMessage   `json:"occupation"`

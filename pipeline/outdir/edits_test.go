@@ -1,0 +1,212 @@
+package outdir_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/outdir"
+	"github.com/onet-jury/jury/pipeline/render"
+)
+
+// handEdits is what a person writes by hand: a quote and a rationale.
+const handEdits = `# our corrections
+quotes:
+  contrarian:
+    text: "Records still need a person who answers for them."
+    author: ana
+rationales:
+  "22892":
+    text: "Coders still check every code the software suggests."
+`
+
+func TestReadEditsBadFile(t *testing.T) {
+	tests := []struct {
+		name, content, want string
+	}{
+		{"unknown section", "quotes: {}\nsumary:\n  text: x\n", "edits.yaml:2: unknown key \"sumary\": want summary, quotes, rationales, scores"},
+		{"unknown key of an edit", "quotes:\n  contrarian:\n    txt: x\n", "edits.yaml:3: quote of contrarian: unknown key \"txt\""},
+		{"score without a reason", "scores:\n  \"22892\":\n    score: 40\n", "edits.yaml:3: score of task 22892: a score edit needs a reason"},
+		{"score not a number", "scores:\n  \"22892\":\n    score: high\n    reason: x\n", "edits.yaml:3: score of task 22892: score \"high\": want a whole number"},
+		{"quote over the limits", "quotes:\n  diplomat:\n    text: " + strings.Repeat("x", 301) + "\n", "edits.yaml:3: quote of diplomat: text is 301 characters, at most 300"},
+		{"no text", "rationales:\n  \"22892\":\n    author: ana\n", "edits.yaml:3: rationale of task 22892: text missing"},
+		{"not YAML", "quotes: [\n", "edits.yaml: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeDiffFile(t, filepath.Join(dir, "edits.yaml"), tt.content)
+			_, err := outdir.ReadEdits(dir)
+			require.ErrorIs(t, err, jury.ErrInvalid, "exit code 2")
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+	doc, err := outdir.ReadEdits(t.TempDir())
+	require.NoError(t, err)
+	require.Empty(t, doc.Edits, "no edits.yaml: no edits")
+}
+
+func TestWriteReportAppliesEdits(t *testing.T) {
+	out := t.TempDir()
+	model := rerenderGolden(t, "29-2072.00")
+	dir := filepath.Join(out, "29-2072.00")
+	writeDiffFile(t, filepath.Join(dir, "edits.yaml"), handEdits)
+
+	w, err := outdir.Writer{}.WriteReport(out, model)
+	require.NoError(t, err)
+	js, md, page := readFile(t, filepath.Join(dir, "report.json")), readFile(t, filepath.Join(dir, "report.md")), readFile(t, filepath.Join(dir, "report.html"))
+	for name, page := range map[string]string{"report.json": js, "report.md": md, "report.html": page} {
+		require.Contains(t, page, "Records still need a person who answers for them.", name)
+		require.Contains(t, page, "Coders still check every code the software suggests.", name)
+	}
+	require.Contains(t, md, "Records still need a person who answers for them.” *(edited)*")
+	require.Contains(t, page, `answers for them. <span class="edited">edited</span>`)
+	var contrarian string
+	for _, j := range model.Jurors {
+		if j.Persona == "contrarian" {
+			contrarian = j.Quote
+		}
+	}
+	require.Contains(t, js, `"model": "`+contrarian+`"`, "report.json keeps the model's quote beside the edit")
+	require.Equal(t, jury.EditCurrent, w.Report.Edits.Applied[0].State)
+
+	// The model's text is recorded in edits.yaml, the person's comment kept.
+	edits := readFile(t, filepath.Join(dir, "edits.yaml"))
+	require.Contains(t, edits, "# our corrections")
+	require.Contains(t, edits, "replaced: "+contrarian)
+	doc, err := outdir.ReadEdits(dir)
+	require.NoError(t, err)
+	require.Equal(t, contrarian, doc.Edits[0].Replaced)
+
+	// Written again, nothing changes: the same bytes.
+	before := map[string]string{"report.json": js, "report.md": md, "edits.yaml": edits}
+	_, err = outdir.WriteReport(out, model)
+	require.NoError(t, err)
+	for name, want := range before {
+		require.Equal(t, want, readFile(t, filepath.Join(dir, name)), name)
+	}
+
+	// The model writes another quote: the edit stays, and needs review.
+	changed := model.Clone()
+	for i := range changed.Jurors {
+		if changed.Jurors[i].Persona == "contrarian" {
+			changed.Jurors[i].Quote = "A new line from the model."
+		}
+	}
+	w, err = outdir.Writer{}.WriteReport(out, changed)
+	require.NoError(t, err)
+	require.Equal(t, jury.EditNeedsReview, w.Report.Edits.Applied[0].State)
+	md = readFile(t, filepath.Join(dir, "report.md"))
+	require.Contains(t, md, "Records still need a person who answers for them.” *(edited)* *(needs review: the model's text changed since the edit")
+}
+
+func TestPagesChangedByHandAreNotOverwritten(t *testing.T) {
+	for _, via := range []string{"write", "render"} {
+		for _, page := range []string{"report.md", "report.html"} {
+			t.Run(via+" "+page, func(t *testing.T) {
+				out := t.TempDir()
+				model := rerenderGolden(t, "29-2072.00")
+				dir, err := outdir.WriteReport(out, model)
+				require.NoError(t, err)
+				path := filepath.Join(dir, page)
+				edited := strings.Replace(readFile(t, path), "Medical Records Specialists", "Medical Records Experts", 1)
+				require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+
+				write := func(w outdir.Writer) error {
+					if via == "render" {
+						_, err := w.Rerender(dir)
+						return err
+					}
+					_, err := w.WriteReport(out, model)
+					return err
+				}
+				err = write(outdir.Writer{})
+				require.ErrorIs(t, err, outdir.ErrHandEdited)
+				require.ErrorIs(t, err, jury.ErrInvalid, "exit code 2")
+				require.Equal(t, path+" was changed by hand since jury wrote it: move the change into edits.yaml (jury edit DIR/<code>) or pass --force to overwrite it", err.Error())
+				require.Equal(t, edited, readFile(t, path), "the hand edit is still there")
+
+				require.NoError(t, write(outdir.Writer{Force: true}))
+				require.NotContains(t, readFile(t, path), "Medical Records Experts")
+			})
+		}
+	}
+}
+
+func TestRerenderValidatesAnEditedReport(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(js string) string
+		want   string
+	}{
+		{"headline set by hand", func(js string) string {
+			return strings.Replace(js, `"headline": 69,`, `"headline": 50,`, 1)
+		}, "report.json:7: headline 50 does not follow from the task scores, whose core-weighted mean is 69"},
+		{"quote over the limits", func(js string) string {
+			return strings.Replace(js, `"quote": "`, `"quote": "`+strings.Repeat("x", 300), 2)
+		}, "report.json:17: quote of diplomat is 478 characters, at most 300: shorten it in edits.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, err := outdir.WriteReport(t.TempDir(), rerenderGolden(t, "29-2072.00"))
+			require.NoError(t, err)
+			js := filepath.Join(dir, "report.json")
+			changed := tt.change(readFile(t, js))
+			require.NoError(t, os.WriteFile(js, []byte(changed), 0o644))
+			md := readFile(t, filepath.Join(dir, "report.md"))
+			_, err = outdir.Rerender(dir)
+			require.ErrorIs(t, err, jury.ErrInvalid)
+			require.ErrorContains(t, err, tt.want)
+			require.Equal(t, md, readFile(t, filepath.Join(dir, "report.md")), "nothing written")
+		})
+	}
+
+	// Tasks out of order are put back in order.
+	dir, err := outdir.WriteReport(t.TempDir(), rerenderGolden(t, "29-2072.00"))
+	require.NoError(t, err)
+	r, err := outdir.ReadReport(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	want := readFile(t, filepath.Join(dir, "report.json"))
+	r.Tasks[0], r.Tasks[len(r.Tasks)-1] = r.Tasks[len(r.Tasks)-1], r.Tasks[0]
+	raw, err := jsonOf(&r)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "report.json"), raw, 0o644))
+	_, err = outdir.Rerender(dir)
+	require.NoError(t, err)
+	require.Equal(t, want, readFile(t, filepath.Join(dir, "report.json")))
+}
+
+// A changed edits.yaml reaches report.json and the pages at the next
+// render; the model's verdict underneath stays as it was.
+func TestRerenderAppliesChangedEdits(t *testing.T) {
+	dir, err := outdir.WriteReport(t.TempDir(), rerenderGolden(t, "29-2072.00"))
+	require.NoError(t, err)
+	writeDiffFile(t, filepath.Join(dir, "edits.yaml"), "scores:\n  \"22892\":\n    score: 5\n    reason: records need a signature\n")
+	_, err = outdir.Rerender(dir)
+	require.NoError(t, err)
+	r, err := outdir.ReadReport(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	require.NotNil(t, r.Edits)
+	require.Equal(t, jury.TasksHeadline(r.Tasks), r.Headline)
+	require.NotEqual(t, r.Edits.ModelHeadline, r.Headline, "the score edit moved the headline")
+	require.Contains(t, readFile(t, filepath.Join(dir, "report.md")), "headline **"+itoa(r.Headline)+" %**")
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "edits.yaml")))
+	_, err = outdir.Rerender(dir)
+	require.NoError(t, err)
+	back, err := outdir.ReadReport(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	require.Nil(t, back.Edits, "edits removed: the model's verdict again")
+	require.Equal(t, r.Edits.ModelHeadline, back.Headline)
+	require.False(t, errors.Is(err, outdir.ErrHandEdited))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func jsonOf(r *jury.Report) ([]byte, error) { return render.JSON(r) }
