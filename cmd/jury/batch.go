@@ -44,6 +44,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 			"A first SIGINT/SIGTERM stops new work and lets calls in flight finish; a second exits at once.", sys.stderr)
 	cfg.register(fs)
 	cfg.registerOffline(fs)
+	cfg.registerFullPanel(fs)
 	fs.StringVar(&cfg.only, "only", "", "comma-separated `codes`, or @FILE with one code a line (# comments)")
 	fs.StringVar(&cfg.shard, "shard", "", "`i/n`: take every n-th occupation of the sorted list, starting at i (0-based)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 16, "occupations in flight (each asks its jurors concurrently)")
@@ -148,7 +149,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	panel.Prices = prices
 	bar := newProgressBar(sys.stderr, st)
 	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
-		Stop: sys.stop, Logger: logger, Progress: bar.update}
+		RequireFullPanel: cfg.requireFullPanel, Stop: sys.stop, Logger: logger, Progress: bar.update}
 	if bar.tty {
 		// The bar replaces per-occupation log lines on a terminal.
 		b.Logger = slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: safeLogAttr}))
@@ -163,9 +164,14 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		lr := outdir.LastRun{Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
 			Occupations: len(occs), Ran: res.Ran, Done: res.Done, Failed: res.Failed, AlreadyDone: res.Skipped, NotStarted: res.NotStarted,
 			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.Limiter.RateLimited(),
-			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost}
+			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost,
+			AskedAgain: res.AskedAgain, ShortPanel: res.ShortPanel}
 		logger.Info("batch finished", "done", res.Done+res.Skipped, "failed", res.Failed, "not_started", res.NotStarted,
 			"calls", spent.Calls, "cache_hits", hits, "429s", lr.RateLimited, "cost_usd", fmt.Sprintf("%.4f", cost), "seconds", fmt.Sprintf("%.1f", lr.Seconds))
+		if n := len(res.ShortPanel); n > 0 {
+			fmt.Fprintf(sys.stderr, "jury: %d %s published with fewer jurors than seats (see each page): %s\n",
+				n, plural(n, "verdict", "verdicts"), strings.Join(res.ShortPanel, ", "))
+		}
 		if err := lr.Write(cfg.Out); err != nil && runErr == nil {
 			runErr = err
 		}

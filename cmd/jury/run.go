@@ -26,6 +26,7 @@ type runConfig struct {
 	logFormat          string
 	record, replay     string
 	replayOrRecord     string
+	requireFullPanel   bool
 }
 
 // apply settles the settings by precedence, from the flags typed on fs.
@@ -64,6 +65,13 @@ func (c *runConfig) registerOffline(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.BoolVar(&c.Offline, "offline", false, "use the offline juror (no key, no network) even if OPENAI_API_KEY is set")
+}
+
+// registerFullPanel adds --require-full-panel.
+func (c *runConfig) registerFullPanel(fs interface {
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.BoolVar(&c.requireFullPanel, "require-full-panel", false, "fail a verdict when a juror gives no answer (the provider kept failing) instead of publishing it on the quorum")
 }
 
 // registerRecording adds --record, --replay and --replay-or-record.
@@ -141,6 +149,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	cfg.register(fs)
 	cfg.registerOffline(fs)
 	cfg.registerRecording(fs)
+	cfg.registerFullPanel(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -177,7 +186,11 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 		case <-ctx.Done():
 		}
 	}()
-	report, _, err := panel.Deliberate(ctx, occ)
+	deliberate := panel.Deliberate
+	if cfg.requireFullPanel {
+		deliberate = panel.DeliberateFull
+	}
+	report, _, err := deliberate(ctx, occ)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,10 @@ type Runner struct {
 	// marked failed; 0 means 2. Behind a cache, another attempt pays only
 	// for the answers that were missing or invalid.
 	Attempts int
+	// RequireFullPanel fails an occupation whose verdict would be
+	// published with fewer jurors than seats because a juror gave no
+	// answer, instead of publishing it on the quorum.
+	RequireFullPanel bool
 	// Stop, when closed, stops new occupations from starting.
 	Stop <-chan struct{}
 	// ManifestEvery is the least time between two writes of the manifest
@@ -63,6 +68,13 @@ type Result struct {
 	Ran, Done, Failed, Skipped, NotStarted int
 	// Stopped is the fatal error or signal that stopped new work, if any.
 	Stopped error
+	// ShortPanel lists, by code, this run's verdicts published with fewer
+	// jurors than seats (a ballot invalid, or a juror that never answered
+	// even when asked again at the end of the run).
+	ShortPanel []string
+	// AskedAgain counts the occupations set aside because a juror gave no
+	// answer, and deliberated again after the others.
+	AskedAgain int
 }
 
 // ErrFailed reports a batch in which some occupations failed.
@@ -86,7 +98,7 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Manifest: m}
+	res := &Result{Manifest: m, ShortPanel: []string{}}
 	var todo []jury.Occupation
 	promptHash := b.Panel.Prompts.Hash()
 	for _, occ := range occs {
@@ -122,47 +134,77 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 	if conc <= 0 {
 		conc = 8
 	}
-	pl := pool.New().WithMaxGoroutines(conc)
-	for _, occ := range todo {
-		if b.stopRequested(&stopped) {
-			break
-		}
-		pl.Go(func() {
+	// First pass: a verdict short of a juror that never answered (a
+	// storm of 429s, a flaky connection) is not published but set aside;
+	// the second pass asks again once the others are done, and only then
+	// falls back to the quorum (or fails, with RequireFullPanel).
+	var later []deferred
+	pass := func(items []deferred, final bool) {
+		pl := pool.New().WithMaxGoroutines(conc)
+		for _, it := range items {
 			if b.stopRequested(&stopped) {
-				return
+				break
 			}
-			entry := b.one(ctx, occ, promptHash)
-			if entry.Status == outdir.StatusFailed {
-				logger.Warn("occupation failed", "code", occ.Code, "error", entry.Error)
-				if e := entry.err; e != nil && (llm.Fatal(e) || ctx.Err() != nil) {
-					stop(e)
+			pl.Go(func() {
+				if b.stopRequested(&stopped) {
+					return
 				}
-			} else {
-				logger.Info("occupation done", "code", occ.Code, "headline", *entry.Headline, "calls", entry.Usage.Calls)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			m.Set(entry.ManifestEntry)
-			res.Ran++
-			if entry.Status == outdir.StatusDone {
-				res.Done++
-			} else {
-				res.Failed++
-			}
-			// Rewriting the whole manifest after every occupation would
-			// cost O(n²) on a big catalog; the reports are the record.
-			if time.Since(written) >= every {
-				if err := m.Write(b.Out); err != nil {
-					stop(err)
+				entry := b.one(ctx, it.occ, promptHash, !final || b.RequireFullPanel, it.spent)
+				if !final && errors.Is(entry.err, deliberation.ErrSeatLost) {
+					logger.Warn("a juror gave no answer: asking again at the end of the run", "code", it.occ.Code, "error", entry.Error)
+					mu.Lock()
+					later = append(later, deferred{occ: it.occ, spent: entry.lost})
+					mu.Unlock()
+					return
 				}
-				written = time.Now()
-			}
-			if b.Progress != nil {
-				b.Progress(Progress{Total: len(todo) + res.Skipped, Done: res.Done + res.Skipped, Failed: res.Failed, Skipped: res.Skipped, Last: entry.ManifestEntry})
-			}
-		})
+				if entry.Status == outdir.StatusFailed {
+					logger.Warn("occupation failed", "code", it.occ.Code, "error", entry.Error)
+					if e := entry.err; e != nil && (llm.Fatal(e) || ctx.Err() != nil) {
+						stop(e)
+					}
+				} else {
+					logger.Info("occupation done", "code", it.occ.Code, "headline", *entry.Headline, "calls", entry.Usage.Calls)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				m.Set(entry.ManifestEntry)
+				res.Ran++
+				if entry.Status == outdir.StatusDone {
+					res.Done++
+				} else {
+					res.Failed++
+				}
+				if entry.short {
+					res.ShortPanel = append(res.ShortPanel, it.occ.Code)
+					logger.Warn("verdict published with fewer jurors than seats", "code", it.occ.Code, "jurors", entry.jurors)
+				}
+				// Rewriting the whole manifest after every occupation would
+				// cost O(n²) on a big catalog; the reports are the record.
+				if time.Since(written) >= every {
+					if err := m.Write(b.Out); err != nil {
+						stop(err)
+					}
+					written = time.Now()
+				}
+				if b.Progress != nil {
+					b.Progress(Progress{Total: len(todo) + res.Skipped, Done: res.Done + res.Skipped, Failed: res.Failed, Skipped: res.Skipped, Last: entry.ManifestEntry})
+				}
+			})
+		}
+		pl.Wait()
 	}
-	pl.Wait()
+	first := make([]deferred, len(todo))
+	for i, occ := range todo {
+		first[i] = deferred{occ: occ}
+	}
+	pass(first, false)
+	if len(later) > 0 && !b.stopRequested(&stopped) {
+		res.AskedAgain = len(later)
+		slices.SortFunc(later, func(a, b deferred) int { return strings.Compare(a.occ.Code, b.occ.Code) })
+		logger.Info("asking again the jurors that gave no answer", "occupations", len(later))
+		pass(later, true)
+	}
+	slices.Sort(res.ShortPanel)
 	res.NotStarted = len(todo) - res.Ran
 	if p := stopped.Load(); p != nil {
 		res.Stopped = *p
@@ -214,36 +256,65 @@ func (b *Runner) finished(occ jury.Occupation, promptHash string) (outdir.Manife
 	if err != nil || !b.Panel.Current(occ, &r) {
 		return outdir.ManifestEntry{}, false
 	}
+	if b.RequireFullPanel && slices.ContainsFunc(r.Jurors, jury.JurorResult.Unanswered) {
+		return outdir.ManifestEntry{}, false
+	}
 	h := r.Headline
 	return outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, Status: outdir.StatusDone, Headline: &h, Band: r.Band,
 		InputHash: r.Provenance.InputHash, PromptHash: promptHash, Usage: r.Usage}, true
 }
 
+// deferred is an occupation to deliberate and what earlier passes spent
+// on it.
+type deferred struct {
+	occ   jury.Occupation
+	spent jury.Usage
+}
+
 type outcome struct {
 	outdir.ManifestEntry
 	err error
+	// short is a verdict published with fewer jurors than seats; jurors
+	// says how many of them counted ("3 of 4").
+	short  bool
+	jurors string
+	// lost is what this and earlier passes paid and no later attempt
+	// replays.
+	lost jury.Usage
 }
 
-// one runs one occupation and writes its report.
-func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string) outcome {
+// one runs one occupation and writes its report. full refuses a verdict
+// short of a juror that never answered (deliberation.ErrSeatLost); spent
+// is what earlier passes paid for it, counted in the entry's usage.
+func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string, full bool, spent jury.Usage) outcome {
 	e := outcome{ManifestEntry: outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, InputHash: deliberation.InputHash(occ), PromptHash: promptHash}}
 	attempts := b.Attempts
 	if attempts <= 0 {
 		attempts = 2
 	}
+	deliberate := b.Panel.Deliberate
+	if full {
+		deliberate = b.Panel.DeliberateFull
+	}
 	var r *jury.Report
 	var usage jury.Usage
 	var err error
 	for a := 1; a <= attempts; a++ {
-		r, usage, err = b.Panel.Deliberate(ctx, occ)
-		if err == nil || llm.Final(err) || ctx.Err() != nil || errors.Is(err, jury.ErrInvalid) {
+		// Every attempt is paid for: the entry counts what each earlier
+		// one lost (its valid answers are replayed from the cache and
+		// counted again in the next attempt's usage).
+		spent = spent.Add(deliberation.Lost(usage, err))
+		r, usage, err = deliberate(ctx, occ)
+		if err == nil || llm.Final(err) || ctx.Err() != nil || errors.Is(err, jury.ErrInvalid) ||
+			(errors.Is(err, deliberation.ErrSeatLost) && !b.RequireFullPanel) {
 			break
 		}
 		if a < attempts {
 			b.Panel.Log().Warn("deliberating again", "code", occ.Code, "attempt", a+1, "error", err)
 		}
 	}
-	e.Usage = usage
+	e.Usage = usage.Add(spent)
+	e.lost = spent.Add(deliberation.Lost(usage, err))
 	if err == nil {
 		_, err = outdir.WriteReport(b.Out, r)
 	}
@@ -254,5 +325,8 @@ func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string
 	}
 	h := r.Headline
 	e.Status, e.Headline, e.Band = outdir.StatusDone, &h, r.Band
+	if n := r.Counted(); n < len(r.Jurors) {
+		e.short, e.jurors = true, fmt.Sprintf("%d of %d", n, len(r.Jurors))
+	}
 	return e
 }

@@ -29,6 +29,12 @@ type LastRun struct {
 	PromptTokens     int     `json:"prompt_tokens"`
 	CompletionTokens int     `json:"completion_tokens"`
 	CostUSD          float64 `json:"cost_usd"`
+	// AskedAgain counts occupations deliberated again at the end of the
+	// run because a juror gave no answer the first time.
+	AskedAgain int `json:"asked_again"`
+	// ShortPanel lists the verdicts published with fewer jurors than
+	// seats; empty when every panel was full.
+	ShortPanel []string `json:"short_panel"`
 }
 
 // Write writes l as dir/last-run.json, atomically.
