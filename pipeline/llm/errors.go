@@ -46,6 +46,10 @@ const (
 	// cap (MaxWait): like Quota it stops the run at once, naming the wait,
 	// instead of holding every caller for hours.
 	LongWait
+	// Storage is a paid answer the cache could not keep (a full disk, a
+	// read-only folder): it stops the run before another call is paid for
+	// an answer that would be thrown away too.
+	Storage
 )
 
 // String names the kind in logs and messages.
@@ -69,6 +73,8 @@ func (k Kind) String() string {
 		return "rejected"
 	case LongWait:
 		return "wait over the cap"
+	case Storage:
+		return "storage"
 	}
 	return "unknown"
 }
@@ -144,10 +150,11 @@ func KindOf(err error) Kind {
 
 // Fatal reports whether err must stop the whole run rather than one
 // verdict: no other call can succeed after a quota, auth or bad request,
-// nor for hours after a rate limit that names a wait over the cap.
+// nor for hours after a rate limit that names a wait over the cap, nor
+// usefully once the cache cannot keep what is paid for.
 func Fatal(err error) bool {
 	switch KindOf(err) {
-	case Quota, Auth, BadRequest, Budget, NotRecorded, LongWait:
+	case Quota, Auth, BadRequest, Budget, NotRecorded, LongWait, Storage:
 		return true
 	}
 	return false
