@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +17,7 @@ import (
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/batch"
 	"github.com/onet-jury/jury/pipeline/config"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/outdir"
 )
@@ -34,7 +37,12 @@ type batchConfig struct {
 	batchPoll   time.Duration
 	batchIdle   time.Duration
 	batchTokens int
+	yes         bool
 }
+
+// confirmAbove is the number of paid answers above which `jury batch` on
+// a terminal asks before it starts (--yes answers for the user).
+const confirmAbove = 1000
 
 func execBatch(ctx context.Context, sys *system, args []string) error {
 	var cfg batchConfig
@@ -58,6 +66,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.DurationVar(&cfg.batchPoll, "batch-poll", 5*time.Second, "with --via batch-api: first wait between status checks (grows to 1m)")
 	fs.DurationVar(&cfg.batchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
 	fs.IntVar(&cfg.batchTokens, "batch-tokens", llm.DefaultEnqueuedTokens, "with --via batch-api: estimated tokens in running batches at once (default: the first tier's enqueued-token limit for gpt-4o-mini)")
+	fs.BoolVar(&cfg.yes, "yes", false, fmt.Sprintf("start without asking, on a terminal, when the batch may pay for over %d answers", confirmAbove))
 	fs.StringVar(&cfg.prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -104,6 +113,15 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		}
 		occs = append(occs, o)
 	}
+	// One writer per output folder, taken once the input is read and
+	// before anything else: a second run on it stops here, naming the
+	// holder, and the folder is known to be writable before a call is
+	// paid for.
+	lock, err := outdir.LockDir(cfg.Out)
+	if err != nil {
+		return folderError("--out", err)
+	}
+	defer lock.Release()
 	prices := llm.DefaultPrices()
 	if cfg.prices != "" {
 		if err := config.ReadPrices(cfg.prices, prices); err != nil {
@@ -138,6 +156,9 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if !cfg.noCache && !offline {
 		st.StoreDir, st.StoreMode = cmp.Or(cfg.cache, filepath.Join(cfg.Out, ".cache")), llm.ReplayOrRecord
 		st.KeyByEndpoint = true
+		if err := outdir.CheckWritable(st.StoreDir); err != nil {
+			return folderError("--cache", err)
+		}
 		if err := atomicfile.Sweep(st.StoreDir); err != nil {
 			return fmt.Errorf("clean cache %s: %w", st.StoreDir, err)
 		}
@@ -147,9 +168,12 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	panel.Prices = prices
+	if err := announce(sys, &cfg, panel, len(occs), offline); err != nil {
+		return err
+	}
 	bar := newProgressBar(sys.stderr, st)
 	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
-		RequireFullPanel: cfg.requireFullPanel, Stop: sys.stop, Logger: logger, Progress: bar.update}
+		RequireFullPanel: cfg.requireFullPanel, Lock: lock, Stop: sys.stop, Logger: logger, Progress: bar.update}
 	if bar.tty {
 		// The bar replaces per-occupation log lines on a terminal.
 		b.Logger = slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: safeLogAttr}))
@@ -227,4 +251,56 @@ func (p *progressBar) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// announce says, before a batch starts, where it writes and how many
+// answers it may pay for when --out was not given; on a terminal, above
+// confirmAbove paid answers and without --yes, it asks first. Offline
+// answers cost nothing: no question.
+func announce(sys *system, cfg *batchConfig, panel *deliberation.Panel, n int, offline bool) error {
+	most := batch.MostCalls(panel, n, 0)
+	ask := !offline && !cfg.yes && most > confirmAbove && isTerminal(sys.stdin)
+	if cfg.Sources["out"] != "default" && !ask {
+		return nil
+	}
+	abs, _ := filepath.Abs(cfg.Out)
+	paid := "paid"
+	if offline {
+		paid = "offline, free"
+	}
+	fmt.Fprintf(sys.stderr, "jury: batch of %d occupations into %s: at most %d %s answers (%d on a clean run; cached answers are not paid again)\n",
+		n, abs, most, paid, n*(2*len(panel.Seats)+1))
+	if !ask {
+		return nil
+	}
+	fmt.Fprintf(sys.stderr, "jury: start? [y/N] ")
+	line, _ := bufio.NewReader(sys.stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		return usagef("batch not started: answer y to start, or pass --yes")
+	}
+	return nil
+}
+
+// isTerminal reports whether r is a terminal a user types into: a
+// character device other than /dev/null (where cron and CI point stdin).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
+}
+
+// folderError turns a folder that cannot be used — another run holds it,
+// it cannot be created or written — into a usage error naming its flag.
+func folderError(flag string, err error) error {
+	if errors.Is(err, outdir.ErrLocked) || errors.Is(err, outdir.ErrNotWritable) {
+		return usagef("%s: %v", flag, err)
+	}
+	return err
 }

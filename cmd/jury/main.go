@@ -39,16 +39,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "jury: second signal: exiting now")
 		os.Exit(exitFailed)
 	}()
-	err := run(ctx, os.Args[1:], &system{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, stop: stop})
+	err := run(ctx, os.Args[1:], &system{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stop: stop})
 	cancel()
 	os.Exit(report(err, os.Stderr))
 }
 
 // system is what the process gives a command: its environment, its
-// output streams, and the stop signal (closed on the first SIGINT or
+// input and output streams, and the stop signal (closed on the first SIGINT or
 // SIGTERM).
 type system struct {
 	getenv         func(string) string
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	stop           <-chan struct{}
 }

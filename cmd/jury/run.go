@@ -167,10 +167,19 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A folder that cannot be written is found before anything is paid.
+	if err := outdir.CheckWritable(cfg.Out); err != nil {
+		return folderError("--out", err)
+	}
 	logger := cfg.logger(stderr)
 	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: logger}
 	if st.StoreDir, st.StoreMode, err = cfg.recording(); err != nil {
 		return err
+	}
+	if st.StoreDir != "" && st.StoreMode != llm.ReplayOnly {
+		if err := outdir.CheckWritable(st.StoreDir); err != nil {
+			return folderError("--record", err)
+		}
 	}
 	panel, err := buildPanel(&cfg, sys, st)
 	if err != nil {

@@ -42,6 +42,9 @@ type Runner struct {
 	// published with fewer jurors than seats because a juror gave no
 	// answer, instead of publishing it on the quorum.
 	RequireFullPanel bool
+	// Lock is the caller's hold on Out (outdir.LockDir), taken before
+	// anything else touched it; nil makes Run take it for the run.
+	Lock *outdir.Lock
 	// Stop, when closed, stops new occupations from starting.
 	Stop <-chan struct{}
 	// ManifestEvery is the least time between two writes of the manifest
@@ -77,6 +80,9 @@ type Result struct {
 	AskedAgain int
 }
 
+// defaultAttempts is Runner.Attempts' default.
+const defaultAttempts = 2
+
 // ErrFailed reports a batch in which some occupations failed.
 var ErrFailed = errors.New("occupations failed")
 
@@ -89,6 +95,13 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 	logger := b.Panel.Log()
 	if b.Logger != nil {
 		logger = b.Logger
+	}
+	if b.Lock == nil {
+		lock, err := outdir.LockDir(b.Out)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
 	}
 	// A killed run may have left temporary files; none may outlive it.
 	if err := atomicfile.Sweep(b.Out); err != nil {
@@ -290,7 +303,7 @@ func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string
 	e := outcome{ManifestEntry: outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, InputHash: deliberation.InputHash(occ), PromptHash: promptHash}}
 	attempts := b.Attempts
 	if attempts <= 0 {
-		attempts = 2
+		attempts = defaultAttempts
 	}
 	deliberate := b.Panel.Deliberate
 	if full {
@@ -329,4 +342,17 @@ func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string
 		e.short, e.jurors = true, fmt.Sprintf("%d of %d", n, len(r.Jurors))
 	}
 	return e
+}
+
+// MostCalls bounds the answers a batch of n occupations pays for on
+// panel: per occupation every seat's ballot and statement and the
+// foreperson's note, each with its re-asks, on each attempt (attempts 0
+// means the Runner's default, 2). Retries of failed calls are not
+// answers and are not counted. Answers in the cache are not paid for, so
+// a resumed batch pays less.
+func MostCalls(panel *deliberation.Panel, n, attempts int) int {
+	if attempts <= 0 {
+		attempts = defaultAttempts
+	}
+	return n * (2*len(panel.Seats) + 1) * (1 + panel.Reasks()) * attempts
 }

@@ -110,6 +110,10 @@ const NoReasks = -1
 // DefaultMaxReasks is how often an invalid answer is re-asked by default.
 const DefaultMaxReasks = 2
 
+// Reasks returns how often an invalid answer is re-asked: MaxReasks with
+// its default applied.
+func (p *Panel) Reasks() int { return p.maxReasks() }
+
 func (p *Panel) maxReasks() int {
 	switch {
 	case p.MaxReasks < 0:
