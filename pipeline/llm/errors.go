@@ -266,3 +266,24 @@ func oneLine(s string, max int) string {
 	}
 	return s
 }
+
+// MaxAnswerBytes bounds the body of one answer a client reads: an answer
+// of the largest occupation is tens of kilobytes, so a body past this is
+// a server gone wrong, and reading it whole could exhaust memory.
+const MaxAnswerBytes = 8 << 20
+
+// maxErrorBytes bounds the body of an error response a client reads;
+// the part that names the problem comes first.
+const maxErrorBytes = 1 << 20
+
+// ErrAnswerTooLarge reports an answer whose body passed MaxAnswerBytes.
+var ErrAnswerTooLarge = errors.New("answer too large")
+
+// tooLarge is the error of a call whose answer passed MaxAnswerBytes: it
+// names the call (occupation, juror, purpose) and fails that verdict only.
+func tooLarge(provider string, req Request) *Error {
+	return &Error{Kind: Rejected, Provider: provider,
+		Message: fmt.Sprintf("the answer to %s passed %d MiB and was left unread: %v (set --max-tokens, or check the server)",
+			req.Meta, MaxAnswerBytes>>20, ErrAnswerTooLarge),
+		Usage: Usage{Calls: 1}, Err: ErrAnswerTooLarge}
+}
