@@ -1,5 +1,7 @@
 package jury
 
+import "strings"
+
 // SchemaVersion is the version of report.json's shape; it changes when a
 // key is renamed or removed, so that diffs refuse to compare across it.
 //
@@ -175,4 +177,31 @@ func (r *Report) ApplyNote(n Note) {
 	for i := range r.Tasks {
 		r.Tasks[i].Rationale = n.Rationales[r.Tasks[i].ID]
 	}
+}
+
+// NoAnswer begins the one problem of a juror whose every call failed —
+// the provider kept refusing or dropping the request — as opposed to a
+// juror whose answer was invalid.
+const NoAnswer = "no answer: "
+
+// Unanswered reports whether the juror is missing because it never
+// answered (see NoAnswer), not because its ballot was invalid.
+func (j JurorResult) Unanswered() bool {
+	return !j.Valid && len(j.Problems) > 0 && strings.HasPrefix(j.Problems[0], NoAnswer)
+}
+
+// Unanswered reports whether the juror never answered (see NoAnswer).
+func (j Juror) Unanswered() bool {
+	return !j.Valid() && strings.HasPrefix(j.Problems[0], NoAnswer)
+}
+
+// Counted returns how many jurors' ballots count in the report.
+func (r *Report) Counted() int {
+	n := 0
+	for _, j := range r.Jurors {
+		if j.Valid {
+			n++
+		}
+	}
+	return n
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +17,7 @@ import (
 	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/batch"
 	"github.com/onet-jury/jury/pipeline/config"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/outdir"
 )
@@ -34,7 +37,12 @@ type batchConfig struct {
 	batchPoll   time.Duration
 	batchIdle   time.Duration
 	batchTokens int
+	yes         bool
 }
+
+// confirmAbove is the number of paid answers above which `jury batch` on
+// a terminal asks before it starts (--yes answers for the user).
+const confirmAbove = 1000
 
 func execBatch(ctx context.Context, sys *system, args []string) error {
 	var cfg batchConfig
@@ -45,6 +53,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	cfg.register(fs)
 	cfg.registerOffline(fs)
 	fs.BoolVar(&cfg.force, "force", false, forceFlag)
+	cfg.registerFullPanel(fs)
 	fs.StringVar(&cfg.only, "only", "", "comma-separated `codes`, or @FILE with one code a line (# comments)")
 	fs.StringVar(&cfg.shard, "shard", "", "`i/n`: take every n-th occupation of the sorted list, starting at i (0-based)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 16, "occupations in flight (each asks its jurors concurrently)")
@@ -58,6 +67,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.DurationVar(&cfg.batchPoll, "batch-poll", 5*time.Second, "with --via batch-api: first wait between status checks (grows to 1m)")
 	fs.DurationVar(&cfg.batchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
 	fs.IntVar(&cfg.batchTokens, "batch-tokens", llm.DefaultEnqueuedTokens, "with --via batch-api: estimated tokens in running batches at once (default: the first tier's enqueued-token limit for gpt-4o-mini)")
+	fs.BoolVar(&cfg.yes, "yes", false, fmt.Sprintf("start without asking, on a terminal, when the batch may pay for over %d answers", confirmAbove))
 	fs.StringVar(&cfg.prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -104,6 +114,15 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		}
 		occs = append(occs, o)
 	}
+	// One writer per output folder, taken once the input is read and
+	// before anything else: a second run on it stops here, naming the
+	// holder, and the folder is known to be writable before a call is
+	// paid for.
+	lock, err := outdir.LockDir(cfg.Out)
+	if err != nil {
+		return folderError("--out", err)
+	}
+	defer lock.Release()
 	prices := llm.DefaultPrices()
 	if cfg.prices != "" {
 		if err := config.ReadPrices(cfg.prices, prices); err != nil {
@@ -139,6 +158,9 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if !cfg.noCache && !offline {
 		st.StoreDir, st.StoreMode = cmp.Or(cfg.cache, filepath.Join(cfg.Out, ".cache")), llm.ReplayOrRecord
 		st.KeyByEndpoint = true
+		if err := outdir.CheckWritable(st.StoreDir); err != nil {
+			return folderError("--cache", err)
+		}
 		if err := atomicfile.Sweep(st.StoreDir); err != nil {
 			return fmt.Errorf("clean cache %s: %w", st.StoreDir, err)
 		}
@@ -148,9 +170,13 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	panel.Prices = prices
+	if err := announce(sys, &cfg, panel, len(occs), offline); err != nil {
+		return err
+	}
 	bar := newProgressBar(sys.stderr, st)
 	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
-		Stop: sys.stop, Logger: logger, Progress: bar.update, Writer: outdir.Writer{Force: cfg.force}}
+		RequireFullPanel: cfg.requireFullPanel, Lock: lock, Stop: sys.stop, Logger: logger, Progress: bar.update,
+		Writer: outdir.Writer{Force: cfg.force}}
 	if bar.tty {
 		// The bar replaces per-occupation log lines on a terminal.
 		b.Logger = slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: safeLogAttr}))
@@ -165,9 +191,14 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		lr := outdir.LastRun{Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
 			Occupations: len(occs), Ran: res.Ran, Done: res.Done, Failed: res.Failed, AlreadyDone: res.Skipped, NotStarted: res.NotStarted,
 			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.Limiter.RateLimited(),
-			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost, NeedsReview: res.NeedsReview}
+			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost, NeedsReview: res.NeedsReview,
+			AskedAgain: res.AskedAgain, ShortPanel: res.ShortPanel}
 		logger.Info("batch finished", "done", res.Done+res.Skipped, "failed", res.Failed, "not_started", res.NotStarted,
 			"calls", spent.Calls, "cache_hits", hits, "429s", lr.RateLimited, "cost_usd", fmt.Sprintf("%.4f", cost), "seconds", fmt.Sprintf("%.1f", lr.Seconds))
+		if n := len(res.ShortPanel); n > 0 {
+			fmt.Fprintf(sys.stderr, "jury: %d %s published with fewer jurors than seats (see each page): %s\n",
+				n, plural(n, "verdict", "verdicts"), strings.Join(res.ShortPanel, ", "))
+		}
 		if err := lr.Write(cfg.Out); err != nil && runErr == nil {
 			runErr = err
 		}
@@ -223,4 +254,56 @@ func (p *progressBar) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// announce says, before a batch starts, where it writes and how many
+// answers it may pay for when --out was not given; on a terminal, above
+// confirmAbove paid answers and without --yes, it asks first. Offline
+// answers cost nothing: no question.
+func announce(sys *system, cfg *batchConfig, panel *deliberation.Panel, n int, offline bool) error {
+	most := batch.MostCalls(panel, n, 0)
+	ask := !offline && !cfg.yes && most > confirmAbove && isTerminal(sys.stdin)
+	if cfg.Sources["out"] != "default" && !ask {
+		return nil
+	}
+	abs, _ := filepath.Abs(cfg.Out)
+	paid := "paid"
+	if offline {
+		paid = "offline, free"
+	}
+	fmt.Fprintf(sys.stderr, "jury: batch of %d occupations into %s: at most %d %s answers (%d on a clean run; cached answers are not paid again)\n",
+		n, abs, most, paid, n*(2*len(panel.Seats)+1))
+	if !ask {
+		return nil
+	}
+	fmt.Fprintf(sys.stderr, "jury: start? [y/N] ")
+	line, _ := bufio.NewReader(sys.stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		return usagef("batch not started: answer y to start, or pass --yes")
+	}
+	return nil
+}
+
+// isTerminal reports whether r is a terminal a user types into: a
+// character device other than /dev/null (where cron and CI point stdin).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
+}
+
+// folderError turns a folder that cannot be used — another run holds it,
+// it cannot be created or written — into a usage error naming its flag.
+func folderError(flag string, err error) error {
+	if errors.Is(err, outdir.ErrLocked) || errors.Is(err, outdir.ErrNotWritable) {
+		return usagef("%s: %v", flag, err)
+	}
+	return err
 }

@@ -40,16 +40,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "jury: second signal: exiting now")
 		os.Exit(exitFailed)
 	}()
-	err := run(ctx, os.Args[1:], &system{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, stop: stop, now: time.Now})
+	err := run(ctx, os.Args[1:], &system{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stop: stop, now: time.Now})
 	cancel()
 	os.Exit(report(err, os.Stderr))
 }
 
 // system is what the process gives a command: its environment, its
-// output streams, the stop signal (closed on the first SIGINT or
-// SIGTERM) and the clock that dates verdicts (nil: time.Now).
+// input and output streams, the stop signal (closed on the first
+// SIGINT or SIGTERM) and the clock that dates verdicts (nil: time.Now).
 type system struct {
 	getenv         func(string) string
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	stop           <-chan struct{}
 	now            func() time.Time

@@ -27,6 +27,7 @@ type runConfig struct {
 	record, replay     string
 	replayOrRecord     string
 	force              bool
+	requireFullPanel   bool
 }
 
 // apply settles the settings by precedence, from the flags typed on fs.
@@ -54,7 +55,7 @@ func (c *runConfig) register(fs interface {
 	fs.Float64Var(&c.Temperature, "temperature", config.DefaultTemperature, "sampling temperature")
 	fs.IntVar(&c.Seed, "seed", config.DefaultSeed, "seed sent with every request")
 	fs.BoolVar(&c.NoSeed, "no-seed", false, "send no seed (for servers that refuse the field; also providers.NAME.seed: false in jury.yaml)")
-	fs.IntVar(&c.MaxTokens, "max-tokens", 0, "answer budget of each call, in tokens (0: the provider's default; 4096 for Anthropic and Ollama); doubled on a re-ask after a cut-off answer")
+	fs.IntVar(&c.MaxTokens, "max-tokens", 0, "answer budget of each call, in tokens (0: jury's default, 4096); doubled on a re-ask after a cut-off answer")
 	fs.DurationVar(&c.Timeout, "timeout", llm.DefaultTimeout, "time limit of each model call attempt")
 	fs.IntVar(&c.Retries, "retries", llm.DefaultRetries, "retries of a failed call (429s that name a wait have their own budget of 5)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")
@@ -68,6 +69,13 @@ func (c *runConfig) registerOffline(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.BoolVar(&c.Offline, "offline", false, "use the offline juror (no key, no network) even if OPENAI_API_KEY is set")
+}
+
+// registerFullPanel adds --require-full-panel.
+func (c *runConfig) registerFullPanel(fs interface {
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.BoolVar(&c.requireFullPanel, "require-full-panel", false, "fail a verdict when a juror gives no answer (the provider kept failing) instead of publishing it on the quorum")
 }
 
 // registerRecording adds --record, --replay and --replay-or-record.
@@ -146,6 +154,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	cfg.registerOffline(fs)
 	cfg.registerRecording(fs)
 	fs.BoolVar(&cfg.force, "force", false, forceFlag)
+	cfg.registerFullPanel(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -163,10 +172,19 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A folder that cannot be written is found before anything is paid.
+	if err := outdir.CheckWritable(cfg.Out); err != nil {
+		return folderError("--out", err)
+	}
 	logger := cfg.logger(stderr)
 	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: logger, Now: sys.now}
 	if st.StoreDir, st.StoreMode, err = cfg.recording(); err != nil {
 		return err
+	}
+	if st.StoreDir != "" && st.StoreMode != llm.ReplayOnly {
+		if err := outdir.CheckWritable(st.StoreDir); err != nil {
+			return folderError("--record", err)
+		}
 	}
 	panel, err := buildPanel(&cfg, sys, st)
 	if err != nil {
@@ -182,7 +200,11 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 		case <-ctx.Done():
 		}
 	}()
-	report, _, err := panel.Deliberate(ctx, occ)
+	deliberate := panel.Deliberate
+	if cfg.requireFullPanel {
+		deliberate = panel.DeliberateFull
+	}
+	report, _, err := deliberate(ctx, occ)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
 // WriteFile writes data to path through a temporary file in the same
@@ -51,7 +53,7 @@ func WriteFiles(files []File, perm os.FileMode) (err error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("create %s: %w", dir, err)
 		}
-		f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+		f, err := os.CreateTemp(dir, "."+filepath.Base(path)+tempTag+"*")
 		if err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
@@ -83,22 +85,56 @@ func WriteFiles(files []File, perm os.FileMode) (err error) {
 	return nil
 }
 
+// tempTag marks a temporary file's name with the pid of the process
+// writing it (".report.json.tmp-1234-<random>"), so that Sweep can tell
+// a crashed writer's leftovers from a live writer's work in progress.
+var tempTag = ".tmp-" + strconv.Itoa(os.Getpid()) + "-"
+
 // IsTemp reports whether a file name is one of WriteFiles' temporary
 // files, which a crash can leave behind.
 func IsTemp(name string) bool {
 	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")
 }
 
-// Sweep removes the temporary files a crashed writer left under dir, so
-// that no partial file outlives a crash. Run it only when no other writer
-// uses dir.
+// tempOwner returns the pid a temporary file's name carries, or 0 for a
+// name without one (written before names carried it).
+func tempOwner(name string) int {
+	_, rest, _ := strings.Cut(name, ".tmp-")
+	digits, _, ok := strings.Cut(rest, "-")
+	if !ok {
+		return 0
+	}
+	pid, err := strconv.Atoi(digits)
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	return pid
+}
+
+// alive reports whether a process with this pid exists.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// Sweep removes the temporary files crashed writers left under dir, so
+// that no partial file outlives a crash. It removes only leftovers: a
+// temporary file whose writer is still running — another run sharing a
+// cache, a `jury run` beside a batch — is its work in progress and is
+// kept, as are this process's own.
 func Sweep(dir string) error {
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && IsTemp(d.Name()) {
-			return os.Remove(path)
+		if d.IsDir() || !IsTemp(d.Name()) {
+			return nil
+		}
+		if pid := tempOwner(d.Name()); pid != 0 && (pid == os.Getpid() || alive(pid)) {
+			return nil
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
 		}
 		return nil
 	})

@@ -1,7 +1,9 @@
 package atomicfile_test
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -249,4 +251,39 @@ func ordered(files map[string][]byte, skip string) []atomicfile.File {
 	}
 	slices.SortFunc(out, func(a, b atomicfile.File) int { return strings.Compare(a.Path, b.Path) })
 	return out
+}
+
+// TestSweepRemovesOnlyLeftovers: a crashed writer's temporary files go; a
+// running writer's (another run sharing the folder) and this process's
+// own stay.
+func TestSweepRemovesOnlyLeftovers(t *testing.T) {
+	dead := exec.Command("true")
+	require.NoError(t, dead.Run())
+	deadPid := dead.Process.Pid
+	live := exec.Command("sleep", "30")
+	require.NoError(t, live.Start())
+	t.Cleanup(func() { live.Process.Kill(); live.Wait() })
+
+	cases := []struct {
+		name string
+		kept bool
+	}{
+		{name: fmt.Sprintf(".report.json.tmp-%d-123", deadPid), kept: false},
+		{name: ".report.json.tmp-987654", kept: false}, // written before names carried a pid
+		{name: fmt.Sprintf(".report.json.tmp-%d-456", live.Process.Pid), kept: true},
+		{name: fmt.Sprintf(".manifest.json.tmp-%d-789", os.Getpid()), kept: true},
+		{name: "report.json", kept: true},
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	for _, tc := range cases {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", tc.name), nil, 0o644))
+	}
+	require.NoError(t, atomicfile.Sweep(dir))
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := os.Stat(filepath.Join(dir, "sub", tc.name))
+			require.Equal(t, tc.kept, err == nil, "kept")
+		})
+	}
 }

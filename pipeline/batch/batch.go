@@ -38,6 +38,13 @@ type Runner struct {
 	// marked failed; 0 means 2. Behind a cache, another attempt pays only
 	// for the answers that were missing or invalid.
 	Attempts int
+	// RequireFullPanel fails an occupation whose verdict would be
+	// published with fewer jurors than seats because a juror gave no
+	// answer, instead of publishing it on the quorum.
+	RequireFullPanel bool
+	// Lock is the caller's hold on Out (outdir.LockDir), taken before
+	// anything else touched it; nil makes Run take it for the run.
+	Lock *outdir.Lock
 	// Stop, when closed, stops new occupations from starting.
 	Stop <-chan struct{}
 	// ManifestEvery is the least time between two writes of the manifest
@@ -71,7 +78,17 @@ type Result struct {
 	// NeedsReview lists, by code, the occupations whose report has edits
 	// or edited-over text that a person should review (jury edits DIR).
 	NeedsReview []string
+	// ShortPanel lists, by code, this run's verdicts published with fewer
+	// jurors than seats (a ballot invalid, or a juror that never answered
+	// even when asked again at the end of the run).
+	ShortPanel []string
+	// AskedAgain counts the occupations set aside because a juror gave no
+	// answer, and deliberated again after the others.
+	AskedAgain int
 }
+
+// defaultAttempts is Runner.Attempts' default.
+const defaultAttempts = 2
 
 // ErrFailed reports a batch in which some occupations failed.
 var ErrFailed = errors.New("occupations failed")
@@ -86,6 +103,13 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 	if b.Logger != nil {
 		logger = b.Logger
 	}
+	if b.Lock == nil {
+		lock, err := outdir.LockDir(b.Out)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
+	}
 	// A killed run may have left temporary files; none may outlive it.
 	if err := atomicfile.Sweep(b.Out); err != nil {
 		return nil, fmt.Errorf("clean %s: %w", b.Out, err)
@@ -94,7 +118,7 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Manifest: m}
+	res := &Result{Manifest: m, ShortPanel: []string{}}
 	var todo []jury.Occupation
 	promptHash := b.Panel.Prompts.Hash()
 	for _, occ := range occs {
@@ -140,50 +164,80 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 	if conc <= 0 {
 		conc = 8
 	}
-	pl := pool.New().WithMaxGoroutines(conc)
-	for _, occ := range todo {
-		if b.stopRequested(&stopped) {
-			break
-		}
-		pl.Go(func() {
+	// First pass: a verdict short of a juror that never answered (a
+	// storm of 429s, a flaky connection) is not published but set aside;
+	// the second pass asks again once the others are done, and only then
+	// falls back to the quorum (or fails, with RequireFullPanel).
+	var later []deferred
+	pass := func(items []deferred, final bool) {
+		pl := pool.New().WithMaxGoroutines(conc)
+		for _, it := range items {
 			if b.stopRequested(&stopped) {
-				return
+				break
 			}
-			entry := b.one(ctx, occ, promptHash)
-			if entry.Status == outdir.StatusFailed {
-				logger.Warn("occupation failed", "code", occ.Code, "error", entry.Error)
-				if e := entry.err; e != nil && (llm.Fatal(e) || ctx.Err() != nil) {
-					stop(e)
+			pl.Go(func() {
+				if b.stopRequested(&stopped) {
+					return
 				}
-			} else {
-				logger.Info("occupation done", "code", occ.Code, "headline", *entry.Headline, "calls", entry.Usage.Calls)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if entry.review {
-				res.NeedsReview = append(res.NeedsReview, occ.Code)
-			}
-			m.Set(entry.ManifestEntry)
-			res.Ran++
-			if entry.Status == outdir.StatusDone {
-				res.Done++
-			} else {
-				res.Failed++
-			}
-			// Rewriting the whole manifest after every occupation would
-			// cost O(n²) on a big catalog; the reports are the record.
-			if time.Since(written) >= every {
-				if err := m.Write(b.Out); err != nil {
-					stop(err)
+				entry := b.one(ctx, it.occ, promptHash, !final || b.RequireFullPanel, it.spent)
+				if !final && errors.Is(entry.err, deliberation.ErrSeatLost) {
+					logger.Warn("a juror gave no answer: asking again at the end of the run", "code", it.occ.Code, "error", entry.Error)
+					mu.Lock()
+					later = append(later, deferred{occ: it.occ, spent: entry.lost})
+					mu.Unlock()
+					return
 				}
-				written = time.Now()
-			}
-			if b.Progress != nil {
-				b.Progress(Progress{Total: len(todo) + res.Skipped, Done: res.Done + res.Skipped, Failed: res.Failed, Skipped: res.Skipped, Last: entry.ManifestEntry})
-			}
-		})
+				if entry.Status == outdir.StatusFailed {
+					logger.Warn("occupation failed", "code", it.occ.Code, "error", entry.Error)
+					if e := entry.err; e != nil && (llm.Fatal(e) || ctx.Err() != nil) {
+						stop(e)
+					}
+				} else {
+					logger.Info("occupation done", "code", it.occ.Code, "headline", *entry.Headline, "calls", entry.Usage.Calls)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if entry.review {
+					res.NeedsReview = append(res.NeedsReview, it.occ.Code)
+				}
+				m.Set(entry.ManifestEntry)
+				res.Ran++
+				if entry.Status == outdir.StatusDone {
+					res.Done++
+				} else {
+					res.Failed++
+				}
+				if entry.short {
+					res.ShortPanel = append(res.ShortPanel, it.occ.Code)
+					logger.Warn("verdict published with fewer jurors than seats", "code", it.occ.Code, "jurors", entry.jurors)
+				}
+				// Rewriting the whole manifest after every occupation would
+				// cost O(n²) on a big catalog; the reports are the record.
+				if time.Since(written) >= every {
+					if err := m.Write(b.Out); err != nil {
+						stop(err)
+					}
+					written = time.Now()
+				}
+				if b.Progress != nil {
+					b.Progress(Progress{Total: len(todo) + res.Skipped, Done: res.Done + res.Skipped, Failed: res.Failed, Skipped: res.Skipped, Last: entry.ManifestEntry})
+				}
+			})
+		}
+		pl.Wait()
 	}
-	pl.Wait()
+	first := make([]deferred, len(todo))
+	for i, occ := range todo {
+		first[i] = deferred{occ: occ}
+	}
+	pass(first, false)
+	if len(later) > 0 && !b.stopRequested(&stopped) {
+		res.AskedAgain = len(later)
+		slices.SortFunc(later, func(a, b deferred) int { return strings.Compare(a.occ.Code, b.occ.Code) })
+		logger.Info("asking again the jurors that gave no answer", "occupations", len(later))
+		pass(later, true)
+	}
+	slices.Sort(res.ShortPanel)
 	slices.Sort(res.NeedsReview)
 	if len(res.NeedsReview) > 0 {
 		logger.Warn("edits need review: run jury edits "+b.Out, "occupations", strings.Join(res.NeedsReview, ","))
@@ -244,6 +298,9 @@ func (b *Runner) finished(occ jury.Occupation, promptHash string) (outcome, bool
 	if err != nil || !b.Panel.Current(occ, r.ModelView()) {
 		return outcome{}, false
 	}
+	if b.RequireFullPanel && slices.ContainsFunc(r.Jurors, jury.JurorResult.Unanswered) {
+		return outcome{}, false
+	}
 	e := outcome{ManifestEntry: outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, Status: outdir.StatusDone,
 		InputHash: r.Provenance.InputHash, PromptHash: promptHash, Usage: r.Usage}}
 	w, err := b.Writer.Refresh(b.Out, occ.Code)
@@ -256,35 +313,61 @@ func (b *Runner) finished(occ jury.Occupation, promptHash string) (outcome, bool
 	return e, true
 }
 
+// deferred is an occupation to deliberate and what earlier passes spent
+// on it.
+type deferred struct {
+	occ   jury.Occupation
+	spent jury.Usage
+}
+
 type outcome struct {
 	outdir.ManifestEntry
 	err error
+	// short is a verdict published with fewer jurors than seats; jurors
+	// says how many of them counted ("3 of 4").
+	short  bool
+	jurors string
+	// lost is what this and earlier passes paid and no later attempt
+	// replays.
+	lost jury.Usage
 	// review is set when the report written needs a person's review.
 	review bool
 }
 
 func oneLine(err error) string { return strings.Join(strings.Fields(llm.Redact(err.Error())), " ") }
 
-// one runs one occupation and writes its report.
-func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string) outcome {
+// one runs one occupation and writes its report. full refuses a verdict
+// short of a juror that never answered (deliberation.ErrSeatLost); spent
+// is what earlier passes paid for it, counted in the entry's usage.
+func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string, full bool, spent jury.Usage) outcome {
 	e := outcome{ManifestEntry: outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, InputHash: deliberation.InputHash(occ), PromptHash: promptHash}}
 	attempts := b.Attempts
 	if attempts <= 0 {
-		attempts = 2
+		attempts = defaultAttempts
+	}
+	deliberate := b.Panel.Deliberate
+	if full {
+		deliberate = b.Panel.DeliberateFull
 	}
 	var r *jury.Report
 	var usage jury.Usage
 	var err error
 	for a := 1; a <= attempts; a++ {
-		r, usage, err = b.Panel.Deliberate(ctx, occ)
-		if err == nil || llm.Final(err) || ctx.Err() != nil || errors.Is(err, jury.ErrInvalid) {
+		// Every attempt is paid for: the entry counts what each earlier
+		// one lost (its valid answers are replayed from the cache and
+		// counted again in the next attempt's usage).
+		spent = spent.Add(deliberation.Lost(usage, err))
+		r, usage, err = deliberate(ctx, occ)
+		if err == nil || llm.Final(err) || ctx.Err() != nil || errors.Is(err, jury.ErrInvalid) ||
+			(errors.Is(err, deliberation.ErrSeatLost) && !b.RequireFullPanel) {
 			break
 		}
 		if a < attempts {
 			b.Panel.Log().Warn("deliberating again", "code", occ.Code, "attempt", a+1, "error", err)
 		}
 	}
-	e.Usage = usage
+	e.Usage = usage.Add(spent)
+	e.lost = spent.Add(deliberation.Lost(usage, err))
 	var w outdir.Written
 	if err == nil {
 		w, err = b.Writer.WriteReport(b.Out, r)
@@ -295,5 +378,21 @@ func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string
 	}
 	h := w.Report.Headline
 	e.Status, e.Headline, e.Band, e.review = outdir.StatusDone, &h, w.Report.Band, w.Report.ReviewCount() > 0
+	if n := r.Counted(); n < len(r.Jurors) {
+		e.short, e.jurors = true, fmt.Sprintf("%d of %d", n, len(r.Jurors))
+	}
 	return e
+}
+
+// MostCalls bounds the answers a batch of n occupations pays for on
+// panel: per occupation every seat's ballot and statement and the
+// foreperson's note, each with its re-asks, on each attempt (attempts 0
+// means the Runner's default, 2). Retries of failed calls are not
+// answers and are not counted. Answers in the cache are not paid for, so
+// a resumed batch pays less.
+func MostCalls(panel *deliberation.Panel, n, attempts int) int {
+	if attempts <= 0 {
+		attempts = defaultAttempts
+	}
+	return n * (2*len(panel.Seats) + 1) * (1 + panel.Reasks()) * attempts
 }

@@ -18,6 +18,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sourcegraph/conc/pool"
@@ -30,6 +31,11 @@ import (
 // ErrForeperson reports a verdict whose foreperson gave no valid note
 // after its re-asks.
 var ErrForeperson = errors.New("foreperson gave no valid note")
+
+// ErrSeatLost reports a verdict DeliberateFull would not decide: a juror
+// gave no answer at all (its calls kept failing after their retries), so
+// the panel is not full. Asking that juror again later may seat it.
+var ErrSeatLost = errors.New("a juror gave no answer")
 
 // Seat is one place on the panel: a persona and the model that speaks for
 // it.
@@ -108,6 +114,10 @@ const NoReasks = -1
 // DefaultMaxReasks is how often an invalid answer is re-asked by default.
 const DefaultMaxReasks = 2
 
+// Reasks returns how often an invalid answer is re-asked: MaxReasks with
+// its default applied.
+func (p *Panel) Reasks() int { return p.maxReasks() }
+
 func (p *Panel) maxReasks() int {
 	switch {
 	case p.MaxReasks < 0:
@@ -147,6 +157,78 @@ func (p *Panel) Log() *slog.Logger {
 // wrapping jury.ErrNoQuorum. The returned usage counts every call made,
 // also on failure.
 func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Report, jury.Usage, error) {
+	return p.deliberate(ctx, occ, false)
+}
+
+// DeliberateFull is Deliberate that does not fall back to the quorum when
+// a juror was lost to the provider's failures (not to an invalid answer):
+// it stops after round 1 with an error wrapping ErrSeatLost, before
+// round 2 pays for a verdict short of a juror. A batch asks again later;
+// --require-full-panel makes it a failure.
+func (p *Panel) DeliberateFull(ctx context.Context, occ jury.Occupation) (*jury.Report, jury.Usage, error) {
+	return p.deliberate(ctx, occ, true)
+}
+
+func (p *Panel) deliberate(ctx context.Context, occ jury.Occupation, full bool) (*jury.Report, jury.Usage, error) {
+	kept := &keptUsage{}
+	r, u, err := p.rounds(context.WithValue(ctx, keptKey{}, kept), occ, full)
+	if err != nil {
+		return nil, u, &FailedAttempt{Err: err, Kept: kept.get()}
+	}
+	return r, u, nil
+}
+
+// FailedAttempt is the error of a deliberation that did not reach a
+// verdict. Kept is the part of its usage spent on valid answers, which a
+// cache keeps and a later attempt replays (and counts again in its own
+// usage); the rest — failed calls, invalid answers — was paid and lost.
+type FailedAttempt struct {
+	Err  error
+	Kept jury.Usage
+}
+
+// Error returns the underlying error's message.
+func (f *FailedAttempt) Error() string { return f.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (f *FailedAttempt) Unwrap() error { return f.Err }
+
+// Lost returns what a failed deliberation paid that no later attempt
+// replays: its usage less the valid answers it kept. It is 0 for a nil
+// error or one that is not a FailedAttempt.
+func Lost(usage jury.Usage, err error) jury.Usage {
+	var f *FailedAttempt
+	if !errors.As(err, &f) {
+		return jury.Usage{}
+	}
+	k := f.Kept
+	return jury.Usage{Calls: usage.Calls - k.Calls, Retries: usage.Retries - k.Retries, Reasks: usage.Reasks - k.Reasks,
+		PromptTokens: usage.PromptTokens - k.PromptTokens, CompletionTokens: usage.CompletionTokens - k.CompletionTokens,
+		CostUSD: roundCost(usage.CostUSD - k.CostUSD)}
+}
+
+// keptUsage sums the usage of a deliberation's valid answers; keptKey
+// carries it in the context to converse.
+type keptUsage struct {
+	mu sync.Mutex
+	u  jury.Usage
+}
+
+type keptKey struct{}
+
+func (k *keptUsage) add(u jury.Usage) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.u = k.u.Add(u)
+}
+
+func (k *keptUsage) get() jury.Usage {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.u
+}
+
+func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*jury.Report, jury.Usage, error) {
 	if err := occ.Validate(); err != nil {
 		return nil, jury.Usage{}, err
 	}
@@ -176,6 +258,17 @@ func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Repo
 	}
 	if err != nil {
 		return nil, usage(), fmt.Errorf("%s: %w", occ.Code, err)
+	}
+	if full {
+		var lost []string
+		for _, j := range jurors {
+			if j.Unanswered() {
+				lost = append(lost, j.Name+" ("+j.Problems[0]+")")
+			}
+		}
+		if len(lost) > 0 {
+			return nil, usage(), fmt.Errorf("%s: %w: %s", occ.Code, ErrSeatLost, strings.Join(lost, "; "))
+		}
 	}
 	report, err := jury.Decide(occ, jurors, p.Rule)
 	if err != nil {
@@ -356,16 +449,20 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		if err != nil {
 			u = llm.UsageOf(err)
 		}
-		usage = usage.Add(jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens,
-			CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)})
+		this := jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens,
+			CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)}
+		usage = usage.Add(this)
 		if err != nil {
 			if llm.Final(err) || ctx.Err() != nil {
 				return nil, usage, err
 			}
-			return []string{"no answer: " + err.Error()}, usage, nil
+			return []string{jury.NoAnswer + err.Error()}, usage, nil
 		}
 		problems = answerProblems(resp, parse)
 		if len(problems) == 0 {
+			if k, ok := ctx.Value(keptKey{}).(*keptUsage); ok {
+				k.add(this)
+			}
 			return nil, usage, nil
 		}
 		if f, ok := seat.Model.(forgetter); ok {
@@ -420,11 +517,32 @@ type forgetter interface {
 func answerProblems(resp llm.Response, parse func(string) []string) []string {
 	switch {
 	case resp.Refusal != "":
-		return []string{"the model refused: " + strings.Join(strings.Fields(resp.Refusal), " ")}
+		return []string{"the model refused: " + excerpt(resp.Refusal, maxRefusal)}
 	case resp.FinishReason == llm.FinishLength:
 		return []string{"the answer was cut off at the token limit (finish_reason length): answer more briefly, with the complete JSON object"}
 	}
 	return parse(resp.Content)
+}
+
+// maxRefusal bounds the part of a refusal kept as a problem: a page, a
+// re-ask and an error line need its first words, not megabytes.
+const maxRefusal = 300
+
+// excerpt is s on one line, cut after max runes with an ellipsis. It
+// looks at no more of s than it keeps.
+func excerpt(s string, max int) string {
+	cut := false
+	if len(s) > 4*max+4 {
+		s, cut = s[:4*max+4], true
+	}
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
+	if r := []rune(s); len(r) > max {
+		s, cut = string(r[:max]), true
+	}
+	if cut {
+		s += "…"
+	}
+	return s
 }
 
 func (p *Panel) provenance(occ jury.Occupation) jury.Provenance {

@@ -46,6 +46,10 @@ const (
 	// cap (MaxWait): like Quota it stops the run at once, naming the wait,
 	// instead of holding every caller for hours.
 	LongWait
+	// Storage is a paid answer the cache could not keep (a full disk, a
+	// read-only folder): it stops the run before another call is paid for
+	// an answer that would be thrown away too.
+	Storage
 )
 
 // String names the kind in logs and messages.
@@ -69,6 +73,8 @@ func (k Kind) String() string {
 		return "rejected"
 	case LongWait:
 		return "wait over the cap"
+	case Storage:
+		return "storage"
 	}
 	return "unknown"
 }
@@ -144,10 +150,11 @@ func KindOf(err error) Kind {
 
 // Fatal reports whether err must stop the whole run rather than one
 // verdict: no other call can succeed after a quota, auth or bad request,
-// nor for hours after a rate limit that names a wait over the cap.
+// nor for hours after a rate limit that names a wait over the cap, nor
+// usefully once the cache cannot keep what is paid for.
 func Fatal(err error) bool {
 	switch KindOf(err) {
-	case Quota, Auth, BadRequest, Budget, NotRecorded, LongWait:
+	case Quota, Auth, BadRequest, Budget, NotRecorded, LongWait, Storage:
 		return true
 	}
 	return false
@@ -258,4 +265,25 @@ func oneLine(s string, max int) string {
 		s = string(r[:max]) + "…"
 	}
 	return s
+}
+
+// MaxAnswerBytes bounds the body of one answer a client reads: an answer
+// of the largest occupation is tens of kilobytes, so a body past this is
+// a server gone wrong, and reading it whole could exhaust memory.
+const MaxAnswerBytes = 8 << 20
+
+// maxErrorBytes bounds the body of an error response a client reads;
+// the part that names the problem comes first.
+const maxErrorBytes = 1 << 20
+
+// ErrAnswerTooLarge reports an answer whose body passed MaxAnswerBytes.
+var ErrAnswerTooLarge = errors.New("answer too large")
+
+// tooLarge is the error of a call whose answer passed MaxAnswerBytes: it
+// names the call (occupation, juror, purpose) and fails that verdict only.
+func tooLarge(provider string, req Request) *Error {
+	return &Error{Kind: Rejected, Provider: provider,
+		Message: fmt.Sprintf("the answer to %s passed %d MiB and was left unread: %v (set --max-tokens, or check the server)",
+			req.Meta, MaxAnswerBytes>>20, ErrAnswerTooLarge),
+		Usage: Usage{Calls: 1}, Err: ErrAnswerTooLarge}
 }

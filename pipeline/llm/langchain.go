@@ -57,10 +57,16 @@ type dialect interface {
 // "anthropic" or "ollama".
 func (c *LangChain) Provider() string { return c.provider }
 
-// defaultMaxTokens bounds an answer when a request sets no MaxTokens:
-// Anthropic requires a bound and langchaingo's default for Anthropic
-// (2,048) is tight for a foreperson's note on a long task list.
-const defaultMaxTokens = 4096
+// DefaultMaxTokens bounds an answer when a request sets no MaxTokens
+// (--max-tokens 0), on every client: Anthropic requires a bound,
+// langchaingo's default for it (2,048) is tight for a foreperson's note on
+// a long task list, and without one an OpenAI-compatible server may
+// answer without end. The ballot of the largest occupation in the O*NET
+// data (49-2022.00, 40 tasks) with every reason at its 120-character
+// limit is 6,857 characters, about 1,700–2,300 tokens; 4,096 fits it, and
+// the foreperson's note, with room for a thinking model's reasoning. A
+// cut-off answer is re-asked with twice the budget.
+const DefaultMaxTokens = 4096
 
 // SchemaPrompt opens the instruction that carries a request's JSON schema
 // to providers whose langchaingo client sends no schema (Anthropic,
@@ -118,7 +124,7 @@ func (c *LangChain) Complete(ctx context.Context, req Request) (Response, error)
 	opts := []llms.CallOption{
 		llms.WithModel(req.Model),
 		llms.WithTemperature(req.Temperature),
-		llms.WithMaxTokens(cmp.Or(req.MaxTokens, defaultMaxTokens)),
+		llms.WithMaxTokens(cmp.Or(req.MaxTokens, DefaultMaxTokens)),
 	}
 	opts = append(opts, c.dialect.options(req)...)
 
@@ -126,6 +132,8 @@ func (c *LangChain) Complete(ctx context.Context, req Request) (Response, error)
 	resp, err := c.model.GenerateContent(context.WithValue(ctx, exchangeKey{}, x), msgs, opts...)
 	status, header, body, sent := x.result()
 	switch {
+	case x.tooLarge.Load():
+		return Response{}, tooLarge(c.provider, req)
 	case ctx.Err() != nil:
 		// Cancelled: the call cost something only if it left.
 		return Response{}, &Error{Kind: Transient, Provider: c.provider, Message: ctx.Err().Error(),
@@ -188,7 +196,8 @@ type exchangeKey struct{}
 // transport fills it in RoundTrip, on the caller's goroutine, except for
 // wrote, which the transport's writer goroutine may set.
 type exchange struct {
-	wrote atomic.Bool
+	wrote    atomic.Bool
+	tooLarge atomic.Bool // the answer passed MaxAnswerBytes
 
 	mu     sync.Mutex
 	sent   int
@@ -216,9 +225,9 @@ func (x *exchange) result() (int, http.Header, []byte, int) {
 	return x.status, x.header, x.body, x.sent
 }
 
-// maxRecorded bounds the part of a response body the transport keeps; the
-// rest, if any, is passed through unread.
-const maxRecorded = 16 << 20
+// maxRecorded bounds the response body the transport reads: a body
+// past it is not read on (see MaxAnswerBytes).
+const maxRecorded = MaxAnswerBytes + 1
 
 // recorder is the http.RoundTripper every LangChain request goes through:
 // it adds credentials the library cannot send itself and keeps the
@@ -273,10 +282,12 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		rest = io.MultiReader(rest, errReader{rerr})
 		resp.Body = io.NopCloser(rest)
 	case len(body) == maxRecorded:
-		resp.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(rest, resp.Body), resp.Body}
+		// Too large to read on: the library gets no body, the call an
+		// error naming it.
+		resp.Body.Close()
+		x.tooLarge.Store(true)
+		x.record(resp.StatusCode, resp.Header.Clone(), nil)
+		resp.Body = io.NopCloser(bytes.NewReader(nil))
 	default:
 		resp.Body.Close()
 		resp.Body = io.NopCloser(rest)

@@ -87,8 +87,9 @@ type slotKey struct{}
 // headerSlot receives what the transport saw of one request: whether it
 // was written to the wire, and the response's headers.
 type headerSlot struct {
-	wrote  atomic.Bool // set from the transport's writer goroutine
-	header http.Header
+	wrote    atomic.Bool // set from the transport's writer goroutine
+	header   http.Header
+	tooLarge bool // the answer passed MaxAnswerBytes
 }
 
 // headerCapture is an openai.HTTPDoer that copies each response's headers
@@ -110,11 +111,27 @@ func (d headerCapture) Do(req *http.Request) (*http.Response, error) {
 	}
 	s.wrote.Store(true)
 	s.header = resp.Header.Clone()
-	if err != nil || resp.StatusCode/100 != 2 || !strings.HasSuffix(req.URL.Path, "/chat/completions") {
+	if err != nil {
 		return resp, err
 	}
-	body, rerr := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		// go-openai reads an error body whole: only its start names the
+		// problem.
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(resp.Body, maxErrorBytes), resp.Body}
+		return resp, nil
+	}
+	if !strings.HasSuffix(req.URL.Path, "/chat/completions") {
+		return resp, nil
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes+1))
 	resp.Body.Close()
+	if len(body) > MaxAnswerBytes {
+		s.tooLarge = true
+		return nil, ErrAnswerTooLarge
+	}
 	if rerr != nil {
 		// A body cut off mid-way stays cut off for go-openai.
 		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{rerr}))
@@ -169,6 +186,9 @@ func (c *OpenAI) send(ctx context.Context, req Request) (Response, error) {
 	ctx = context.WithValue(ctx, slotKey{}, slot)
 	resp, err := c.client.CreateChatCompletion(ctx, c.request(req))
 	if err != nil {
+		if slot.tooLarge {
+			return Response{}, tooLarge("openai", req)
+		}
 		if ctx.Err() != nil {
 			// Cancelled: the call cost something only if it left.
 			return Response{}, &Error{Kind: Transient, Provider: "openai", Message: ctx.Err().Error(),
@@ -290,7 +310,7 @@ func toOpenAI(req Request) openai.ChatCompletionRequest {
 		Model:               req.Model,
 		Temperature:         float32(req.Temperature),
 		Seed:                req.Seed,
-		MaxCompletionTokens: req.MaxTokens,
+		MaxCompletionTokens: cmp.Or(req.MaxTokens, DefaultMaxTokens),
 	}
 	if r.Temperature == 0 {
 		r.Temperature = temperatureZero

@@ -103,7 +103,7 @@ type retry struct {
 
 // Retry wraps next so that each call gets a per-attempt timeout and failed
 // attempts are retried by policy: a 429 waits for the retry-after it names
-// (up to MaxWait, RateLimitRetries times); transient failures back off
+// (up to MaxWait, RateLimitRetries times) plus jitter; transient failures back off
 // exponentially with jitter (Retries times); quota, auth and other 4xx are
 // returned at once. Every attempt sends the identical request. The
 // returned Usage (or *Error's Usage) counts every attempt.
@@ -125,7 +125,7 @@ func (r *retry) Complete(ctx context.Context, req Request) (Response, error) {
 		cancel()
 		if err == nil {
 			resp.Usage = resp.Usage.Add(spent)
-			resp.Usage.Retries = resp.Usage.Calls - 1
+			resp.Usage.Retries = retries(resp.Usage.Calls)
 			return resp, nil
 		}
 		if ctx.Err() != nil {
@@ -157,7 +157,7 @@ func (r *retry) Complete(ctx context.Context, req Request) (Response, error) {
 				return Response{}, finalError(e, spent)
 			}
 			limited++
-			wait = e.RetryAfter
+			wait = namedWait(p, e.RetryAfter)
 		case e.Kind == Transient || e.Kind == RateLimited:
 			if transient >= p.Retries {
 				return Response{}, finalError(e, spent)
@@ -196,6 +196,15 @@ func waitInMessage(msg string) time.Duration {
 	return d
 }
 
+// namedWait is the wait after a 429 that names one: the named wait plus
+// jitter of up to half of it (at least a quarter of BaseDelay), so that
+// the callers one storm turned away do not all come back at the same
+// instant and meet the same limit again.
+func namedWait(p RetryPolicy, named time.Duration) time.Duration {
+	spread := max(named/2, p.BaseDelay/4)
+	return named + time.Duration(p.Jitter()*float64(spread))
+}
+
 // backoff is the n-th exponential delay, BaseDelay·2ⁿ capped at MaxDelay,
 // with jitter drawing it from its upper half.
 func backoff(p RetryPolicy, n int) time.Duration {
@@ -209,9 +218,14 @@ func backoff(p RetryPolicy, n int) time.Duration {
 func finalError(e *Error, spent Usage) error {
 	out := *e
 	out.Usage = spent
-	out.Usage.Retries = spent.Calls - 1
+	out.Usage.Retries = retries(spent.Calls)
 	return &out
 }
+
+// retries is how many of calls requests were retries: all but the first.
+// An attempt that sent nothing (a Batch API line that never ran, a
+// refused budget) is not a call, so calls may be 0: never below 0.
+func retries(calls int) int { return max(calls-1, 0) }
 
 // withUsage attaches the calls spent to a context error so that a
 // cancelled verdict still reports what it cost.
@@ -219,7 +233,7 @@ func withUsage(err error, spent Usage) error {
 	if spent.Calls == 0 {
 		return err
 	}
-	spent.Retries = spent.Calls - 1
+	spent.Retries = retries(spent.Calls)
 	return &Error{Kind: Transient, Provider: "model", Message: err.Error(), Usage: spent, Err: err}
 }
 

@@ -169,3 +169,58 @@ func repeat(f openaitest.Fault, n int) []openaitest.Fault {
 	}
 	return out
 }
+
+func TestRetryJittersNamedWaits(t *testing.T) {
+	cases := []struct {
+		name   string
+		fault  openaitest.Fault
+		jitter float64
+		want   time.Duration
+	}{
+		{name: "no jitter waits what the server names", fault: openaitest.RateLimit("2"), jitter: 0, want: 2 * time.Second},
+		{name: "jitter adds up to half the named wait", fault: openaitest.RateLimit("2"), jitter: 0.5, want: 2500 * time.Millisecond},
+		{name: "a tiny wait still spreads over a quarter of the base delay", fault: openaitest.RateLimitMs("20"), jitter: 1, want: 20*time.Millisecond + 250*time.Millisecond},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := openaitest.New(t)
+			srv.Script(openaitest.Any, tc.fault)
+			clock := &fakeClock{}
+			model := llm.Retry(llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()}), llm.RetryPolicy{
+				Sleep: clock.Sleep, Jitter: func() float64 { return tc.jitter },
+			})
+			_, err := model.Complete(context.Background(), ballotRequest(t))
+			require.NoError(t, err)
+			require.Equal(t, tc.want, clock.total())
+		})
+	}
+}
+
+// TestRetryNeverCountsNegativeRetries: an attempt that sent nothing (a
+// Batch API request whose batch failed as a whole carries no call) must
+// not make the retry count negative — last-run.json once said
+// "retries": -5.
+func TestRetryNeverCountsNegativeRetries(t *testing.T) {
+	cases := []struct {
+		name      string
+		calls     int // what each failed attempt says it sent
+		wantCalls int
+	}{
+		{name: "attempts that sent nothing", calls: 0, wantCalls: 0},
+		{name: "attempts that each sent one", calls: 1, wantCalls: 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			failing := llm.ModelFunc(func(context.Context, llm.Request) (llm.Response, error) {
+				return llm.Response{}, &llm.Error{Kind: llm.Transient, Provider: "openai batch", Message: "batch failed",
+					Usage: llm.Usage{Calls: tc.calls}}
+			})
+			clock := &fakeClock{}
+			_, err := llm.Retry(failing, llm.RetryPolicy{Sleep: clock.Sleep}).Complete(context.Background(), ballotRequest(t))
+			require.Error(t, err)
+			u := llm.UsageOf(err)
+			require.Equal(t, tc.wantCalls, u.Calls)
+			require.Equal(t, max(tc.wantCalls-1, 0), u.Retries)
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/onet-jury/jury/pipeline/atomicfile"
@@ -58,8 +59,14 @@ type Store struct {
 	Recorder string
 	// Now dates the answers this store saves (Response.Date); nil means
 	// time.Now. A replayed answer keeps the date it was saved with.
-	Now  func() time.Time
-	hits atomic.Int64
+	Now func() time.Time
+	// WriteFile writes a stored exchange; nil means atomicfile.WriteFile.
+	// Tests put a full disk here.
+	WriteFile func(path string, data []byte, perm os.FileMode) error
+	hits      atomic.Int64
+	// broken is the first write that failed: every later call fails with
+	// it before anything is sent.
+	broken atomic.Pointer[Error]
 }
 
 // Hits returns how many calls the store answered from disk.
@@ -116,6 +123,15 @@ func (s *Store) Path(req Request) string {
 func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 	key := Key(s.provider, req)
 	path := filepath.Join(s.dir, key+".json")
+	if e := s.broken.Load(); e != nil && s.mode != ReplayOnly {
+		// Asking the model again would pay for an answer it cannot keep.
+		// Stored answers are still served below.
+		if resp, err := s.load(path, key); err == nil {
+			s.hits.Add(1)
+			return resp, nil
+		}
+		return Response{}, e
+	}
 	if s.mode != RecordAlways {
 		resp, err := s.load(path, key)
 		switch {
@@ -146,9 +162,46 @@ func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 		resp.Date = now().UTC().Format(time.DateOnly)
 	}
 	if err := s.save(path, key, req, resp); err != nil {
-		return resp, err
+		e := s.storageError(err)
+		e.Usage = resp.Usage // paid, and lost
+		s.broken.CompareAndSwap(nil, e)
+		return Response{}, e
 	}
 	return resp, nil
+}
+
+// storageError is the one line a failed write of the store becomes:
+// the folder, the errno, and what to do.
+func (s *Store) storageError(err error) *Error {
+	why := err.Error()
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		why = fmt.Sprintf("%s: %s", errnoName(errno), errno.Error())
+	}
+	return &Error{Kind: Storage, Provider: "cache",
+		Message: fmt.Sprintf("cannot write to %s (%s): free space or make it writable, then run the same command again (answers already stored are not paid twice)", s.dir, why),
+		Err:     err}
+}
+
+// errnoName names the errors a store's writes meet, as the C headers do.
+func errnoName(e syscall.Errno) string {
+	switch e {
+	case syscall.ENOSPC:
+		return "ENOSPC"
+	case syscall.EDQUOT:
+		return "EDQUOT"
+	case syscall.EROFS:
+		return "EROFS"
+	case syscall.EACCES:
+		return "EACCES"
+	case syscall.EPERM:
+		return "EPERM"
+	case syscall.EIO:
+		return "EIO"
+	case syscall.ENOTDIR:
+		return "ENOTDIR"
+	}
+	return fmt.Sprintf("errno %d", int(e))
 }
 
 // Forget removes a request's stored exchange, so that an answer found
@@ -160,7 +213,7 @@ func (s *Store) Forget(req Request) error {
 	}
 	err := os.Remove(s.Path(req))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("forget answer: %w", err)
+		return s.storageError(fmt.Errorf("forget answer: %w", err))
 	}
 	return nil
 }
@@ -205,7 +258,11 @@ func (s *Store) save(path, key string, req Request, resp Response) error {
 		return fmt.Errorf("store %s: %w", path, err)
 	}
 	data := []byte(Redact(b.String(), s.secrets...))
-	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+	write := s.WriteFile
+	if write == nil {
+		write = atomicfile.WriteFile
+	}
+	if err := write(path, data, 0o644); err != nil {
 		return fmt.Errorf("store answer: %w", err)
 	}
 	return nil

@@ -32,6 +32,12 @@ type LastRun struct {
 	// NeedsReview lists the occupations whose edits need a person's
 	// review (jury edits DIR says which and why).
 	NeedsReview []string `json:"needs_review,omitempty"`
+	// AskedAgain counts occupations deliberated again at the end of the
+	// run because a juror gave no answer the first time.
+	AskedAgain int `json:"asked_again"`
+	// ShortPanel lists the verdicts published with fewer jurors than
+	// seats; empty when every panel was full.
+	ShortPanel []string `json:"short_panel"`
 }
 
 // Write writes l as dir/last-run.json, atomically.
