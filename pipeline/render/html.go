@@ -57,6 +57,7 @@ var htmlFuncs = template.FuncMap{
 	"linkable":  jury.ValidCode,
 	"reportCSP": func() string { return reportCSP },
 	"indexCSP":  func() string { return indexCSP },
+	"offline":   Offline,
 }
 
 var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).
@@ -72,7 +73,7 @@ func HTMLPage(r *jury.Report) ([]byte, error) {
 	if err := htmlTemplates.ExecuteTemplate(&b, "report.html.tmpl", r); err != nil {
 		return nil, fmt.Errorf("render %s report.html: %w", r.Occupation.Code, err)
 	}
-	return b.Bytes(), nil
+	return keepPercent(b.Bytes()), nil
 }
 
 // indexPage is what index.html.tmpl is given.
@@ -108,7 +109,7 @@ func IndexHTML(rows []IndexRow) []byte {
 		// broken template, which the tests catch.
 		panic(fmt.Sprintf("render index.html: %v", err))
 	}
-	return b.Bytes()
+	return keepPercent(b.Bytes())
 }
 
 // bandClass names the CSS class of a band; a band this version does not

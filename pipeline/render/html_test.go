@@ -100,7 +100,7 @@ func TestHTMLPageStructure(t *testing.T) {
 			// The breakdown: a captioned table, one row per task in the
 			// report's order, each headed by its task text.
 			table := only(t, doc, tagClass(atom.Table, "tasks"), "task table")
-			require.Equal(t, fmt.Sprintf("The %d tasks of %s, most automatable first", len(r.Tasks), r.Occupation.Title), textOf(only(t, table, tag(atom.Caption), "caption")))
+			require.Equal(t, fmt.Sprintf("The %d tasks of %s, most exposed first", len(r.Tasks), r.Occupation.Title), textOf(only(t, table, tag(atom.Caption), "caption")))
 			head := only(t, table, tag(atom.Thead), "thead")
 			require.Equal(t, []string{"#", "Score", "Label", "Task", "Rationale"}, texts(findAll(head, tag(atom.Th))))
 			for _, th := range findAll(head, tag(atom.Th)) {
