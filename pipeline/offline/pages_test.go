@@ -1,6 +1,7 @@
 package offline_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -220,4 +221,46 @@ func TestOfflineHeadlineBias(t *testing.T) {
 		n, vsHumans, vsModel, modelVsHumans)
 	require.InDelta(t, 0, vsModel, 0.5, "the personas' leans are neutral under the median: the panel publishes the model's headline")
 	require.InDelta(t, 0, vsHumans, 2, "the panel's headline is unbiased against the humans'")
+}
+
+// TestOfflineLegendIsTrue: the offline page's legend says how its numbers
+// are computed, and they are: each task's score is the model's expected
+// share of the task's time saved (75 % for an exposed task times the
+// probability that it is exposed, capped at 95 %), the panel's median
+// lands on it, and the headline is their core-weighted mean. The page
+// says a classifier and sentence templates wrote it, not AI jurors.
+func TestOfflineLegendIsTrue(t *testing.T) {
+	occ := fixtureOccupation(t)
+	r, _, err := offlinePanel(t, prompts.Default()).Deliberate(context.Background(), occ)
+	require.NoError(t, err)
+	model, err := exposure.Default()
+	require.NoError(t, err)
+	for _, task := range r.Tasks {
+		tt, _ := occ.Task(task.ID)
+		p := model.Predict(occ.Code, occ.Title, string(tt.Type), tt.Text)
+		want := min(exposure.MaxScore, int(math.Round(100*exposure.ExposedTimeShare*(p[1]+p[2]))))
+		require.InDelta(t, want, task.Score, 1, "task %s: the published score is the model's expected share of time saved", task.ID)
+	}
+	var votes []jury.Vote
+	for _, task := range r.Tasks {
+		votes = append(votes, jury.Vote{ID: task.ID, Score: task.Score})
+	}
+	require.Equal(t, int(math.Round(jury.WeightedMean(occ, votes))), r.Headline, "the headline is the core-weighted mean of the task scores")
+
+	md, err := render.MarkdownPage(r)
+	require.NoError(t, err)
+	html, err := render.HTMLPage(r)
+	require.NoError(t, err)
+	nb := func(n int) string { return fmt.Sprintf("%d\u00a0%%", n) }
+	for name, page := range map[string]string{"report.md": string(md), "report.html": string(html)} {
+		text := strings.NewReplacer("’", "'", "“", `"`, "”", `"`).Replace(page)
+		require.Contains(t, text, "share of the task's time AI could save", name)
+		require.Contains(t, text, nb(int(100*exposure.ExposedTimeShare))+", the middle of \"half or more\", times the classifier's probability that AI halves the task's time, at most "+nb(exposure.MaxScore), name)
+		require.Contains(t, text, "AI could save "+nb(r.Headline)+" of task time", name)
+		require.Contains(t, text, "no AI model was asked. A trained classifier scored each task", name)
+		require.Contains(t, text, "sentence templates wrote the summary, the quotes and the rationales", name)
+		require.NotContains(t, text, "automatable", name)
+		require.NotContains(t, text, "take over at equal quality", name)
+		require.NotContains(t, text, "The AI Jury", name)
+	}
 }
