@@ -29,9 +29,9 @@ var (
 )
 
 const (
-	fixturesDir  = "../fixtures"
-	cassetteDir  = "../fixtures/cassettes"
-	goldenDir    = "../fixtures/golden"
+	fixturesDir = "../fixtures"
+	cassetteDir = "../fixtures/cassettes"
+	goldenDir   = "../fixtures/golden"
 	// fixtureModel is the model the cassettes ask for. They are recorded
 	// through an in-process OpenAI endpoint that the offline juror answers,
 	// so they ask for the offline juror by name: the reports replayed from

@@ -451,6 +451,17 @@ func phrase(task string, clause bool, whole, limit int) string {
 		words = words[:k]
 	}
 	words = balanced(words)
+	// A list cut at its first comma can leave a modifier without its noun
+	// ("with conflicting, missing, or unclear information"): step back to
+	// before the preposition or article that opened it.
+	if n := len(words); n > 4 && IsFunctionWord(words[n-2]) && hasModifierEnding(words[n-1]) {
+		for i := n - 2; i >= 3; i-- {
+			if isBoundary(words[i]) && !IsFunctionWord(words[i-1]) {
+				words = words[:i]
+				break
+			}
+		}
+	}
 	for len(words) > 1 {
 		last := strings.TrimRight(words[len(words)-1], ",;:-–—")
 		if last == "" || IsFunctionWord(last) {
@@ -531,7 +542,7 @@ have had not no any each every all other another both either neither some same o
 e.g i.e`)
 
 // boundaries are the words before which a long clause may be cut.
-var boundaries = wordSet(`to for with by in on at from of into through during under before after
+var boundaries = wordSet(`to for with by in on at from of into through during under before after about
 and or between among within without per via against toward towards including using according such
 as whether that which while when where so`)
 
@@ -548,6 +559,18 @@ func wordSet(s string) map[string]bool {
 // a word no task phrase ends on.
 func IsFunctionWord(w string) bool {
 	return functionWords[strings.ToLower(strings.Trim(w, ",;:.()\"'"))]
+}
+
+// hasModifierEnding reports whether w ends like an adjective or
+// participle that wants a noun after it (conflicting, physical, electronic).
+func hasModifierEnding(w string) bool {
+	w = strings.ToLower(strings.TrimRight(w, ",;:"))
+	for _, end := range []string{"ing", "ical", "ic", "ive", "ous", "ful"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
 }
 
 func isBoundary(w string) bool { return boundaries[strings.ToLower(strings.Trim(w, ",;:.()\"'"))] }

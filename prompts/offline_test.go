@@ -24,6 +24,8 @@ func TestPhraseIsWhole(t *testing.T) {
 			"direct or coordinate an organization's financial or budget activities to fund operations"},
 		{"Assign the patient to diagnosis-related groups (DRGs), using appropriate computer software.", "assign the patient to diagnosis-related groups"},
 		{"OSHA inspections of the site.", "OSHA inspections of the site"},
+		{"Resolve or clarify codes or diagnoses with conflicting, missing, or unclear information by consulting with doctors.", "resolve or clarify codes or diagnoses"},
+		{"Observe and interview workers to obtain information about the physical, mental, and educational requirements of jobs.", "observe and interview workers to obtain information"},
 	} {
 		got := prompts.Phrase(tc.task)
 		require.Equal(t, tc.want, got, tc.task)
