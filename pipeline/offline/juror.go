@@ -22,12 +22,14 @@ import (
 // requests the way a model does and answers them from the embedded
 // task-exposure model (pipeline/offline/exposure), with four offline personas:
 //
-//   - diplomat stays on the model's score;
+//   - diplomat stays on the panel's centre;
 //   - optimist leans up, toward what tools make possible;
 //   - contrarian leans against the majority, pulling scores toward the
 //     middle from whichever side the model is on;
 //   - chaos-agent pushes scores to the extremes.
 //
+// The centre is shifted so that the four scores' median is the model's
+// score (PanelScores): the leans are neutral under the panel's median.
 // Any other persona scores as the diplomat but speaks with lines of its
 // own. In round 2 a juror reacts to the headline by its own overall score
 // (more than a few points above it: too low; below: too high) and its
