@@ -69,7 +69,8 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		{"Repair and maintain hydraulic systems.", "49-3042.00", "hands", "hands-on repair"},
 		{"Counsel students with emotional problems.", "25-2057.00", "presence", "trust and a human relationship"},
 		{"Negotiate contracts with suppliers.", "11-3061.00", "judgment", "negotiation"},
-		{"Compose original music, such as popular songs.", "27-2041.00", "judgment", "judgment a person must answer for"},
+		{"Compose original music, such as popular songs.", "27-2041.00", "judgment", "creative judgment and authorship"},
+		{"Analyze operations to evaluate performance of a company or its staff to determine areas of program improvement.", "11-1011.00", "tool", "data analysis software"},
 	} {
 		var got prompts.Term
 		if tc.kind == "tool" {
@@ -80,7 +81,7 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		require.Equal(t, tc.kind, got.Kind, tc.task)
 		require.Equal(t, tc.want, got.Words, tc.task)
 	}
-	require.True(t, w.Blocker("Compose original music.", "27-2041.00").Default, "no stem matches: the default, not counted as named")
+	require.True(t, w.Blocker("Ponder the meaning of it all.", "27-2041.00").Default, "no stem matches: the default, not counted as named")
 }
 
 // Every rationale frame reads back to itself from a page, names the term
