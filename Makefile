@@ -44,7 +44,7 @@ cassettes:
 fixtures-check: build
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	for f in fixtures/occupations/*.json; do \
-	  OPENAI_API_KEY=replay OPENAI_BASE_URL=http://127.0.0.1:9/v1 bin/jury run "$$f" --replay fixtures/cassettes --out $$tmp/replay >/dev/null || exit 1; \
+	  OPENAI_API_KEY=replay OPENAI_BASE_URL=http://127.0.0.1:9/v1 bin/jury run "$$f" --model jury-offline --replay fixtures/cassettes --out $$tmp/replay >/dev/null || exit 1; \
 	  bin/jury run "$$f" --offline --out $$tmp/offline >/dev/null 2>&1 || exit 1; \
 	done; \
 	echo "replayed fixtures vs goldens:"; bin/jury diff --format markdown --tolerance 0 fixtures/golden $$tmp/replay || exit 1; \

@@ -31,10 +31,15 @@ var (
 )
 
 const (
-	fixturesDir  = "../fixtures"
-	cassetteDir  = "../fixtures/cassettes"
-	goldenDir    = "../fixtures/golden"
-	fixtureModel = "gpt-4o-mini"
+	fixturesDir = "../fixtures"
+	cassetteDir = "../fixtures/cassettes"
+	goldenDir   = "../fixtures/golden"
+	// fixtureModel is the model the cassettes ask for. They are recorded
+	// through an in-process OpenAI endpoint that the offline juror answers,
+	// so they ask for the offline juror by name: the reports replayed from
+	// them say jury-offline, and their pages say a classifier and sentence
+	// templates wrote them, not gpt-4o-mini.
+	fixtureModel = llm.OfflineModelName
 )
 
 // fixtureDate is the day every cassette is recorded on, so that `make
@@ -47,11 +52,11 @@ func fixtureClock() time.Time {
 	return t.Add(12 * time.Hour)
 }
 
-// fixturePanel is the panel `jury run` builds by default (model, seed,
-// temperature), so that `jury run --replay fixtures/cassettes` finds the
-// same cassettes.
+// fixturePanel is the panel `jury run --model jury-offline` builds on the
+// OpenAI provider (seed, temperature), so that `jury run --model
+// jury-offline --replay fixtures/cassettes` finds the same cassettes.
 func fixturePanel(model llm.Model) *deliberation.Panel {
-	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: fixtureModel, Temperature: 0.2})
+	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: fixtureModel, Provider: "openai", Temperature: 0.2})
 	p.Seed, p.Version = 1, pipeline.Version
 	p.Now = fixtureClock
 	return p

@@ -13,11 +13,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"time"
 
+	"github.com/onet-jury/jury/pipeline/offline"
 	"github.com/onet-jury/jury/pipeline/offline/exposure"
 	"github.com/onet-jury/jury/pipeline/onet"
 )
@@ -143,9 +145,73 @@ func runCV(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	e := exposure.CrossValidate(examples, *folds, exposure.TrainOptions{})
+	probs := exposure.CrossPredict(examples, *folds, exposure.TrainOptions{})
+	e := exposure.EvaluatePredictions(examples, probs)
 	fmt.Fprintf(stdout, "grouped %d-fold cross-validation on %s (%v)\n", *folds, *labels, time.Since(start).Round(10*time.Millisecond))
-	return e.WriteTable(stdout)
+	if err := e.WriteTable(stdout); err != nil {
+		return err
+	}
+	b := panelBias(examples, probs)
+	_, err = fmt.Fprintf(stdout, "\noffline panel (four personas, median, seed 1), out of fold, over %d occupations:\n"+
+		"  panel headline vs humans' headline: mean signed error %+.2f points, mean absolute error %.2f\n"+
+		"  panel headline vs the model's own headline: mean signed error %+.2f points, highest panel headline %d\n",
+		b.occupations, b.vsHumans, b.maeHumans, b.vsModel, b.highest)
+	return err
+}
+
+// bias is how the offline panel's headlines compare, over occupations.
+type bias struct {
+	occupations         int
+	vsHumans, maeHumans float64
+	vsModel             float64
+	highest             int
+}
+
+// panelBias scores the headline a default offline panel would publish
+// from the held-out task scores probs against the humans' headline (75
+// for each E1 or E2 task, 0 for E0, core-weighted, rounded) and against
+// the model's own headline (the core-weighted mean of Score).
+func panelBias(examples []exposure.Example, probs []exposure.Probs) bias {
+	type sums struct{ human, model, panel, weight float64 }
+	occ := map[string]*sums{}
+	var codes []string
+	for i, ex := range examples {
+		s := occ[ex.Code]
+		if s == nil {
+			s = &sums{}
+			occ[ex.Code] = s
+			codes = append(codes, ex.Code)
+		}
+		w := 1.0
+		if ex.Type == exposure.TypeCore {
+			w = 2
+		}
+		human := 0.0
+		if ex.Label != "E0" {
+			human = 100 * exposure.ExposedTimeShare
+		}
+		score := probs[i].Score()
+		s.human += w * human
+		s.model += w * float64(score)
+		s.panel += w * float64(offline.PanelMedian(score, 1, ex.Code, ex.TaskID))
+		s.weight += w
+	}
+	var b bias
+	for _, c := range codes {
+		s := occ[c]
+		h := math.Round(s.human / s.weight)
+		m := math.Round(s.model / s.weight)
+		p := math.Round(s.panel / s.weight)
+		b.vsHumans += p - h
+		b.maeHumans += math.Abs(p - h)
+		b.vsModel += p - m
+		b.highest = max(b.highest, int(p))
+	}
+	b.occupations = len(codes)
+	if n := float64(len(codes)); n > 0 {
+		b.vsHumans, b.maeHumans, b.vsModel = b.vsHumans/n, b.maeHumans/n, b.vsModel/n
+	}
+	return b
 }
 
 // readLabels reads a labels file; every failure is bad input.

@@ -204,9 +204,9 @@ func TestScoreEditMovesTheHeadline(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	require.NoError(t, err)
 	h := itoa(r.Headline)
-	require.Contains(t, string(md), "headline **"+h+" %**")
+	require.Contains(t, string(md), "headline **"+h+"\u00a0%**")
 	require.Contains(t, string(page), `<span class="num">`+h+`</span>`)
-	require.Contains(t, string(md), "*(edited; jury "+itoa(top.Score)+" %: a person signs every record)*")
+	require.Contains(t, string(md), "*(edited; jury "+itoa(top.Score)+"\u00a0%: a person signs every record)*")
 	require.Contains(t, string(md), "needs review", "model text naming the old headline is flagged")
 
 	code, stdout, _ := cli(t, nil, "diff", before, dir)

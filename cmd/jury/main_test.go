@@ -63,7 +63,7 @@ func TestRunAgainstAnOpenAICompatibleServer(t *testing.T) {
 	md, err := os.ReadFile(filepath.Join(out, "29-2072.00", "report.md"))
 	require.NoError(t, err)
 	require.Contains(t, string(md), "## The AI Jury")
-	require.Contains(t, string(md), fmt.Sprintf("*Thinks %d %% is ", r.Headline), "each juror's reaction to the headline")
+	require.Contains(t, string(md), fmt.Sprintf("*Thinks %d\u00a0%% is ", r.Headline), "each juror's reaction to the headline")
 	require.Equal(t, 9, srv.Count(), "4 ballots, 4 statements, the foreperson")
 	require.Equal(t, srv.Count(), r.Usage.Calls, "usage.calls equals the requests the server saw")
 	for _, req := range srv.Requests() {
@@ -243,7 +243,7 @@ func TestRunReplaysCassettesWithoutNetwork(t *testing.T) {
 	out := t.TempDir()
 	// A closed port: any call would fail.
 	env := map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"}
-	code, _, stderr := cli(t, env, "run", fixture, "--replay", "../../fixtures/cassettes", "--out", out)
+	code, _, stderr := cli(t, env, "run", fixture, "--model", "jury-offline", "--replay", "../../fixtures/cassettes", "--out", out)
 	require.Equal(t, 0, code, stderr)
 	got, err := os.ReadFile(filepath.Join(out, "29-2072.00", "report.json"))
 	require.NoError(t, err)

@@ -22,12 +22,14 @@ import (
 // requests the way a model does and answers them from the embedded
 // task-exposure model (pipeline/offline/exposure), with four offline personas:
 //
-//   - diplomat stays on the model's score;
+//   - diplomat stays on the panel's centre;
 //   - optimist leans up, toward what tools make possible;
 //   - contrarian leans against the majority, pulling scores toward the
 //     middle from whichever side the model is on;
 //   - chaos-agent pushes scores to the extremes.
 //
+// The centre is shifted so that the four scores' median is the model's
+// score (PanelScores): the leans are neutral under the panel's median.
 // Any other persona scores as the diplomat but speaks with lines of its
 // own. In round 2 a juror reacts to the headline by its own overall score
 // (more than a few points above it: too low; below: too high) and its
@@ -131,9 +133,9 @@ func stable(parts ...string) float64 {
 
 func stableN(parts ...string) uint64 { return uint64(stable(parts...) * (1 << 32)) }
 
-// personaScore moves the model's score s as the persona leans; u in
-// [0, 1) varies the strength by task and seed.
-func personaScore(persona string, s int, u float64) int {
+// lean moves the model's score s as persona leans; u in [0, 1) varies
+// the strength by task and seed. Any other persona stays on s.
+func lean(persona string, s int, u float64) float64 {
 	x := float64(s)
 	k := 0.5 + 0.5*u
 	switch persona {
@@ -144,7 +146,92 @@ func personaScore(persona string, s int, u float64) int {
 	case "chaos-agent":
 		x += 0.9 * k * (x - 50)
 	}
-	return int(math.Round(math.Max(0, math.Min(100, x))))
+	return x
+}
+
+// panelPersonas are the built-in personas whose leans the offline juror
+// balances: a default panel.
+var panelPersonas = []string{"diplomat", "chaos-agent", "contrarian", "optimist"}
+
+// PanelScores returns the four built-in personas' scores for a task the
+// model scores s, keyed by persona, and the score any other persona
+// gives; u gives each persona's strength in [0, 1).
+//
+// Each persona leans from a common centre: the Optimist up, the
+// Contrarian toward the middle, the Chaos Agent to the extremes, the
+// Diplomat not at all. Leans alone are not neutral under the panel's
+// median: the Optimist and, above 50, the Chaos Agent both sit above the
+// model, so the median of four (the mean of the middle two) would run
+// above it (5.6 points on the labelled occupations' headlines). So the
+// centre is shifted, the same for every persona, until the median of the
+// four scores, clamped to 0–100, is s: the panel's consensus on each
+// task is the model's calibrated score, and its headline is as unbiased
+// against the human labels as the model's own. The Diplomat, on the
+// centre, sits a few points from s; a persona not built in takes the
+// Diplomat's score.
+func PanelScores(s int, u func(persona string) float64) (map[string]int, int) {
+	raw := make([]float64, len(panelPersonas))
+	for i, p := range panelPersonas {
+		raw[i] = lean(p, s, u(p))
+	}
+	clamped := func(x float64) float64 { return math.Max(0, math.Min(100, x)) }
+	median := func(shift float64) float64 {
+		v := make([]float64, len(raw))
+		for i, x := range raw {
+			v[i] = clamped(x + shift)
+		}
+		slices.Sort(v)
+		return (v[1] + v[2]) / 2
+	}
+	// median is non-decreasing in shift, and equal to s on an interval
+	// [a, b]: bisect for both ends and take the shift nearest zero, so
+	// that clamping at 0 or 100 does not move the others further.
+	bisect := func(below func(float64) bool) float64 {
+		lo, hi := -100.0, 100.0
+		for range 50 {
+			mid := (lo + hi) / 2
+			if below(mid) {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return (lo + hi) / 2
+	}
+	a := bisect(func(x float64) bool { return median(x) < float64(s) })
+	b := bisect(func(x float64) bool { return median(x) <= float64(s) })
+	shift := math.Max(a, math.Min(b, 0))
+	out := make(map[string]int, len(raw))
+	for i, p := range panelPersonas {
+		out[p] = int(math.Round(clamped(raw[i] + shift)))
+	}
+	return out, out["diplomat"]
+}
+
+// personaScore is persona's score for task t of occ, which the model
+// scores s.
+func personaScore(persona string, s int, seed string, occ jury.Occupation, t jury.Task) int {
+	scores, other := PanelScores(s, func(p string) float64 { return stable(seed, p, occ.Code, t.ID) })
+	if v, ok := scores[persona]; ok {
+		return v
+	}
+	return other
+}
+
+// PanelMedian is the consensus a default offline panel (the four
+// built-in personas, median) reaches on task taskID of occupation code
+// when the model scores it s and the request's seed is seed: the number
+// the page publishes for the task. It lets the evaluation measure the
+// panel's headline without deliberating.
+func PanelMedian(s, seed int, code, taskID string) int {
+	sd := strconv.Itoa(seed)
+	scores, _ := PanelScores(s, func(p string) float64 { return stable(sd, p, code, taskID) })
+	v := make([]float64, 0, len(scores))
+	for _, x := range scores {
+		v = append(v, float64(x))
+	}
+	slices.Sort(v)
+	return int(math.Round((v[1] + v[2]) / 2)) // as jury's median of four
 }
 
 // labelFor picks the most probable label that score allows.
@@ -171,22 +258,13 @@ func ranked(occ jury.Occupation, score func(jury.Task) int) []jury.Task {
 	return ts
 }
 
-// phrases returns the phrases of the first, second and last task of ts.
-func phrases(ts []jury.Task) (top, second, bottom string) {
-	top, second, bottom = prompts.Phrase(ts[0].Text), prompts.Phrase(ts[0].Text), prompts.Phrase(ts[len(ts)-1].Text)
-	if len(ts) > 1 {
-		second = prompts.Phrase(ts[1].Text)
-	}
-	return top, second, bottom
-}
-
 func (o *Juror) ballot(occ jury.Occupation, persona string, seed int) jury.Ballot {
 	sd := strconv.Itoa(seed)
 	b := jury.Ballot{}
 	for _, t := range occ.Tasks {
 		p := o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
-		s := personaScore(persona, p.Score(), stable(sd, persona, occ.Code, t.ID))
-		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(p, s), Reason: o.words.Reason(t.Text, s >= 50)})
+		s := personaScore(persona, p.Score(), sd, occ, t)
+		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(p, s), Reason: o.words.Reason(t.Text, occ.Code, s >= 50)})
 	}
 	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
 	return b
@@ -222,7 +300,8 @@ func (o *Juror) statement(occ jury.Occupation, persona, name string, own jury.Ba
 		scores[v.ID] = v.Score
 	}
 	ts := ranked(occ, func(t jury.Task) int { return scores[t.ID] })
-	top, _, bottom := phrases(ts)
+	phrase := pagePhrases(occ)
+	top, bottom := phrase[ts[0].ID], phrase[ts[len(ts)-1].ID]
 	lowest, highest := true, true
 	for _, j := range b.Jurors {
 		if j.Name == name {
@@ -263,37 +342,103 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 			exposed++
 		}
 	}
-	top, second, bottom := phrases(ranked(occ, func(t jury.Task) int { return consensus[t.ID].Score }))
-	data := map[string]any{
-		"Title": occ.Title, "Headline": v.Headline, "Band": v.Band, "Top": top, "Second": second,
-		"Bottom": bottom, "Exposed": exposed, "Tasks": len(occ.Tasks),
+	phrase := pagePhrases(occ)
+	ts := ranked(occ, func(t jury.Task) int { return consensus[t.ID].Score })
+	top, bottom := ts[0], ts[len(ts)-1]
+	second := top
+	if len(ts) > 1 {
+		second = ts[1]
 	}
-	out := noteAnswer{Summary: o.words.Summary(v.Headline, stableN(sd, occ.Code, "summary"), data)}
-	used := map[string]bool{}
+	their := "its"
+	if prompts.IsPlural(occ.Title) {
+		their = "their"
+	}
+	data := map[string]any{
+		"Title": occ.Title, "Headline": v.Headline, "Band": v.Band, "Top": phrase[top.ID], "Second": phrase[second.ID],
+		"Bottom": phrase[bottom.ID], "TopScore": consensus[top.ID].Score, "BottomScore": consensus[bottom.ID].Score,
+		"TopTool": o.words.Tool(top.Text, occ.Code).Words, "BottomBlocker": o.words.Blocker(bottom.Text, occ.Code).Words,
+		"Exposed": exposed, "Tasks": len(occ.Tasks), "Their": their, "Plural": their == "their",
+	}
+	out := noteAnswer{Summary: o.words.Summary(summaryKey(v.Headline), stableN(sd, occ.Code, "summary"), data)}
+	used := map[int]int{}
+	written := map[string]bool{}
 	base := stableN(sd, occ.Code, "rationale")
 	for rank, t := range v.Tasks {
 		task, _ := occ.Task(t.ID)
-		// The reason names a tool for an exposed task, a blocker for an E0
-		// or little-exposed one, as the rationale templates expect.
-		why := o.words.Reason(task.Text, t.Label != jury.E0 && t.Score >= 40)
-		d := map[string]any{"Phrase": prompts.Phrase(task.Text), "Score": t.Score, "Label": string(t.Label), "Why": why}
-		// Neighbouring tasks take turns through the variants, so that a
-		// page of similar tasks does not repeat one sentence shape.
-		n := base + uint64(rank)
-		variants := uint64(o.words.Rationales(string(t.Label), t.Score))
-		r := ""
-		for i := range variants {
-			r = o.words.Rationale(string(t.Label), t.Score, n+i, d)
-			if !used[r] && utf8.RuneCountInString(r) <= jury.MaxQuote {
+		d := map[string]any{"Phrase": phrase[t.ID], "Tool": o.words.Tool(task.Text, occ.Code).Words}
+		blocker := o.words.Blocker(task.Text, occ.Code)
+		d["Blocker"] = blocker.Words
+		// The page's least used frame that fits the task, so that no frame
+		// is read more than twice while a fitting one is unused; ties go
+		// round the frames from a number fixed by the seed and the page.
+		frames := o.words.Frames(frameKeys(t.Label, t.Score, blocker.Kind)...)
+		slices.SortStableFunc(frames, func(a, b int) int { return cmp.Compare(used[a], used[b]) })
+		least := 0
+		for least < len(frames) && used[frames[least]] == used[frames[0]] {
+			least++
+		}
+		start := int((base + uint64(rank)*7) % uint64(least))
+		slices.Sort(frames[:least])
+		frames = append(frames[start:least:least], append(slices.Clone(frames[:start]), frames[least:]...)...)
+		r, pick := "", frames[0]
+		for _, f := range frames {
+			if s := o.words.Rationale(f, d); !written[s] && utf8.RuneCountInString(s) <= jury.MaxQuote && !jury.RestatesTask(s, task.Text) {
+				r, pick = s, f
 				break
 			}
 		}
-		if used[r] || utf8.RuneCountInString(r) > jury.MaxQuote {
-			// Two tasks that read alike: name the task to keep them apart.
-			r = fmt.Sprintf("Task %s scores %d %% (%s) on the panel's votes.", t.ID, t.Score, t.Label)
+		if r == "" {
+			// Every frame is too long for this task's phrase: the
+			// shortest phrase the statement has, in the first frame.
+			d["Phrase"] = prompts.Phrase(task.Text)
+			r = firstFitting(jury.MaxQuote, 1, func(uint64) string { return o.words.Rationale(pick, d) })
 		}
-		used[r] = true
+		used[pick]++
+		written[r] = true
 		out.Tasks = append(out.Tasks, noteRationale{ID: t.ID, Rationale: r})
+	}
+	return out
+}
+
+// summaryKey is the summary set for a headline: high from 60 (the page's
+// bands high and very high), mid from 40 (moderate), else low.
+func summaryKey(headline int) string {
+	switch {
+	case headline >= 60:
+		return "high"
+	case headline >= 40:
+		return "mid"
+	}
+	return "low"
+}
+
+// frameKeys are the rationale frame keys that fit a task of the given
+// consensus label and score whose blocker is of kind blocker (see
+// prompts/offline/rationales.txt).
+func frameKeys(label jury.Label, score int, blocker string) []string {
+	switch {
+	case label != jury.E0 && score >= 70:
+		return []string{"high", "high " + string(label)}
+	case label != jury.E0 && score >= 40:
+		return []string{"mid"}
+	case label != jury.E0 || score >= 40:
+		return []string{"low"}
+	case score >= 20:
+		return []string{"none", "none " + blocker, "low"}
+	}
+	return []string{"none", "none " + blocker}
+}
+
+// pagePhrases names every task of occ by a phrase of its own, distinct
+// on the page.
+func pagePhrases(occ jury.Occupation) map[string]string {
+	texts := make([]string, len(occ.Tasks))
+	for i, t := range occ.Tasks {
+		texts[i] = t.Text
+	}
+	out := map[string]string{}
+	for i, p := range prompts.Phrases(texts) {
+		out[occ.Tasks[i].ID] = p
 	}
 	return out
 }

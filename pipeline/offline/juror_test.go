@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -166,11 +167,19 @@ func (c *voiceCheck) add(occ jury.Occupation, r *jury.Report) {
 // task it scored 60 or more: the first ‘phrase’ after either word names
 // the task, matched by the phrase the offline words make of it.
 func chaosClaims(occ jury.Occupation, r *jury.Report, j jury.JurorResult, note func(string)) int {
+	texts := make([]string, len(occ.Tasks))
+	for i, t := range occ.Tasks {
+		texts[i] = t.Text
+	}
+	phrase := map[string]string{} // task text → its phrase on this page
+	for i, p := range prompts.Phrases(texts) {
+		phrase[texts[i]] = p
+	}
 	own := map[string]int{}
 	for _, t := range r.Tasks {
 		for _, v := range t.Votes {
 			if v.Persona == j.Persona {
-				own[prompts.Phrase(t.Text)] = max(own[prompts.Phrase(t.Text)], v.Score)
+				own[phrase[t.Text]] = max(own[phrase[t.Text]], v.Score)
 			}
 		}
 	}
@@ -194,6 +203,56 @@ func chaosClaims(occ jury.Occupation, r *jury.Report, j jury.JurorResult, note f
 	return bad
 }
 
+// verdict is one occupation of the shared catalog deliberated offline.
+type verdict struct {
+	occ    jury.Occupation
+	report *jury.Report
+}
+
+var catalog struct {
+	once     sync.Once
+	verdicts []verdict
+	err      error
+}
+
+// catalogVerdicts deliberates every occupation of the shared catalog
+// offline, both rounds and the foreperson, once for all the tests that
+// read them; it skips the test when ../shared is absent and fails it if
+// any verdict fails validation or needs a re-ask.
+func catalogVerdicts(t *testing.T) []verdict {
+	t.Helper()
+	if _, err := os.Stat(sharedTasks); err != nil {
+		t.Skip("../shared/data/gpts-are-gpts absent: skipping the catalog-wide offline check")
+	}
+	catalog.once.Do(func() {
+		cat, err := onet.ReadCatalog(sharedTasks, "")
+		if err != nil {
+			catalog.err = err
+			return
+		}
+		panel := offlinePanel(t, prompts.Default())
+		for _, code := range cat.Codes() {
+			occ, err := cat.Occupation(code)
+			if err != nil {
+				catalog.err = err
+				return
+			}
+			r, usage, err := panel.Deliberate(context.Background(), occ)
+			if err != nil {
+				catalog.err = fmt.Errorf("%s: the offline verdict must pass validation: %w", code, err)
+				return
+			}
+			if usage.Reasks != 0 {
+				catalog.err = fmt.Errorf("%s: %d offline answers were re-asked; none may be", code, usage.Reasks)
+				return
+			}
+			catalog.verdicts = append(catalog.verdicts, verdict{occ, r})
+		}
+	})
+	require.NoError(t, catalog.err)
+	return catalog.verdicts
+}
+
 // TestOfflineVoicesOnTheCatalog deliberates every occupation of the shared
 // catalog offline, both rounds and the foreperson, and checks what the
 // jurors say against what they voted: no answer may fail validation, no
@@ -202,20 +261,9 @@ func chaosClaims(occ jury.Occupation, r *jury.Report, j jury.JurorResult, note f
 // Chaos Agent may call a task it scored 60 or more barely touched, and no
 // reaction may contradict its juror's own score.
 func TestOfflineVoicesOnTheCatalog(t *testing.T) {
-	if _, err := os.Stat(sharedTasks); err != nil {
-		t.Skip("../shared/data/gpts-are-gpts absent: skipping the catalog-wide offline check")
-	}
-	cat, err := onet.ReadCatalog(sharedTasks, "")
-	require.NoError(t, err)
-	panel := offlinePanel(t, prompts.Default())
 	var c voiceCheck
-	for _, code := range cat.Codes() {
-		occ, err := cat.Occupation(code)
-		require.NoError(t, err)
-		r, usage, err := panel.Deliberate(context.Background(), occ)
-		require.NoError(t, err, "%s: the offline verdict must pass validation", code)
-		require.Zero(t, usage.Reasks, "%s: no offline answer is re-asked", code)
-		c.add(occ, r)
+	for _, v := range catalogVerdicts(t) {
+		c.add(v.occ, v.report)
 	}
 	t.Logf("%d occupations, %d quotes, %d percentages in them; foreign percentages %d, false 'lower than the others' %d, "+
 		"Chaos 'barely'/'little' about a task scored 60+ %d, reactions against own score %d, jurors without a quote %d",

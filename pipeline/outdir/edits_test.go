@@ -2,11 +2,13 @@ package outdir_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -140,17 +142,20 @@ func TestPagesChangedByHandAreNotOverwritten(t *testing.T) {
 }
 
 func TestRerenderValidatesAnEditedReport(t *testing.T) {
+	golden := rerenderGolden(t, "29-2072.00")
+	wrong := golden.Headline - 15
 	tests := []struct {
 		name   string
 		change func(js string) string
 		want   string
 	}{
 		{"headline set by hand", func(js string) string {
-			return strings.Replace(js, `"headline": 69,`, `"headline": 50,`, 1)
-		}, "report.json:7: headline 50 does not follow from the task scores, whose core-weighted mean is 69"},
+			return strings.Replace(js, fmt.Sprintf(`"headline": %d,`, golden.Headline), fmt.Sprintf(`"headline": %d,`, wrong), 1)
+		}, fmt.Sprintf("report.json:7: headline %d does not follow from the task scores, whose core-weighted mean is %d", wrong, golden.Headline)},
 		{"quote over the limits", func(js string) string {
 			return strings.Replace(js, `"quote": "`, `"quote": "`+strings.Repeat("x", 300), 2)
-		}, "report.json:17: quote of diplomat is 478 characters, at most 300: shorten it in edits.yaml"},
+		}, fmt.Sprintf("report.json:17: quote of diplomat is %d characters, at most 300: shorten it in edits.yaml",
+			300+utf8.RuneCountInString(golden.Jurors[0].Quote))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,7 +200,7 @@ func TestRerenderAppliesChangedEdits(t *testing.T) {
 	require.NotNil(t, r.Edits)
 	require.Equal(t, jury.TasksHeadline(r.Tasks), r.Headline)
 	require.NotEqual(t, r.Edits.ModelHeadline, r.Headline, "the score edit moved the headline")
-	require.Contains(t, readFile(t, filepath.Join(dir, "report.md")), "headline **"+itoa(r.Headline)+" %**")
+	require.Contains(t, readFile(t, filepath.Join(dir, "report.md")), "headline **"+itoa(r.Headline)+"\u00a0%**")
 
 	require.NoError(t, os.Remove(filepath.Join(dir, "edits.yaml")))
 	_, err = outdir.Rerender(dir)

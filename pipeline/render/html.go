@@ -57,6 +57,7 @@ var htmlFuncs = template.FuncMap{
 	"linkable":  jury.ValidCode,
 	"reportCSP": func() string { return reportCSP },
 	"indexCSP":  func() string { return indexCSP },
+	"offline":   Offline,
 }
 
 var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).Funcs(editFuncs).
@@ -77,7 +78,7 @@ func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
 	if err := htmlTemplates.ExecuteTemplate(&b, "report.html.tmpl", pageData{Report: r, Index: opts.Index}); err != nil {
 		return nil, fmt.Errorf("render %s report.html: %w", r.Occupation.Code, err)
 	}
-	return b.Bytes(), nil
+	return keepPercent(b.Bytes()), nil
 }
 
 // indexPage is what index.html.tmpl is given.
@@ -113,7 +114,7 @@ func IndexHTML(rows []IndexRow) []byte {
 		// broken template, which the tests catch.
 		panic(fmt.Sprintf("render index.html: %v", err))
 	}
-	return b.Bytes()
+	return keepPercent(b.Bytes())
 }
 
 // bandClass names the CSS class of a band; a band this version does not

@@ -52,5 +52,5 @@ func IndexMarkdown(rows []IndexRow) []byte {
 		}
 	}
 	b.WriteString("\nTask statements: O*NET Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 license.\n")
-	return []byte(b.String())
+	return keepPercent([]byte(b.String()))
 }

@@ -73,8 +73,8 @@ func TestIndexMarkdownUntrustedFields(t *testing.T) {
 		{Code: "29-2072.00", Title: "Medical Records Specialists", Status: "done", Headline: &h, Band: "high"},
 		{Code: "<b>x</b>", Title: "y", Status: "[s](http://evil)", Error: "see www.evil.example"},
 	}))
-	require.Contains(t, md, "| 50 % | \\<img src=x onerror=alert(1)\\> | x | javascript:alert(1)// |\n", "an invalid code is no link target")
-	require.Contains(t, md, "| 50 % | high | [Medical Records Specialists](29-2072.00/report.md) | 29-2072.00 |\n")
+	require.Contains(t, md, "| 50\u00a0% | \\<img src=x onerror=alert(1)\\> | x | javascript:alert(1)// |\n", "an invalid code is no link target")
+	require.Contains(t, md, "| 50\u00a0% | high | [Medical Records Specialists](29-2072.00/report.md) | 29-2072.00 |\n")
 	require.Contains(t, md, "| \\<b\\>x\\</b\\> | y | \\[s\\](http\\://evil) | see www\\.evil.example |\n")
 	require.Len(t, regexp.MustCompile(`(^|[^\\])\]\(`).FindAllString(md, -1), 1, "one link: the valid code's report")
 }

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"text/template"
 	"unicode"
@@ -25,6 +26,7 @@ var mdTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.Fun
 	"persona": func(r *jury.Report, id string) string { return Markdown(personaName(r, id)) },
 	"add":     func(a, b int) int { return a + b },
 	"join":    strings.Join,
+	"offline": Offline,
 }).Funcs(editFuncs).ParseFS(files, "templates/report.md.tmpl"))
 
 // PageOptions are what a page shows beside its report.
@@ -101,7 +103,32 @@ func MarkdownPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
 	if err := mdTemplate.Execute(&b, pageData{Report: r, Index: opts.Index}); err != nil {
 		return nil, fmt.Errorf("render %s report.md: %w", r.Occupation.Code, err)
 	}
-	return b.Bytes(), nil
+	return keepPercent(b.Bytes()), nil
+}
+
+// OfflineModel is the model name the offline juror answers as
+// (llm.OfflineModelName, which render does not import).
+const OfflineModel = "jury-offline"
+
+// Offline reports whether the offline juror wrote the whole report: every
+// model of its provenance is OfflineModel. Its pages say so in plain
+// words: a trained classifier and sentence templates, not AI jurors.
+func Offline(r *jury.Report) bool {
+	for _, m := range r.Provenance.Models {
+		if m != OfflineModel {
+			return false
+		}
+	}
+	return len(r.Provenance.Models) > 0
+}
+
+// percentSpace is a number and its percent sign, as the pages write them.
+var percentSpace = regexp.MustCompile(`(\d) %`)
+
+// keepPercent joins every "91 %" of a page with a non-breaking space, so
+// that a line never breaks between a number and its percent sign.
+func keepPercent(page []byte) []byte {
+	return percentSpace.ReplaceAll(page, []byte("${1}\u00a0%"))
 }
 
 // Markdown escapes untrusted text for inline Markdown: control characters

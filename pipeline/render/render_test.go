@@ -52,26 +52,26 @@ func TestMarkdownPageSections(t *testing.T) {
 	require.NoError(t, err)
 	page := string(b)
 	requireInOrder(t, page,
-		"# Medical Records Specialists: 83 % automatable\n",
-		"O*NET-SOC 29-2072.00 · headline **83 %** (very high) · 3 tasks",
+		"# Medical Records Specialists: AI could save 83\u00a0% of task time\n",
+		"O*NET-SOC 29-2072.00 · headline **83\u00a0%** (very high) · 3 tasks",
 		"## Summary\n",
 		"Medical records specialists face high automation risk.",
 		"## The AI Jury\n",
-		"### The Diplomat — 81 %\n",
+		"### The Diplomat — 81\u00a0%\n",
 		"> “Nearly every task here is textbook automation fodder.”\n",
-		"### The Chaos Agent — 90 %\n",
+		"### The Chaos Agent — 90\u00a0%\n",
 		"> “Medical records clerks? 83% is cute denial.”\n",
 		"### The Contrarian\n",
 		"*Ballot not counted:* tasks missing: 22888; quote is empty\n",
-		"### The Optimist — 78 %\n",
+		"### The Optimist — 78\u00a0%\n",
 		"> “The job will shift toward exception handling.”\n",
 		"## Task-by-Task Breakdown\n",
-		"Most automatable first.",
-		"1. **95 %** · E1 · Consult classification manuals",
+		"Most exposed first.",
+		"1. **95\u00a0%** · E1 · Consult classification manuals",
 		"Language models retrieve and synthesize manual content instantly.",
-		"2. **88 %** · E2 · Assign the patient to diagnosis-related groups (DRGs)",
+		"2. **88\u00a0%** · E2 · Assign the patient to diagnosis-related groups (DRGs)",
 		"Rule-based software maps codes to DRGs.",
-		"3. **30 %** · E0 · Resolve or clarify codes",
+		"3. **30\u00a0%** · E0 · Resolve or clarify codes",
 		"⚑ *jurors disagree:* The Diplomat 20; The Chaos Agent 70; The Optimist 10;",
 		"This needs negotiation with physicians.",
 		"\n---\n",
@@ -84,13 +84,13 @@ func TestMarkdownPageSections(t *testing.T) {
 
 	// Exactly one page title and the three section headings, in order.
 	require.Equal(t, []string{
-		"# Medical Records Specialists: 83 % automatable",
+		"# Medical Records Specialists: AI could save 83\u00a0% of task time",
 		"## Summary",
 		"## The AI Jury",
-		"### The Diplomat — 81 %",
-		"### The Chaos Agent — 90 %",
+		"### The Diplomat — 81\u00a0%",
+		"### The Chaos Agent — 90\u00a0%",
 		"### The Contrarian",
-		"### The Optimist — 78 %",
+		"### The Optimist — 78\u00a0%",
 		"## Task-by-Task Breakdown",
 	}, lines(page, regexp.MustCompile(`^#`)))
 
@@ -109,9 +109,9 @@ func TestMarkdownPageTaskOrder(t *testing.T) {
 	b, err := render.MarkdownPage(r)
 	require.NoError(t, err)
 	require.Equal(t, []string{
-		"1. **30 %** · E0 · Resolve or clarify codes or diagnoses with conflicting, missing, or unclear information by consulting with doctors. ⚑ *jurors disagree:* The Diplomat 20; The Chaos Agent 70; The Optimist 10;  ",
-		"2. **88 %** · E2 · Assign the patient to diagnosis-related groups (DRGs), using appropriate computer software.  ",
-		"3. **95 %** · E1 · Consult classification manuals to locate information about disease processes.  ",
+		"1. **30\u00a0%** · E0 · Resolve or clarify codes or diagnoses with conflicting, missing, or unclear information by consulting with doctors. ⚑ *jurors disagree:* The Diplomat 20; The Chaos Agent 70; The Optimist 10;  ",
+		"2. **88\u00a0%** · E2 · Assign the patient to diagnosis-related groups (DRGs), using appropriate computer software.  ",
+		"3. **95\u00a0%** · E1 · Consult classification manuals to locate information about disease processes.  ",
 	}, lines(string(b), regexp.MustCompile(`^\d+\. `)))
 }
 
@@ -125,14 +125,14 @@ func TestMarkdownPageJurors(t *testing.T) {
 		{
 			name:    "a valid juror shows score and quote",
 			juror:   jury.JurorResult{Persona: "optimist", Name: "The Optimist", Score: 78, Quote: "Paperwork goes; people stay.", Valid: true},
-			want:    []string{"### The Optimist — 78 %\n", "> “Paperwork goes; people stay.”\n"},
+			want:    []string{"### The Optimist — 78\u00a0%\n", "> “Paperwork goes; people stay.”\n"},
 			notWant: []string{"### The Optimist\n", "Paperwork goes; people stay.”\n\n*Ballot not counted"},
 		},
 		{
 			name:    "an invalid juror shows its problems instead",
 			juror:   jury.JurorResult{Persona: "optimist", Name: "The Optimist", Score: 78, Quote: "Never shown.", Valid: false, Problems: []string{"score 140 is above 100", "task 22877: label \"E3\" is not E0, E1 or E2"}},
 			want:    []string{"### The Optimist\n", "*Ballot not counted:* score 140 is above 100; task 22877: label \"E3\" is not E0, E1 or E2\n"},
-			notWant: []string{"Never shown", "— 78 %"},
+			notWant: []string{"Never shown", "— 78\u00a0%"},
 		},
 		{
 			name:    "an invalid juror's problems are escaped",
@@ -143,7 +143,7 @@ func TestMarkdownPageJurors(t *testing.T) {
 		{
 			name:  "a juror's name is escaped in its heading",
 			juror: jury.JurorResult{Persona: "optimist", Name: "The *Optimist*", Score: 50, Quote: "Fine.", Valid: true},
-			want:  []string{"### The \\*Optimist\\* — 50 %\n"},
+			want:  []string{"### The \\*Optimist\\* — 50\u00a0%\n"},
 		},
 	}
 	for _, tt := range tests {
@@ -203,19 +203,19 @@ func TestMarkdownPageHostileText(t *testing.T) {
 	require.NotContains(t, page, "\r")
 	require.Contains(t, page, "\n> “Look: red and a second line and a third”\n")
 	// The names of the jurors in the dissent line are escaped as well.
-	require.Contains(t, page, "### The \\*Optimist\\* \\[x\\](http\\://evil) — 78 %\n")
+	require.Contains(t, page, "### The \\*Optimist\\* \\[x\\](http\\://evil) — 78\u00a0%\n")
 	require.Contains(t, page, "The \\*Optimist\\* \\[x\\](http\\://evil) 10;")
 	require.NotRegexp(t, `(^|[^\\])\[x\]`, page)
 
 	// Model text cannot add headings, lists, quotes or rules.
 	require.Equal(t, []string{
-		"# Medical Records Specialists: 83 % automatable",
+		"# Medical Records Specialists: AI could save 83\u00a0% of task time",
 		"## Summary",
 		"## The AI Jury",
-		"### The Diplomat — 81 %",
-		"### The Chaos Agent — 90 %",
+		"### The Diplomat — 81\u00a0%",
+		"### The Chaos Agent — 90\u00a0%",
 		"### The Contrarian",
-		"### The \\*Optimist\\* \\[x\\](http\\://evil) — 78 %",
+		"### The \\*Optimist\\* \\[x\\](http\\://evil) — 78\u00a0%",
 		"## Task-by-Task Breakdown",
 	}, lines(page, regexp.MustCompile(`^ {0,3}#`)), "headings")
 	require.Equal(t, []string{"---"}, lines(page, regexp.MustCompile(`^ {0,3}(-+|=+|\*+|_+)\s*$`)), "one rule, before the footer; no setext underline")
@@ -467,6 +467,39 @@ func TestPagesNameEachJurorsModelOnlyForAMixedPanel(t *testing.T) {
 					require.NotContains(t, string(page), `class="juror-model"`)
 					require.NotContains(t, string(md), "· *"+j.Model+"*")
 				}
+			}
+		})
+	}
+}
+
+// The legend and headline say what the number is — the share of the
+// task's time AI could save — and only an offline report says a
+// classifier and sentence templates wrote it.
+func TestLegendWording(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		models  []string
+		offline bool
+	}{
+		{"a model panel", []string{"gpt-4o-mini"}, false},
+		{"a mixed panel with an offline seat", []string{"gpt-4o-mini", "jury-offline"}, false},
+		{"the offline juror", []string{"jury-offline"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sampleReport()
+			r.Provenance.Models = tc.models
+			require.Equal(t, tc.offline, render.Offline(r))
+			md, err := render.MarkdownPage(r)
+			require.NoError(t, err)
+			html, err := render.HTMLPage(r)
+			require.NoError(t, err)
+			for name, page := range map[string]string{"md": string(md), "html": strings.ReplaceAll(string(html), "’", "'")} {
+				require.Contains(t, page, "AI could save 83\u00a0% of task time", name)
+				require.Contains(t, page, "the share of the task's time AI could save at equal quality", name)
+				require.NotContains(t, page, "automatable", name)
+				require.NotContains(t, page, "can take over", name)
+				require.Equal(t, tc.offline, strings.Contains(page, "Written offline: no AI model was asked. A trained classifier scored each task"), name)
+				require.Equal(t, !tc.offline, strings.Contains(page, "The AI Jury"), name)
 			}
 		})
 	}

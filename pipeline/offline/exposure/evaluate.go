@@ -60,6 +60,19 @@ func CrossValidate(examples []Example, folds int, opts TrainOptions) Evaluation 
 	return crossValidate(examples, folds, func(train []Example) predictor { return Train(train, opts) })
 }
 
+// CrossPredict returns each example's held-out prediction from the
+// grouped cross-validation CrossValidate scores, so that callers can
+// score what is built on the task scores (the offline panel's headline).
+func CrossPredict(examples []Example, folds int, opts TrainOptions) []Probs {
+	return crossPredict(examples, folds, func(train []Example) predictor { return Train(train, opts) })
+}
+
+// EvaluatePredictions scores predictions made for examples, one for each,
+// as Evaluate and CrossValidate do.
+func EvaluatePredictions(examples []Example, probs []Probs) Evaluation {
+	return evaluation(examples, probs)
+}
+
 // predictor is what cross-validation needs of a trained model.
 type predictor interface {
 	Predict(code, title, taskType, taskText string) Probs

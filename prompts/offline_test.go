@@ -1,0 +1,149 @@
+package prompts_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/onet-jury/jury/prompts"
+)
+
+// Task phrases are whole: the statement's own verb phrase up to a natural
+// boundary, never a cut that ends on a function word.
+func TestPhraseIsWhole(t *testing.T) {
+	for _, tc := range []struct{ task, want string }{
+		{"Analyze operations to evaluate performance of a company or its staff in meeting objectives or to determine areas of potential cost reduction, program improvement, or policy change.",
+			"analyze operations to evaluate performance of a company"},
+		{"Compose original music, such as popular songs, symphonies, or sonatas.", "compose original music"},
+		{"Enter data, such as demographic characteristics, history and extent of disease, diagnostic procedures, or treatment into computer.", "enter data"},
+		{"Schedule medical appointments for patients.", "schedule medical appointments for patients"},
+		{"Maintain or operate a variety of health record indexes or storage and retrieval systems to collect, classify, store, or analyze information.",
+			"maintain or operate a variety of health record indexes"},
+		{"Direct or coordinate an organization's financial or budget activities to fund operations, maximize investments, or increase efficiency.",
+			"direct or coordinate an organization's financial or budget activities to fund operations"},
+		{"Assign the patient to diagnosis-related groups (DRGs), using appropriate computer software.", "assign the patient to diagnosis-related groups"},
+		{"OSHA inspections of the site.", "OSHA inspections of the site"},
+		{"Resolve or clarify codes or diagnoses with conflicting, missing, or unclear information by consulting with doctors.", "resolve or clarify codes or diagnoses"},
+		{"Observe and interview workers to obtain information about the physical, mental, and educational requirements of jobs.", "observe and interview workers to obtain information"},
+	} {
+		got := prompts.Phrase(tc.task)
+		require.Equal(t, tc.want, got, tc.task)
+		words := strings.Fields(got)
+		require.False(t, prompts.IsFunctionWord(words[len(words)-1]), "%q ends on a function word", got)
+	}
+}
+
+// Tasks whose short phrases coincide are named apart on a page.
+func TestPhrasesNameEveryTaskApart(t *testing.T) {
+	tasks := []string{
+		"Enter data, such as demographic characteristics, into computer.",
+		"Enter data into the billing system, such as charges.",
+		"Schedule medical appointments for patients.",
+	}
+	got := prompts.Phrases(tasks)
+	require.Equal(t, "schedule medical appointments for patients", got[2])
+	require.NotEqual(t, got[0], got[1])
+	for _, p := range got {
+		words := strings.Fields(p)
+		require.False(t, prompts.IsFunctionWord(words[len(words)-1]), "%q ends on a function word", p)
+	}
+}
+
+// The lexicon names the concrete technology or human blocker from the
+// task's own words, and the kind of blocker fits the task.
+func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
+	w := prompts.OfflineWords()
+	for _, tc := range []struct {
+		task, code, kind, want string
+	}{
+		{"Transcribe medical reports.", "29-2072.00", "tool", "speech recognition"},
+		{"Schedule medical appointments for patients.", "29-2072.00", "tool", "scheduling assistants"},
+		{"Assign the patient to diagnosis-related groups (DRGs), using appropriate computer software.", "29-2072.00", "tool", "computer-assisted coding (ICD-10)"},
+		{"Compile and maintain patients' medical records.", "29-2072.00", "tool", "EHR search and retrieval"},
+		{"Post medical insurance billings.", "29-2072.00", "tool", "billing software and robotic process automation (RPA)"},
+		{"Scan patients' health records into electronic formats.", "29-2072.00", "tool", "OCR and document capture"},
+		{"Write and debug code for the payroll system.", "15-1252.00", "tool", "code assistants"},
+		{"Translate documents from Spanish into English.", "27-3091.00", "tool", "machine translation"},
+		{"Lay and align bricks, blocks, or tiles to build or repair structures.", "47-2021.00", "hands", "hands-on building work on site"},
+		{"Repair and maintain hydraulic systems.", "49-3042.00", "hands", "hands-on repair"},
+		{"Counsel students with emotional problems.", "25-2057.00", "presence", "trust and a human relationship"},
+		{"Negotiate contracts with suppliers.", "11-3061.00", "judgment", "negotiation"},
+		{"Compose original music, such as popular songs.", "27-2041.00", "judgment", "creative judgment and authorship"},
+		{"Analyze operations to evaluate performance of a company or its staff to determine areas of program improvement.", "11-1011.00", "tool", "data analysis software"},
+	} {
+		var got prompts.Term
+		if tc.kind == "tool" {
+			got = w.Tool(tc.task, tc.code)
+		} else {
+			got = w.Blocker(tc.task, tc.code)
+		}
+		require.Equal(t, tc.kind, got.Kind, tc.task)
+		require.Equal(t, tc.want, got.Words, tc.task)
+	}
+	require.True(t, w.Blocker("Ponder the meaning of it all.", "27-2041.00").Default, "no stem matches: the default, not counted as named")
+}
+
+// Every rationale frame reads back to itself from a page, names the term
+// its class is about, and only hands frames speak of hands.
+func TestRationaleFrames(t *testing.T) {
+	w := prompts.OfflineWords()
+	data := map[string]any{"Phrase": "schedule medical appointments", "Tool": "scheduling assistants", "Blocker": "care in person"}
+	keys := []string{"high", "high E1", "high E2", "mid", "low", "none", "none hands", "none presence", "none judgment"}
+	seen := 0
+	for _, key := range keys {
+		frames := w.Frames(key)
+		require.NotEmpty(t, frames, key)
+		for _, f := range frames {
+			seen++
+			s := w.Rationale(f, data)
+			require.Equal(t, f, w.FrameOf(s), "frame %d (%s) must read back: %s", f, key, s)
+			require.Contains(t, strings.ToLower(s), "schedule medical appointments", s)
+			switch {
+			case strings.HasPrefix(key, "high"):
+				require.Contains(t, strings.ToLower(s), "scheduling assistants", s)
+			case strings.HasPrefix(key, "none"):
+				require.Contains(t, strings.ToLower(s), "care in person", s)
+			default:
+				require.Contains(t, strings.ToLower(s), "scheduling assistants", s)
+				require.Contains(t, strings.ToLower(s), "care in person", s)
+			}
+			if key != "none hands" {
+				require.NotContains(t, strings.ReplaceAll(s, "hands-on", ""), "hands", "only a hands blocker may be said to need hands: %s", s)
+			}
+			first := strings.TrimPrefix(s, "“")
+			require.Equal(t, strings.ToUpper(first[:1]), first[:1], "a sentence starts with a capital: %s", s)
+		}
+	}
+	require.Equal(t, seen, len(w.Frames(keys...)), "every frame has one of the known keys")
+	require.Equal(t, -1, w.FrameOf("Task 19021 scores 96 % (E1) on the panel's votes."))
+}
+
+// Summaries agree in number and say a task stays with people only when it
+// scores under 60.
+func TestSummariesAgree(t *testing.T) {
+	w := prompts.OfflineWords()
+	base := map[string]any{"Title": "Data Entry Keyers", "Headline": 25, "Band": "low", "Top": "enter data", "Second": "verify data",
+		"Bottom": "operate machines", "TopScore": 45, "BottomScore": 5, "TopTool": "OCR", "BottomBlocker": "hands-on work",
+		"Exposed": 1, "Tasks": 20, "Their": "their", "Plural": true}
+	for n := range uint64(2) {
+		s := w.Summary("low", n, base)
+		require.NotContains(t, s, "1 of 20 tasks are", s)
+	}
+	require.Contains(t, w.Summary("low", 1, base), "Only 1 of 20 tasks is mostly exposed")
+	high := map[string]any{}
+	for k, v := range base {
+		high[k] = v
+	}
+	high["Headline"], high["BottomScore"], high["Bottom"] = 85, 70, "file records"
+	for n := range uint64(2) {
+		s := w.Summary("high", n, high)
+		require.NotContains(t, s, "stays with people", s)
+		require.NotContains(t, s, "remains human", s)
+		require.NotContains(t, s, " its ", "a plural title takes their: %s", s)
+	}
+	require.True(t, prompts.IsPlural("Medical Records Specialists"))
+	require.True(t, prompts.IsPlural("Clergy"))
+	require.True(t, prompts.IsPlural("Farmworkers and Laborers, Crop, Nursery, and Greenhouse"))
+	require.False(t, prompts.IsPlural("Software Developer"))
+}
