@@ -116,6 +116,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		Retry:   cfg.RetryPolicy(),
 		Logger:  logger,
 	}
+	defer st.Close()
 	spec, err := cfg.Panel()
 	if err != nil {
 		return err

@@ -165,6 +165,27 @@ func (s *Server) RateLimited() int {
 	return s.limited
 }
 
+// InProcess returns an HTTP client that hands every request straight to
+// the server's handler, with no connection in between: for a client inside
+// a testing/synctest bubble, whose fake clock moves only once every
+// goroutine waits on something of the bubble's own (a connection would
+// keep it still). Faults that cut connections need the network client.
+func (s *Server) InProcess() *http.Client { return &http.Client{Transport: inProcess{s}} }
+
+type inProcess struct{ s *Server }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	if r.Body == nil {
+		r = r.Clone(r.Context())
+		r.Body = http.NoBody
+	}
+	t.s.serve(rec, r)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
 // URL returns the API base URL to give a client, ending in /v1.
 func (s *Server) URL() string { return s.srv.URL + "/v1" }
 
