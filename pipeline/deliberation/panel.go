@@ -337,7 +337,7 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 			u = llm.UsageOf(err)
 		}
 		usage = usage.Add(jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens,
-			CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)})
+			CachedTokens: u.CachedTokens, CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)})
 		if err != nil {
 			if llm.Final(err) || ctx.Err() != nil {
 				return nil, usage, err

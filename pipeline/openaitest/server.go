@@ -136,19 +136,50 @@ func Start(opts ...Option) *Server {
 func WithRateLimit(rpm int) Option {
 	return func(s *Server) {
 		rate := float64(rpm) / 60
-		s.bucket = &rateBucket{rate: rate, capacity: math.Max(1, rate), level: math.Max(1, rate), at: time.Now()}
+		s.bucket = &rateBucket{rate: rate, capacity: math.Max(1, rate), level: math.Max(1, rate), at: time.Now(), rpm: rpm}
 	}
 }
 
-// rateBucket is the server's request limit.
+// WithWindowLimit enforces rpm requests a minute the way providers
+// quantize it: at most rpm/60 in each one-second window (fixed windows
+// from the server's start). A request beyond it gets a 429
+// rate_limit_exceeded whose retry-after names the window's end; every
+// answer sends x-ratelimit-limit-requests: rpm, with the window's
+// remaining requests and reset.
+func WithWindowLimit(rpm int) Option {
+	return func(s *Server) {
+		s.bucket = &rateBucket{window: true, rpm: rpm, perWindow: max(1, rpm/60), at: time.Now()}
+	}
+}
+
+// rateBucket is the server's request limit: a token bucket, or fixed
+// one-second windows.
 type rateBucket struct {
 	rate, capacity, level float64
 	at                    time.Time
+
+	window    bool
+	rpm       int
+	perWindow int
+	start     time.Time // of the current window
+	used      int
 }
 
 // take reports whether a request may pass now, the tokens left, and the
 // wait for the next token if not.
 func (b *rateBucket) take(now time.Time) (bool, int, time.Duration) {
+	if b.window {
+		if b.start.IsZero() || now.Sub(b.start) >= time.Second {
+			b.start = b.at.Add(now.Sub(b.at).Truncate(time.Second))
+			b.used = 0
+		}
+		end := b.start.Add(time.Second).Sub(now)
+		if b.used >= b.perWindow {
+			return false, 0, end
+		}
+		b.used++
+		return true, b.perWindow - b.used, 0
+	}
 	b.level = math.Min(b.capacity, b.level+now.Sub(b.at).Seconds()*b.rate)
 	b.at = now
 	if b.level >= 1 {
@@ -314,10 +345,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		fault = s.script.Pick(n, chat)
 	}
 	var limitedFor time.Duration
-	remaining := -1
+	lh := limitHeaders{limit: 10000, remaining: -1, reset: 6 * time.Millisecond}
+	if s.bucket != nil {
+		lh.limit = s.bucket.rpm
+	}
 	if s.bucket != nil && fault == OK {
-		ok, left, wait := s.bucket.take(time.Now())
-		remaining = left
+		now := time.Now()
+		ok, left, wait := s.bucket.take(now)
+		lh.remaining = left
+		if s.bucket.window {
+			lh.reset = s.bucket.start.Add(time.Second).Sub(now)
+		}
 		if !ok {
 			s.limited++
 			limitedFor = wait
@@ -365,6 +403,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		secs := math.Ceil(limitedFor.Seconds()*1000) / 1000
 		w.Header().Set("retry-after", strconv.FormatFloat(secs, 'f', -1, 64))
 		w.Header().Set("retry-after-ms", strconv.FormatInt(limitedFor.Milliseconds()+1, 10))
+		w.Header().Set("x-ratelimit-limit-requests", strconv.Itoa(lh.limit))
 		w.Header().Set("x-ratelimit-remaining-requests", "0")
 		writeError(w, http.StatusTooManyRequests, "requests", "rate_limit_exceeded", "Rate limit reached for requests per min (RPM).")
 		return
@@ -386,7 +425,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	content, finish, refusal := fault.mangle(content)
-	writeCompletion(w, chat, n, content, refusal, finish, remaining)
+	writeCompletion(w, chat, n, content, refusal, finish, lh)
 }
 
 func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
@@ -402,7 +441,14 @@ func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
 	}})
 }
 
-func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refusal, finish string, remaining int) {
+// limitHeaders are the x-ratelimit-*-requests headers of an answer;
+// remaining -1 counts down from the limit by arrival.
+type limitHeaders struct {
+	limit, remaining int
+	reset            time.Duration
+}
+
+func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refusal, finish string, lh limitHeaders) {
 	prompt := 0
 	for _, m := range c.Messages {
 		prompt += tokens(m.Content) + 4
@@ -428,12 +474,12 @@ func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refus
 	h.Set("Content-Type", "application/json")
 	h.Set("x-request-id", fmt.Sprintf("req_%06d", n))
 	h.Set("openai-processing-ms", "12")
-	h.Set("x-ratelimit-limit-requests", "10000")
-	if remaining < 0 {
-		remaining = max(0, 10000-n)
+	h.Set("x-ratelimit-limit-requests", strconv.Itoa(lh.limit))
+	if lh.remaining < 0 {
+		lh.remaining = max(0, lh.limit-n)
 	}
-	h.Set("x-ratelimit-remaining-requests", strconv.Itoa(remaining))
-	h.Set("x-ratelimit-reset-requests", "6ms")
+	h.Set("x-ratelimit-remaining-requests", strconv.Itoa(lh.remaining))
+	h.Set("x-ratelimit-reset-requests", lh.reset.String())
 	h.Set("x-ratelimit-limit-tokens", "2000000")
 	h.Set("x-ratelimit-remaining-tokens", "1999000")
 	h.Set("x-ratelimit-reset-tokens", "0.523s")
