@@ -34,6 +34,7 @@ type batchConfig struct {
 	batchPoll   time.Duration
 	batchIdle   time.Duration
 	batchTokens int
+	warmCache   bool
 }
 
 func execBatch(ctx context.Context, sys *system, args []string) error {
@@ -57,6 +58,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.DurationVar(&cfg.batchPoll, "batch-poll", 5*time.Second, "with --via batch-api: first wait between status checks (grows to 1m)")
 	fs.DurationVar(&cfg.batchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
 	fs.IntVar(&cfg.batchTokens, "batch-tokens", llm.DefaultEnqueuedTokens, "with --via batch-api: estimated tokens in running batches at once (default: the first tier's enqueued-token limit for gpt-4o-mini)")
+	fs.BoolVar(&cfg.warmCache, "warm-cache", true, "send one juror of each round first and the others once it is answered, so that they hit the provider's prompt cache (--via sync)")
 	fs.StringVar(&cfg.prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -149,6 +151,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	panel.Prices = prices
+	panel.WarmCache = cfg.warmCache && cfg.via == "sync" && !offline
 	bar := newProgressBar(sys.stderr, st)
 	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
 		Stop: sys.stop, Logger: logger, Progress: bar.update}

@@ -18,6 +18,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/sourcegraph/conc/pool"
 
@@ -81,7 +82,38 @@ type Panel struct {
 	// Prices price each call's tokens into the report's usage; nil means
 	// llm.DefaultPrices.
 	Prices llm.Prices
-	Logger *slog.Logger
+	// WarmCache sends, in each round, one juror's request first and the
+	// others once it has been answered: requests sent at the same instant
+	// never find their shared prefix in the provider's prompt cache, the
+	// later ones then do (billed at the cached rate). It costs a round one
+	// answer's latency, which a batch hides behind other occupations.
+	WarmCache bool
+	Logger    *slog.Logger
+}
+
+// warmup returns, for a round whose first sender is first, a function
+// each juror calls before sending: it waits until the first juror's call
+// is answered (done, which the first juror calls) when WarmCache is set.
+func (p *Panel) warmup(first int) (wait func(ctx context.Context, i int) error, done func(i int)) {
+	served := make(chan struct{})
+	var once sync.Once
+	wait = func(ctx context.Context, i int) error {
+		if !p.WarmCache || i == first {
+			return nil
+		}
+		select {
+		case <-served:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	done = func(i int) {
+		if i == first {
+			once.Do(func() { close(served) })
+		}
+	}
+	return wait, done
 }
 
 // NewPanel seats every persona of set, and the foreperson, on one model:
@@ -151,9 +183,14 @@ func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Repo
 	usages := make([]jury.Usage, len(p.Seats))
 	rejected := make([]error, len(p.Seats))
 	pl := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	wait, served := p.warmup(0)
 	for i, seat := range p.Seats {
 		pl.Go(func(ctx context.Context) error {
+			if err := wait(ctx, i); err != nil {
+				return err
+			}
 			j, conv, u, err := p.ballot(ctx, occ, seat)
+			served(i)
 			jurors[i], convs[i], usages[i] = j, conv, u
 			if llm.KindOf(err) == llm.Rejected {
 				rejected[i], err = err, nil
@@ -182,12 +219,18 @@ func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Repo
 	statements := make([]*jury.Statement, len(p.Seats))
 	failed := make([][]string, len(p.Seats))
 	pl = pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	first := slices.IndexFunc(jurors, func(j jury.Juror) bool { return j.Valid() })
+	wait, served = p.warmup(first)
 	for i, seat := range p.Seats {
 		if !jurors[i].Valid() {
 			continue
 		}
 		pl.Go(func(ctx context.Context) error {
+			if err := wait(ctx, i); err != nil {
+				return err
+			}
 			st, problems, u, err := p.statement(ctx, occ, seat, convs[i], report, jurors[i].Ballot.Score)
+			served(i)
 			statements[i], failed[i] = st, problems
 			usages[i] = usages[i].Add(u)
 			if llm.KindOf(err) == llm.Rejected {

@@ -39,6 +39,9 @@ type Server struct {
 	limited  int
 	batchAPI batchAPI
 	waiters  []arrivalWaiter
+	cache    promptCache
+
+	cachedTokens, promptTokens int
 
 	// noJSONSchema refuses response_format json_schema (WithoutJSONSchema).
 	noJSONSchema bool
@@ -121,8 +124,8 @@ func New(tb testing.TB, opts ...Option) *Server {
 // Start starts a server outside a test (benchmarks, tools); the caller
 // must Close it.
 func Start(opts ...Option) *Server {
-	s := &Server{answer: SchemaAnswer, hang: make(chan struct{})}
-	for _, o := range opts {
+	s := &Server{answer: SchemaAnswer, hang: make(chan struct{}), cache: promptCache{}}
+	for _, o := range opts { // WithoutPromptCache sets cache to nil
 		o(s)
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -425,7 +428,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	content, finish, refusal := fault.mangle(content)
+	s.mu.Lock()
+	lh.cached = s.cache.cached(chat)
+	s.cachedTokens += lh.cached
+	s.promptTokens += promptTokens(chat)
+	s.mu.Unlock()
 	writeCompletion(w, chat, n, content, refusal, finish, lh)
+	// Served: its prefixes are in the cache for the requests after it.
+	s.mu.Lock()
+	s.cache.store(chat)
+	s.mu.Unlock()
 }
 
 func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
@@ -443,16 +455,15 @@ func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
 
 // limitHeaders are the x-ratelimit-*-requests headers of an answer;
 // remaining -1 counts down from the limit by arrival.
+// cached is the prompt tokens served from the prompt cache.
 type limitHeaders struct {
 	limit, remaining int
 	reset            time.Duration
+	cached           int
 }
 
 func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refusal, finish string, lh limitHeaders) {
-	prompt := 0
-	for _, m := range c.Messages {
-		prompt += tokens(m.Content) + 4
-	}
+	prompt := promptTokens(c)
 	msg := map[string]any{"role": "assistant", "content": content, "refusal": nil}
 	if refusal != "" {
 		msg["content"], msg["refusal"] = nil, refusal
@@ -466,7 +477,7 @@ func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refus
 		"usage": map[string]any{
 			"prompt_tokens": prompt, "completion_tokens": tokens(content + refusal),
 			"total_tokens":          prompt + tokens(content+refusal),
-			"prompt_tokens_details": map[string]any{"cached_tokens": 0},
+			"prompt_tokens_details": map[string]any{"cached_tokens": lh.cached},
 		},
 		"system_fingerprint": "fp_test",
 	}
