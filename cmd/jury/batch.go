@@ -116,9 +116,9 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		// Limits no flag or jury.yaml set are learned from the provider.
 		Limiter: llm.NewLimiter(llm.Limits{RPM: cfg.RPM, TPM: cfg.TPM,
 			LearnRPM: cfg.Sources["rpm"] == "default", LearnTPM: cfg.Sources["tpm"] == "default"}),
-		Meter:   llm.NewMeter(prices, cfg.maxCost),
-		Retry:   cfg.RetryPolicy(),
-		Logger:  logger,
+		Meter:  llm.NewMeter(prices, cfg.maxCost),
+		Retry:  cfg.RetryPolicy(),
+		Logger: logger,
 	}
 	defer st.Close()
 	spec, err := cfg.Panel()
@@ -168,7 +168,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		hits := st.Hits()
 		limits := st.Limiter.Report()
 		lr := outdir.LastRun{RPM: limits.RPM, TPM: limits.TPM, BoundBy: limits.Bound(), CachedTokens: spent.CachedTokens,
-Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
+			Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
 			Occupations: len(occs), Ran: res.Ran, Done: res.Done, Failed: res.Failed, AlreadyDone: res.Skipped, NotStarted: res.NotStarted,
 			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.Limiter.RateLimited(),
 			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost}
