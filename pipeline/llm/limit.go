@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -64,6 +65,7 @@ type Limiter struct {
 type grant struct {
 	at     time.Time
 	tokens int
+	bound  int
 }
 
 const (
@@ -114,7 +116,7 @@ func (l *Limiter) reserve(now time.Time, tokens int) (time.Time, int) {
 		t = l.pausedT
 	}
 	if n := len(l.log); n > 0 && l.log[n-1].at.After(t) {
-		t = l.log[n-1].at
+		t, bound = l.log[n-1].at, l.log[n-1].bound // in line behind it
 	}
 	if reqCap > 0 && len(l.log) >= reqCap {
 		if at := l.log[len(l.log)-reqCap].at.Add(w); at.After(t) {
@@ -138,7 +140,7 @@ func (l *Limiter) reserve(now time.Time, tokens int) (time.Time, int) {
 		}
 	}
 	if reqCap > 0 || tokCap > 0 {
-		l.log = append(l.log, grant{at: t, tokens: tokens})
+		l.log = append(l.log, grant{at: t, tokens: tokens, bound: bound})
 	}
 	return t, bound
 }
@@ -176,6 +178,9 @@ func (l *Limiter) wait(ctx context.Context, tokens int) (probe bool, err error) 
 		l.mu.Unlock()
 		if d := at.Sub(now); d > 0 {
 			if err := l.sleep(ctx, d); err != nil {
+				l.mu.Lock()
+				l.release(at, tokens)
+				l.mu.Unlock()
 				if probe {
 					l.probeDone()
 				}
@@ -189,9 +194,22 @@ func (l *Limiter) wait(ctx context.Context, tokens int) (probe bool, err error) 
 		// new turn after the pause.
 		l.mu.Lock()
 		again := l.pausedT.After(at)
+		if again {
+			l.release(at, tokens) // the new turn replaces this one
+		}
 		l.mu.Unlock()
 		if !again {
 			return probe, ctx.Err()
+		}
+	}
+}
+
+// release gives back a grant that was not used.
+func (l *Limiter) release(at time.Time, tokens int) {
+	for i := len(l.log) - 1; i >= 0; i-- {
+		if l.log[i].at.Equal(at) && l.log[i].tokens == tokens {
+			l.log = slices.Delete(l.log, i, i+1)
+			return
 		}
 	}
 }

@@ -49,8 +49,9 @@ type Server struct {
 
 // Request is one request the server received, in arrival order.
 type Request struct {
-	// N is the request's 1-based arrival number.
+	// N is the request's 1-based arrival number; At its arrival time.
 	N      int
+	At     time.Time
 	Method string
 	Path   string
 	Header http.Header
@@ -220,6 +221,29 @@ func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// RateLimitedAfter returns how many requests arrived in all, and, of
+// those that arrived after the first one plus d, how many there were and
+// how many the rate limit turned away: a storm's share once it has
+// settled.
+func (s *Server) RateLimitedAfter(d time.Duration) (total, after, limited int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.requests) == 0 {
+		return 0, 0, 0
+	}
+	from := s.requests[0].At.Add(d)
+	for _, r := range s.requests {
+		if r.At.Before(from) {
+			continue
+		}
+		after++
+		if r.Fault.Name == "429 rate limit" {
+			limited++
+		}
+	}
+	return len(s.requests), after, limited
+}
+
 // URL returns the API base URL to give a client, ending in /v1.
 func (s *Server) URL() string { return s.srv.URL + "/v1" }
 
@@ -336,7 +360,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	var chat ChatRequest
 	s.mu.Lock()
 	n := len(s.requests) + 1
-	rec := Request{N: n, Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
+	rec := Request{N: n, At: time.Now(), Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	decodeErr := json.Unmarshal(body, &chat)
 	refused := s.refusal(chat) // on the wire format, before the schema comes out of the prompt
 	if chat.ResponseFormat != nil && chat.ResponseFormat.Type == "json_object" {
@@ -491,8 +515,10 @@ func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refus
 	}
 	h.Set("x-ratelimit-remaining-requests", strconv.Itoa(lh.remaining))
 	h.Set("x-ratelimit-reset-requests", lh.reset.String())
-	h.Set("x-ratelimit-limit-tokens", "2000000")
-	h.Set("x-ratelimit-remaining-tokens", "1999000")
+	// A tokens limit that leaves the requests limit the binding one.
+	tpm := max(2000000, lh.limit*10000)
+	h.Set("x-ratelimit-limit-tokens", strconv.Itoa(tpm))
+	h.Set("x-ratelimit-remaining-tokens", strconv.Itoa(tpm-1000))
 	h.Set("x-ratelimit-reset-tokens", "0.523s")
 	json.NewEncoder(w).Encode(resp)
 }
