@@ -114,10 +114,13 @@ type SeatRef struct {
 // Retries the extra attempts among them; Reasks the requests made because
 // an answer was invalid; CostUSD the tokens at the models' list prices.
 type Usage struct {
-	Calls            int     `json:"calls"`
-	Retries          int     `json:"retries"`
-	Reasks           int     `json:"reasks"`
-	PromptTokens     int     `json:"prompt_tokens"`
+	Calls        int `json:"calls"`
+	Retries      int `json:"retries"`
+	Reasks       int `json:"reasks"`
+	PromptTokens int `json:"prompt_tokens"`
+	// CachedTokens are the prompt tokens served from the provider's
+	// prompt cache.
+	CachedTokens     int     `json:"cached_tokens,omitempty"`
 	CompletionTokens int     `json:"completion_tokens"`
 	CostUSD          float64 `json:"cost_usd"`
 }
@@ -138,6 +141,7 @@ func (u Usage) Add(o Usage) Usage {
 		Retries:          u.Retries + o.Retries,
 		Reasks:           u.Reasks + o.Reasks,
 		PromptTokens:     u.PromptTokens + o.PromptTokens,
+		CachedTokens:     u.CachedTokens + o.CachedTokens,
 		CompletionTokens: u.CompletionTokens + o.CompletionTokens,
 		CostUSD:          u.CostUSD + o.CostUSD,
 	}

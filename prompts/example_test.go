@@ -48,7 +48,7 @@ func ExampleBallotSchema() {
 	//           },
 	//           "score": {
 	//             "type": "integer",
-	//             "description": "share of the task's time AI can take over, 0-100"
+	//             "description": "0-100"
 	//           },
 	//           "label": {
 	//             "type": "string",
@@ -60,7 +60,7 @@ func ExampleBallotSchema() {
 	//           },
 	//           "reason": {
 	//             "type": "string",
-	//             "description": "the concrete tool that takes the task over, or the concrete human blocker; at most 120 characters"
+	//             "description": "tool or human blocker, at most 120 characters"
 	//           }
 	//         },
 	//         "required": [
@@ -74,7 +74,7 @@ func ExampleBallotSchema() {
 	//     },
 	//     "score": {
 	//       "type": "integer",
-	//       "description": "overall score for the occupation, 0-100"
+	//       "description": "the occupation's, 0-100"
 	//     }
 	//   },
 	//   "required": [

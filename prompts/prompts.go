@@ -209,9 +209,34 @@ func (s *Set) prefix(occ jury.Occupation) []Message {
 	return []Message{
 		{Role: RoleSystem, Content: s.render("system.tmpl", s.limits)},
 		{Role: RoleUser, Content: s.render("occupation.tmpl", map[string]any{
-			"Title": occ.Title, "Code": occ.Code, "Tasks": occ.Tasks, "JSON": indentJSON(occ),
+			"Title": occ.Title, "Code": occ.Code, "Tasks": occ.Tasks, "JSON": compactJSON(promptOccupationOf(occ)),
 		})},
 	}
+}
+
+// promptOccupation is the occupation as prompts show it: an unrated
+// task's type ("n/a", most of some occupations' tasks) is left out.
+type promptOccupation struct {
+	Code  string       `json:"code"`
+	Title string       `json:"title"`
+	Tasks []promptTask `json:"tasks"`
+}
+
+type promptTask struct {
+	ID   string        `json:"id"`
+	Text string        `json:"text"`
+	Type jury.TaskType `json:"type,omitempty"`
+}
+
+func promptOccupationOf(occ jury.Occupation) promptOccupation {
+	out := promptOccupation{Code: occ.Code, Title: occ.Title, Tasks: make([]promptTask, len(occ.Tasks))}
+	for i, t := range occ.Tasks {
+		out.Tasks[i] = promptTask{ID: t.ID, Text: t.Text, Type: t.Type}
+		if t.Type == jury.Unrated {
+			out.Tasks[i].Type = ""
+		}
+	}
+	return out
 }
 
 // Ballot returns the messages and schema that ask persona p for its ballot
@@ -232,7 +257,7 @@ func (s *Set) Statement(ballot []Message, answer string, r *jury.Report, own int
 	msgs = append(msgs,
 		Message{Role: RoleAssistant, Content: answer},
 		Message{Role: RoleUser, Content: s.render("statement.tmpl", map[string]any{
-			"JSON": indentJSON(BriefingOf(r)), "Headline": r.Headline, "Own": own,
+			"JSON": compactJSON(BriefingOf(r)), "Headline": r.Headline, "Own": own,
 			"Gap": s.limits.ReactionGap, "MaxQuote": s.limits.MaxQuote,
 		})})
 	return msgs, statementSchema(s.limits)
@@ -247,14 +272,21 @@ func (s *Set) Reask(problems []string) Message {
 // summary and the task rationales of a decided report.
 func (s *Set) Foreperson(occ jury.Occupation, r *jury.Report) ([]Message, Schema) {
 	msgs := append(s.prefix(occ), Message{Role: RoleUser, Content: s.render("foreperson.tmpl", map[string]any{
-		"JSON": indentJSON(verdictOf(r)), "Headline": r.Headline,
+		"JSON": compactJSON(verdictOf(r)), "Headline": r.Headline,
 		"MinSentences": s.limits.MinSentences, "MaxSentences": s.limits.MaxSentences, "MaxQuote": s.limits.MaxQuote,
 	})})
 	return msgs, noteSchema(occ, s.limits)
 }
 
-func indentJSON(v any) string {
-	data, err := json.MarshalIndent(v, "", "  ")
+// compactJSON renders v as compact JSON: indentation would be a sixth of
+// every prompt's tokens. Characters that are HTML in JSON's eyes stay as
+// they are, so that a task text reads as written.
+func compactJSON(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	data := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	if err != nil {
 		panic(fmt.Sprintf("prompts: %v", err))
 	}

@@ -81,9 +81,9 @@ const (
 // schemaWords are the descriptions the schemas carry; the prompt hash
 // covers them through the rendered schemas.
 var schemaWords = map[string]string{
-	"task score":    "share of the task's time AI can take over, 0-100",
-	"task reason":   "the concrete tool that takes the task over, or the concrete human blocker; at most %d characters",
-	"overall score": "overall score for the occupation, 0-100",
+	"task score":    "0-100",
+	"task reason":   "tool or human blocker, at most %d characters",
+	"overall score": "the occupation's, 0-100",
 	"reaction":      "what you think of the panel's headline",
 	"quote":         "one line in your voice, at most %d characters; the only percentages it may name are the headline and your own score",
 }

@@ -130,6 +130,11 @@ func DecodeOccupation(msgs []Message) (jury.Occupation, error) {
 	if err := decodeBlock(msgs[1].Content, &occ); err != nil {
 		return occ, fmt.Errorf("prompts: occupation message: %w", err)
 	}
+	for i := range occ.Tasks {
+		if occ.Tasks[i].Type == "" {
+			occ.Tasks[i].Type = jury.Unrated // left out of the prompt
+		}
+	}
 	return occ, nil
 }
 

@@ -73,17 +73,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
-	srv := openaitest.Start(openaitest.WithRateLimit(c.rpm), openaitest.WithLatency(func() time.Duration {
+	latency := openaitest.WithLatency(func() time.Duration {
 		return c.latency - c.jitter + time.Duration(rand.Int64N(int64(2*c.jitter)+1))
-	}))
+	})
+	srv := openaitest.Start(openaitest.WithWindowLimit(c.rpm), latency)
 	defer srv.Close()
 	env := append(os.Environ(), "OPENAI_API_KEY=bench-key", "OPENAI_BASE_URL="+srv.URL())
 	out := filepath.Join(tmp, "out")
 	batchArgs := []string{"batch", "--tasks", c.tasks, "--only", "@" + only, "--out", out,
-		"--rpm", fmt.Sprint(c.rpm), "--tpm", "0", "--concurrency", fmt.Sprint(c.concurrency), "--log-format", "json"}
+		"--concurrency", fmt.Sprint(c.concurrency), "--log-format", "json"} // limits learned from the server
 
 	fmt.Fprintf(stdout, "jury batch benchmark on %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
-	fmt.Fprintf(stdout, "fake server: latency %v ± %v, hard limit %d requests/min (429 + retry-after)\n\n", c.latency, c.jitter, c.rpm)
+	fmt.Fprintf(stdout, "fake server: latency %v ± %v, %d requests/min enforced per one-second window (429 + retry-after), sends x-ratelimit-limit-requests, caches prompt prefixes\n\n", c.latency, c.jitter, c.rpm)
 	fmt.Fprintf(stdout, "%-28s %7s %9s %9s %6s %6s %11s %9s\n", "run", "calls", "wall", "ideal", "ratio", "429s", "cpu/call", "peak RSS")
 
 	first, err := measure(ctx, c.bin, batchArgs, env, out)
@@ -91,6 +92,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	first.print(stdout, fmt.Sprintf("%d occupations, rate-limited", c.occupations), c.rpm, srv.RateLimited())
+	cachedT, promptT := srv.CachedTokens()
+	fmt.Fprintf(stdout, "  prompt tokens per verdict %d, cached share %.1f %%, 429 share %.2f %%, limits: %s\n",
+		first.LastRun.PromptTokens/max(1, first.LastRun.Done), 100*float64(cachedT)/float64(max(1, promptT)),
+		100*float64(srv.RateLimited())/float64(max(1, srv.Count())), first.LastRun.BoundBy)
+
+	// Storm: told four times what the server allows.
+	storm := openaitest.Start(openaitest.WithWindowLimit(c.rpm), latency)
+	defer storm.Close()
+	stormOut := filepath.Join(tmp, "storm")
+	stormArgs := []string{"batch", "--tasks", c.tasks, "--only", "@" + only, "--out", stormOut, "--rpm", fmt.Sprint(4 * c.rpm), "--tpm", "0",
+		"--concurrency", fmt.Sprint(c.concurrency), "--log-format", "json"}
+	stormEnv := append(os.Environ(), "OPENAI_API_KEY=bench-key", "OPENAI_BASE_URL="+storm.URL())
+	st, err := measure(ctx, c.bin, stormArgs, stormEnv, stormOut)
+	if err != nil {
+		return err
+	}
+	st.print(stdout, fmt.Sprintf("storm: told --rpm %d", 4*c.rpm), c.rpm, storm.RateLimited())
+	total, late, lateLimited := storm.RateLimitedAfter(10 * time.Second)
+	fmt.Fprintf(stdout, "  429s after the first 10 s: %d of %d (%.2f %%); all: %d of %d\n", lateLimited, late, 100*float64(lateLimited)/float64(max(1, late)), storm.RateLimited(), total)
 
 	again, err := measure(ctx, c.bin, batchArgs, env, out)
 	if err != nil {
@@ -123,12 +143,14 @@ type result struct {
 	CPU      time.Duration
 	MaxRSSKB int64
 	LastRun  struct {
-		Calls       int `json:"calls"`
-		CacheHits   int `json:"cache_hits"`
-		RateLimited int `json:"rate_limited"`
-		Done        int `json:"done"`
-		Failed      int `json:"failed"`
-		AlreadyDone int `json:"already_done"`
+		Calls        int    `json:"calls"`
+		PromptTokens int    `json:"prompt_tokens"`
+		BoundBy      string `json:"bound_by"`
+		CacheHits    int    `json:"cache_hits"`
+		RateLimited  int    `json:"rate_limited"`
+		Done         int    `json:"done"`
+		Failed       int    `json:"failed"`
+		AlreadyDone  int    `json:"already_done"`
 	}
 }
 
@@ -153,6 +175,10 @@ func measure(ctx context.Context, bin string, args, env []string, out string) (*
 	}
 	err = cmd.Wait()
 	r := &result{Wall: time.Since(start)}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 1 {
+		err = nil // items failed: last-run.json counts them
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, strings.Join(tail, "\n"))
 	}

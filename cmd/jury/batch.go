@@ -38,6 +38,7 @@ type batchConfig struct {
 	batchIdle   time.Duration
 	batchTokens int
 	yes         bool
+	warmCache   bool
 }
 
 // confirmAbove is the number of paid answers above which `jury batch` on
@@ -57,8 +58,8 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.StringVar(&cfg.only, "only", "", "comma-separated `codes`, or @FILE with one code a line (# comments)")
 	fs.StringVar(&cfg.shard, "shard", "", "`i/n`: take every n-th occupation of the sorted list, starting at i (0-based)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 16, "occupations in flight (each asks its jurors concurrently)")
-	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute the provider allows (0: no limit)")
-	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute the provider allows (0: no limit)")
+	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute the provider allows (0: no limit; default: what the provider's x-ratelimit-limit-requests says)")
+	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute the provider allows (0: no limit; default: what the provider's x-ratelimit-limit-tokens says)")
 	fs.Float64Var(&cfg.maxCost, "max-cost", 0, "stop before the next call would take this run's spending past `USD` (0: no limit)")
 	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "run only the occupations the manifest marks failed")
 	fs.StringVar(&cfg.via, "via", "sync", "how to call the model: sync, or batch-api (OpenAI's Batch API: half price, up to 24 h)")
@@ -68,6 +69,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.DurationVar(&cfg.batchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
 	fs.IntVar(&cfg.batchTokens, "batch-tokens", llm.DefaultEnqueuedTokens, "with --via batch-api: estimated tokens in running batches at once (default: the first tier's enqueued-token limit for gpt-4o-mini)")
 	fs.BoolVar(&cfg.yes, "yes", false, fmt.Sprintf("start without asking, on a terminal, when the batch may pay for over %d answers", confirmAbove))
+	fs.BoolVar(&cfg.warmCache, "warm-cache", true, "send one juror of each round first and the others once it is answered, so that they hit the provider's prompt cache (--via sync)")
 	fs.StringVar(&cfg.prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -131,12 +133,15 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	}
 	logger := cfg.logger(sys.stderr)
 	st := &llm.Stack{
-		Limiter: llm.NewLimiter(llm.Limits{RPM: cfg.RPM, TPM: cfg.TPM}),
-		Meter:   llm.NewMeter(prices, cfg.maxCost),
-		Retry:   cfg.RetryPolicy(),
-		Logger:  logger,
-		Now:     sys.now,
+		// Limits no flag or jury.yaml set are learned from the provider.
+		Limiter: llm.NewLimiter(llm.Limits{RPM: cfg.RPM, TPM: cfg.TPM,
+			LearnRPM: cfg.Sources["rpm"] == "default", LearnTPM: cfg.Sources["tpm"] == "default"}),
+		Meter:  llm.NewMeter(prices, cfg.maxCost),
+		Retry:  cfg.RetryPolicy(),
+		Logger: logger,
+		Now:    sys.now,
 	}
+	defer st.Close()
 	spec, err := cfg.Panel()
 	if err != nil {
 		return err
@@ -173,6 +178,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if err := announce(sys, &cfg, panel, len(occs), offline); err != nil {
 		return err
 	}
+	panel.WarmCache = cfg.warmCache && cfg.via == "sync" && !offline
 	bar := newProgressBar(sys.stderr, st)
 	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
 		RequireFullPanel: cfg.requireFullPanel, Lock: lock, Stop: sys.stop, Logger: logger, Progress: bar.update,
@@ -188,13 +194,16 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if res != nil {
 		spent, cost := st.Meter.Spent()
 		hits := st.Hits()
-		lr := outdir.LastRun{Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
+		limits := st.Limiter.Report()
+		lr := outdir.LastRun{RPM: limits.RPM, TPM: limits.TPM, BoundBy: limits.Bound(), CachedTokens: spent.CachedTokens,
+			Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
 			Occupations: len(occs), Ran: res.Ran, Done: res.Done, Failed: res.Failed, AlreadyDone: res.Skipped, NotStarted: res.NotStarted,
 			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.Limiter.RateLimited(),
 			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost, NeedsReview: res.NeedsReview,
 			AskedAgain: res.AskedAgain, ShortPanel: res.ShortPanel}
 		logger.Info("batch finished", "done", res.Done+res.Skipped, "failed", res.Failed, "not_started", res.NotStarted,
-			"calls", spent.Calls, "cache_hits", hits, "429s", lr.RateLimited, "cost_usd", fmt.Sprintf("%.4f", cost), "seconds", fmt.Sprintf("%.1f", lr.Seconds))
+			"calls", spent.Calls, "cache_hits", hits, "429s", lr.RateLimited, "prompt_tokens", spent.PromptTokens, "cached_tokens", spent.CachedTokens,
+			"cost_usd", fmt.Sprintf("%.4f", cost), "seconds", fmt.Sprintf("%.1f", lr.Seconds), "limits", limits.String())
 		if n := len(res.ShortPanel); n > 0 {
 			fmt.Fprintf(sys.stderr, "jury: %d %s published with fewer jurors than seats (see each page): %s\n",
 				n, plural(n, "verdict", "verdicts"), strings.Join(res.ShortPanel, ", "))
@@ -244,9 +253,9 @@ func (p *progressBar) update(bp batch.Progress) {
 		eta = (time.Duration(float64(bp.Total-bp.Done-bp.Failed)/rate) * time.Second).Round(time.Second).String()
 	}
 	_, cost := p.st.Meter.Spent()
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d · %d failed · %.1f/s · ETA %s · 429s %d · $%.2f ",
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d · %d failed · %.1f/s · ETA %s · 429s %d · $%.2f · %s ",
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), bp.Done+bp.Failed, bp.Total, bp.Failed,
-		rate, eta, p.st.Limiter.RateLimited(), cost)
+		rate, eta, p.st.Limiter.RateLimited(), cost, p.st.Limiter.Report())
 	p.drawn = true
 }
 

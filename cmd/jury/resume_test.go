@@ -66,7 +66,8 @@ func TestBatchResumesAfterSIGKILLByteForByte(t *testing.T) {
 		t.Skip("builds and kills the binary")
 	}
 	bin := juryBinary(t)
-	srv := openaitest.New(t, openaitest.WithLatency(func() time.Duration { return 20 * time.Millisecond }))
+	// No prompt cache: the two runs' reports must agree on their usage.
+	srv := openaitest.New(t, openaitest.WithoutPromptCache(), openaitest.WithLatency(func() time.Duration { return 20 * time.Millisecond }))
 	const n = 48
 	tasks := writeTaskFile(t, openaitest.Occupations(n))
 	env := append(os.Environ(), "OPENAI_API_KEY=sk-test", "OPENAI_BASE_URL="+srv.URL())

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -19,13 +20,17 @@ import (
 )
 
 // batchAPIOn returns a batch into out that calls srv through OpenAI's
-// Batch API: store → meter → retry → batch API.
+// Batch API: store → meter → retry → batch API. The client talks to srv in
+// process, so that inside a synctest bubble the collector's wait for a
+// quiet queue ends only once every caller is waiting on it: which
+// requests share a batch does not depend on the machine's speed.
 func batchAPIOn(t *testing.T, srv *openaitest.Server, out string) (*batch.Runner, *llm.Meter) {
 	t.Helper()
-	api, err := llm.NewBatchAPI(llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()}), llm.BatchConfig{
+	api, err := llm.NewBatchAPI(llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL(), HTTPClient: srv.InProcess()}), llm.BatchConfig{
 		StateDir: filepath.Join(out, ".batches"), Idle: 100 * time.Millisecond, Poll: 5 * time.Millisecond, MaxPoll: 20 * time.Millisecond,
 	})
 	require.NoError(t, err)
+	t.Cleanup(func() { api.Close() })
 	var model llm.Model = llm.Retry(api, llm.RetryPolicy{Timeout: time.Hour,
 		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }})
 	meter := llm.NewMeter(llm.DefaultPrices(), 0)
@@ -43,21 +48,24 @@ func TestBatchThroughTheBatchAPI(t *testing.T) {
 	srv.Script(openaitest.And(openaitest.Occupation("15-1002.00"), openaitest.Juror("The Optimist")), openaitest.ServerError)
 	out := t.TempDir()
 	occs := openaitest.Occupations(6)
-	b, meter := batchAPIOn(t, srv, out)
-	res, err := b.Run(context.Background(), occs)
-	require.NoError(t, err)
-	require.Equal(t, 6, res.Done)
+	// A fake clock: the collection window ends when every caller waits.
+	synctest.Test(t, func(t *testing.T) {
+		b, meter := batchAPIOn(t, srv, out)
+		res, err := b.Run(context.Background(), occs)
+		require.NoError(t, err)
+		require.Equal(t, 6, res.Done)
 
-	require.Equal(t, 6*9+1, srv.BatchLines(), "every request once, the failed line twice")
-	// Ballots in one batch; the retried line and the other occupations'
-	// statements in the next; then forepersons (and the late occupation's
-	// statements); then its foreperson: the second round is one batch more.
-	require.LessOrEqual(t, srv.BatchesCreated(), 4)
-	spent, _ := meter.Spent()
-	require.Equal(t, 55, spent.Calls)
+		require.Equal(t, 6*9+1, srv.BatchLines(), "every request once, the failed line twice")
+		// Ballots in one batch; the retried line and the other
+		// occupations' statements in the next; then forepersons (and the
+		// late occupation's statements); then its foreperson.
+		require.Equal(t, 4, srv.BatchesCreated())
+		spent, _ := meter.Spent()
+		require.Equal(t, 55, spent.Calls)
+	})
 	entries, err := os.ReadDir(filepath.Join(out, ".batches"))
 	require.NoError(t, err)
-	require.Empty(t, entries, "finished batches leave no record")
+	require.Empty(t, entries, "finished batches leave no record, and no spool")
 
 	m, err := outdir.ReadManifest(out)
 	require.NoError(t, err)
@@ -66,6 +74,36 @@ func TestBatchThroughTheBatchAPI(t *testing.T) {
 	}
 	bad := m.Entry("15-1002.00")
 	require.Equal(t, 1, bad.Usage.Retries)
+}
+
+func TestBatchAPICallerWaitsOnItsOwnContext(t *testing.T) {
+	srv := openaitest.New(t, openaitest.WithBatchPolls(1000))
+	synctest.Test(t, func(t *testing.T) {
+		api, err := llm.NewBatchAPI(llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL(), HTTPClient: srv.InProcess()}),
+			llm.BatchConfig{StateDir: t.TempDir(), Idle: time.Second, Poll: time.Minute, MaxPoll: time.Minute})
+		require.NoError(t, err)
+		req := openaitest.BallotRequest(t)
+
+		// The first caller gives up after an hour; the batch it started
+		// goes on for the second, which Close ends.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		defer cancel()
+		other := make(chan error, 1)
+		go func() {
+			_, err := api.Complete(context.Background(), req)
+			other <- err
+		}()
+		_, err = api.Complete(ctx, req)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		require.Equal(t, 1, srv.BatchesCreated())
+		synctest.Wait()
+		require.Empty(t, other, "the other caller still waits for the batch")
+
+		require.NoError(t, api.Close())
+		require.Error(t, <-other)
+		_, err = api.Complete(context.Background(), req)
+		require.ErrorIs(t, err, llm.ErrBatchClosed)
+	})
 }
 
 func TestBatchAPIResumesABatchByItsID(t *testing.T) {
@@ -82,6 +120,7 @@ func TestBatchAPIResumesABatchByItsID(t *testing.T) {
 	require.Error(t, err)
 	require.Equal(t, 1, srv.BatchesCreated())
 	require.Len(t, crashed.Pending(), 1)
+	require.NoError(t, crashed.Close())
 
 	// The next run finds the batch by its ID and pays nothing new.
 	resumed, err := llm.NewBatchAPI(client, llm.BatchConfig{StateDir: state, Idle: time.Millisecond, Poll: time.Millisecond})
@@ -94,6 +133,7 @@ func TestBatchAPIResumesABatchByItsID(t *testing.T) {
 	require.Equal(t, 1, srv.BatchesCreated(), "no second batch")
 	require.Equal(t, 1, srv.BatchLines())
 	require.Empty(t, resumed.Pending())
+	require.NoError(t, resumed.Close())
 }
 
 func TestBatchAPIClassifiesFailedLinesLikeCalls(t *testing.T) {
@@ -102,6 +142,7 @@ func TestBatchAPIClassifiesFailedLinesLikeCalls(t *testing.T) {
 	api, err := llm.NewBatchAPI(llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()}),
 		llm.BatchConfig{StateDir: t.TempDir(), Idle: time.Millisecond, Poll: time.Millisecond})
 	require.NoError(t, err)
+	defer api.Close()
 	_, err = api.Complete(context.Background(), openaitest.BallotRequest(t))
 	require.Equal(t, llm.Quota, llm.KindOf(err))
 	require.True(t, llm.Fatal(err))

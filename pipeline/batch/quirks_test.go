@@ -120,6 +120,7 @@ func TestBatchAPIStaysUnderTheEnqueuedTokenLimit(t *testing.T) {
 				MaxEnqueuedTokens: tc.budget, MaxLines: tc.maxLines,
 			})
 			require.NoError(t, err)
+			defer api.Close()
 			meter := llm.NewMeter(llm.DefaultPrices(), 0)
 			model := llm.Metered(llm.Retry(api, llm.RetryPolicy{Timeout: time.Hour,
 				Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}), meter)

@@ -22,7 +22,7 @@ func ReadPrices(path string, into llm.Prices) error {
 		return jury.Invalidf("--prices %s: %v (want {\"model\": {\"input\": 0.15, \"output\": 0.6}})", path, err)
 	}
 	for k, v := range p {
-		if v.Input < 0 || v.Output < 0 {
+		if v.Input < 0 || v.Output < 0 || v.Cached < 0 {
 			return jury.Invalidf("--prices %s: %s has a negative price", path, k)
 		}
 		into[k] = v

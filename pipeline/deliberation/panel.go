@@ -88,10 +88,41 @@ type Panel struct {
 	// Prices price each call's tokens into the report's usage; nil means
 	// llm.DefaultPrices.
 	Prices llm.Prices
-	Logger *slog.Logger
+	// WarmCache sends, in each round, one juror's request first and the
+	// others once it has been answered: requests sent at the same instant
+	// never find their shared prefix in the provider's prompt cache, the
+	// later ones then do (billed at the cached rate). It costs a round one
+	// answer's latency, which a batch hides behind other occupations.
+	WarmCache bool
+	Logger    *slog.Logger
 	// Now dates a verdict whose ballot answers carry no date of their own
 	// (no Store saw them); nil means time.Now.
 	Now func() time.Time
+}
+
+// warmup returns, for a round whose first sender is first, a function
+// each juror calls before sending: it waits until the first juror's call
+// is answered (done, which the first juror calls) when WarmCache is set.
+func (p *Panel) warmup(first int) (wait func(ctx context.Context, i int) error, done func(i int)) {
+	served := make(chan struct{})
+	var once sync.Once
+	wait = func(ctx context.Context, i int) error {
+		if !p.WarmCache || i == first {
+			return nil
+		}
+		select {
+		case <-served:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	done = func(i int) {
+		if i == first {
+			once.Do(func() { close(served) })
+		}
+	}
+	return wait, done
 }
 
 // NewPanel seats every persona of set, and the foreperson, on one model:
@@ -238,9 +269,14 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 	usages := make([]jury.Usage, len(p.Seats))
 	rejected := make([]error, len(p.Seats))
 	pl := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	wait, served := p.warmup(0)
 	for i, seat := range p.Seats {
 		pl.Go(func(ctx context.Context) error {
+			if err := wait(ctx, i); err != nil {
+				return err
+			}
 			j, conv, u, date, err := p.ballot(ctx, occ, seat)
+			served(i)
 			jurors[i], convs[i], usages[i], dates[i] = j, conv, u, date
 			if llm.KindOf(err) == llm.Rejected {
 				rejected[i], err = err, nil
@@ -280,12 +316,18 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 	statements := make([]*jury.Statement, len(p.Seats))
 	failed := make([][]string, len(p.Seats))
 	pl = pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	first := slices.IndexFunc(jurors, func(j jury.Juror) bool { return j.Valid() })
+	wait, served = p.warmup(first)
 	for i, seat := range p.Seats {
 		if !jurors[i].Valid() {
 			continue
 		}
 		pl.Go(func(ctx context.Context) error {
+			if err := wait(ctx, i); err != nil {
+				return err
+			}
 			st, problems, u, err := p.statement(ctx, occ, seat, convs[i], report, jurors[i].Ballot.Score)
+			served(i)
 			statements[i], failed[i] = st, problems
 			usages[i] = usages[i].Add(u)
 			if llm.KindOf(err) == llm.Rejected {
@@ -450,7 +492,7 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 			u = llm.UsageOf(err)
 		}
 		this := jury.Usage{Calls: u.Calls, Retries: u.Retries, PromptTokens: u.PromptTokens,
-			CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)}
+			CachedTokens: u.CachedTokens, CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)}
 		usage = usage.Add(this)
 		if err != nil {
 			if llm.Final(err) || ctx.Err() != nil {

@@ -92,31 +92,40 @@ func (c BatchConfig) withDefaults() BatchConfig {
 // file (custom_id = the request's key), uploaded, run as a batch with a
 // 24-hour window, polled with backoff, and each caller gets its own line
 // of the output or error file back. A caller blocks until its batch is
-// done, so put no short per-attempt timeout around it.
+// done or its own context ends, so put no short per-attempt timeout
+// around it.
 //
-// Collection needs no goroutine of its own: the first caller to find no
-// collection under way leads it — waits until no new request has come for
-// Idle, submits, polls and hands out the answers — while later callers
-// wait. Requests that arrive while a batch runs (re-asks, the foreperson)
-// form the next one. Safe for concurrent use.
+// One collector goroutine, started by NewBatchAPI and stopped by Close,
+// owns the batches: it waits until no new request has come for Idle,
+// submits, polls and hands out the answers; requests that arrive while a
+// batch runs (re-asks, the foreperson) form the next one. Queued requests
+// wait on disk (a spool file in StateDir), not in memory. Safe for
+// concurrent use; Close it when the run ends.
 type BatchAPI struct {
 	client *OpenAI
 	cfg    BatchConfig
 
-	// running is held by the one collection that submits and polls at a
-	// time, so that the enqueued-token budget holds across collections.
-	running sync.Mutex
-
 	mu      sync.Mutex
 	queue   []*batchWaiter
-	leading bool
 	known   map[string]string // request key → ID of the batch it was sent in
+	spool   *os.File          // the queued requests' batch lines
+	spoolN  int64             // bytes written to spool
+	spools  int               // spool files opened, for their names
+	closed  bool
+	arrived chan struct{}
+	stop    context.CancelFunc
+	done    chan struct{}
+	once    sync.Once
 }
 
+// batchWaiter is one queued call: its request's batch line sits in a
+// spool file at off, n bytes long.
 type batchWaiter struct {
-	req  Request
-	key  string
-	done chan batchResult
+	key    string
+	tokens int
+	spool  *os.File
+	off, n int64
+	done   chan batchResult
 }
 
 type batchResult struct {
@@ -131,14 +140,19 @@ type batchState struct {
 	Keys        []string `json:"keys"`
 }
 
+// ErrBatchClosed is the error of a call made to, or still queued in, a
+// closed BatchAPI.
+var ErrBatchClosed = errors.New("batch api closed")
+
 // NewBatchAPI returns a Batch API model on client, reading the batches a
-// previous run left in cfg.StateDir.
+// previous run left in cfg.StateDir, and starts its collector; Close stops
+// it.
 func NewBatchAPI(client *OpenAI, cfg BatchConfig) (*BatchAPI, error) {
 	cfg = cfg.withDefaults()
 	if cfg.StateDir == "" {
 		return nil, errors.New("batch api: no state directory")
 	}
-	b := &BatchAPI{client: client, cfg: cfg, known: map[string]string{}}
+	b := &BatchAPI{client: client, cfg: cfg, known: map[string]string{}, arrived: make(chan struct{}, 1), done: make(chan struct{})}
 	paths, _ := filepath.Glob(filepath.Join(cfg.StateDir, "*.json"))
 	for _, p := range paths {
 		var st batchState
@@ -153,7 +167,36 @@ func NewBatchAPI(client *OpenAI, cfg BatchConfig) (*BatchAPI, error) {
 			b.known[k] = st.ID
 		}
 	}
+	if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
+		return nil, fmt.Errorf("batch api: %w", err)
+	}
+	// Spools and uploads a crashed run left: their requests were never
+	// submitted, or are in a batch that has a record.
+	for _, pattern := range []string{"queue-*.jsonl.tmp", "upload-*.jsonl"} {
+		leftovers, _ := filepath.Glob(filepath.Join(cfg.StateDir, pattern))
+		for _, p := range leftovers {
+			os.Remove(p)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b.stop = cancel
+	go b.collect(ctx)
 	return b, nil
+}
+
+// Close stops the collector and waits for it: calls still queued, and
+// those waiting on a running batch, end with ErrBatchClosed or a pending
+// error; a running batch keeps its record in StateDir, so that the next
+// run picks it up by ID. Safe to call more than once.
+func (b *BatchAPI) Close() error {
+	b.once.Do(func() {
+		b.mu.Lock()
+		b.closed = true
+		b.mu.Unlock()
+		b.stop()
+		<-b.done
+	})
+	return nil
 }
 
 // Pending returns the IDs of the batches a previous run left unfinished.
@@ -170,52 +213,124 @@ func (b *BatchAPI) Pending() []string {
 	return ids
 }
 
-// Complete queues req for the next batch and waits for its answer.
+// Complete queues req for the next batch and waits for its answer or for
+// ctx to end; a call given up before its batch was submitted is not sent.
 func (b *BatchAPI) Complete(ctx context.Context, req Request) (Response, error) {
-	w := &batchWaiter{req: req, key: Key("openai", req), done: make(chan batchResult, 1)}
-	b.mu.Lock()
-	b.queue = append(b.queue, w)
-	lead := !b.leading
-	b.leading = true
-	b.mu.Unlock()
-	if lead {
-		// The batch serves other callers too: it outlives this one's
-		// cancellation, but not the process.
-		b.lead(context.WithoutCancel(ctx))
+	if err := ctx.Err(); err != nil {
+		return Response{}, err
+	}
+	w, err := b.enqueue(req)
+	if err != nil {
+		return Response{}, err
+	}
+	select {
+	case b.arrived <- struct{}{}:
+	default:
 	}
 	select {
 	case r := <-w.done:
 		return r.resp, r.err
 	case <-ctx.Done():
+		b.mu.Lock()
+		if i := slices.Index(b.queue, w); i >= 0 {
+			b.queue = slices.Delete(b.queue, i, i+1)
+		}
+		b.mu.Unlock()
 		return Response{}, ctx.Err()
 	}
 }
 
-// lead waits until the queue is quiet, takes it and runs it.
-func (b *BatchAPI) lead(ctx context.Context) {
-	seen := -1
-	var taken []*batchWaiter
-	for {
-		b.cfg.Sleep(ctx, b.cfg.Idle)
-		b.mu.Lock()
-		if n := len(b.queue); n == seen || n >= b.cfg.MaxLines {
-			taken, b.queue, b.leading = b.queue, nil, false
-			b.mu.Unlock()
-			break
-		} else {
-			seen = n
-		}
-		b.mu.Unlock()
+// enqueue writes req's batch line to the spool and queues its waiter.
+func (b *BatchAPI) enqueue(req Request) (*batchWaiter, error) {
+	key := Key("openai", req)
+	line, err := json.Marshal(batchLine{CustomID: key, Method: "POST", URL: "/v1/chat/completions", Body: b.client.request(req)})
+	if err != nil {
+		return nil, fmt.Errorf("batch api: encode request: %w", err)
 	}
-	b.run(ctx, taken)
+	line = append(line, '\n')
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, ErrBatchClosed
+	}
+	if b.spool == nil {
+		b.spools++
+		f, err := os.CreateTemp(b.cfg.StateDir, "queue-*.jsonl.tmp")
+		if err != nil {
+			return nil, fmt.Errorf("batch api: spool requests: %w", err)
+		}
+		b.spool, b.spoolN = f, 0
+	}
+	if _, err := b.spool.Write(line); err != nil {
+		return nil, fmt.Errorf("batch api: spool requests in %s: %w", b.spool.Name(), err)
+	}
+	w := &batchWaiter{key: key, tokens: EstimateTokens(req), spool: b.spool, off: b.spoolN, n: int64(len(line)), done: make(chan batchResult, 1)}
+	b.spoolN += w.n
+	b.queue = append(b.queue, w)
+	return w, nil
+}
+
+// collect is the collector goroutine: it waits for a request, then until
+// the queue is quiet for Idle (or full), takes it and runs it.
+func (b *BatchAPI) collect(ctx context.Context) {
+	defer close(b.done)
+	defer b.failQueued()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.arrived:
+		}
+		seen := -1
+		for {
+			b.mu.Lock()
+			n := len(b.queue)
+			b.mu.Unlock()
+			if n == 0 || n == seen || n >= b.cfg.MaxLines {
+				break
+			}
+			seen = n
+			if b.cfg.Sleep(ctx, b.cfg.Idle) != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				break // a test's clock that will not wait: submit what came
+			}
+		}
+		b.mu.Lock()
+		taken, spool := b.queue, b.spool
+		b.queue, b.spool = nil, nil
+		b.mu.Unlock()
+		if len(taken) > 0 {
+			b.run(ctx, taken)
+		}
+		if spool != nil {
+			spool.Close()
+			os.Remove(spool.Name())
+		}
+	}
+}
+
+// failQueued answers every queued call with ErrBatchClosed.
+func (b *BatchAPI) failQueued() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	for _, w := range b.queue {
+		w.done <- batchResult{err: ErrBatchClosed}
+	}
+	b.queue = nil
+	if b.spool != nil {
+		b.spool.Close()
+		os.Remove(b.spool.Name())
+		b.spool = nil
+	}
 }
 
 // run sends the waiters' requests — those a previous run already sent by
 // polling their batch, the others in new batches — and answers every
 // waiter.
 func (b *BatchAPI) run(ctx context.Context, waiters []*batchWaiter) {
-	b.running.Lock()
-	defer b.running.Unlock()
 	byKey := map[string][]*batchWaiter{}
 	var keys []string
 	for _, w := range waiters {
@@ -238,7 +353,7 @@ func (b *BatchAPI) run(ctx context.Context, waiters []*batchWaiter) {
 	tokens := func(keys []string) int {
 		n := 0
 		for _, k := range keys {
-			n += EstimateTokens(byKey[k][0].req)
+			n += byKey[k][0].tokens
 		}
 		return n
 	}
@@ -326,7 +441,7 @@ func (b *BatchAPI) chunks(keys []string, byKey map[string][]*batchWaiter) [][]st
 	var cur []string
 	n := 0
 	for _, k := range keys {
-		t := EstimateTokens(byKey[k][0].req)
+		t := byKey[k][0].tokens
 		if len(cur) > 0 && (len(cur) >= b.cfg.MaxLines || n+t > b.cfg.MaxEnqueuedTokens) {
 			out, cur, n = append(out, cur), nil, 0
 		}
@@ -369,17 +484,31 @@ type batchLine struct {
 	Body     openai.ChatCompletionRequest `json:"body"`
 }
 
-// submit uploads one batch file and creates its batch, keeping its record.
+// submit uploads one batch file, copied from the spool, and creates its
+// batch, keeping its record.
 func (b *BatchAPI) submit(ctx context.Context, keys []string, byKey map[string][]*batchWaiter) (string, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	f, err := os.CreateTemp(b.cfg.StateDir, "upload-*.jsonl")
+	if err != nil {
+		return "", fmt.Errorf("batch api: write batch file: %w", err)
+	}
+	defer os.Remove(f.Name())
+	bw := bufio.NewWriter(f)
 	for _, k := range keys {
-		if err := enc.Encode(batchLine{CustomID: k, Method: "POST", URL: "/v1/chat/completions", Body: b.client.request(byKey[k][0].req)}); err != nil {
-			return "", fmt.Errorf("batch api: encode request: %w", err)
+		w := byKey[k][0]
+		if _, err := io.Copy(bw, io.NewSectionReader(w.spool, w.off, w.n)); err != nil {
+			f.Close()
+			return "", fmt.Errorf("batch api: write batch file %s: %w", f.Name(), err)
 		}
 	}
+	err = bw.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("batch api: write batch file %s: %w", f.Name(), err)
+	}
 	c := b.client.client
-	file, err := c.CreateFileBytes(ctx, openai.FileBytesRequest{Name: "jury-batch.jsonl", Bytes: buf.Bytes(), Purpose: openai.PurposeBatch})
+	file, err := c.CreateFile(ctx, openai.FileRequest{FileName: "jury-batch.jsonl", FilePath: f.Name(), Purpose: string(openai.PurposeBatch)})
 	if err != nil {
 		return "", b.client.classify(err, nil)
 	}

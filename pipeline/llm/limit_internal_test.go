@@ -37,22 +37,125 @@ func limiterOnFakeTime(l Limits) (*Limiter, *fakeTime) {
 	return lim, ft
 }
 
-func TestLimiterPacesRequestsAtTheRate(t *testing.T) {
-	lim, ft := limiterOnFakeTime(Limits{RPM: 600}) // 10 a second, burst of 5
-	for range 105 {
-		require.NoError(t, lim.Wait(context.Background(), 0))
+// busiestSecond returns the most of times in any one-second window.
+func busiestSecond(times []time.Time) int {
+	most := 0
+	for i := range times {
+		n := 0
+		for j := i; j < len(times) && times[j].Sub(times[i]) < time.Second; j++ {
+			n++
+		}
+		most = max(most, n)
 	}
-	// 5 go at once; the other 100 at 10 a second.
-	require.Equal(t, 10*time.Second, ft.slept.Round(time.Millisecond))
+	return most
 }
 
-func TestLimiterPacesTokens(t *testing.T) {
-	lim, ft := limiterOnFakeTime(Limits{TPM: 60000}) // 1,000 tokens a second, burst 500
-	for range 11 {
-		require.NoError(t, lim.Wait(context.Background(), 1000))
+func TestLimiterKeepsEverySecondUnderItsShare(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		limits     Limits
+		calls      int
+		tokens     int
+		perSecond  int           // the most any one-second window may hold
+		wantFinish time.Duration // when the last call may go
+	}{
+		{name: "3,000 requests a minute is 49 a second", limits: Limits{RPM: 3000}, calls: 490, perSecond: 49, wantFinish: 9 * time.Second},
+		{name: "600 a minute is 9 a second", limits: Limits{RPM: 600}, calls: 90, perSecond: 9, wantFinish: 9 * time.Second},
+		{name: "60,000 tokens a minute is 980 a second", limits: Limits{TPM: 60000}, calls: 20, tokens: 490, perSecond: 2, wantFinish: 9 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lim, ft := limiterOnFakeTime(tc.limits)
+			start := ft.now()
+			var sent []time.Time
+			for range tc.calls {
+				require.NoError(t, lim.Wait(context.Background(), tc.tokens))
+				sent = append(sent, ft.now())
+			}
+			require.Equal(t, tc.perSecond, busiestSecond(sent))
+			require.Equal(t, tc.wantFinish, sent[len(sent)-1].Sub(start))
+		})
 	}
-	// 11,000 tokens less the 500 of burst, at 1,000 a second.
-	require.Equal(t, 10500*time.Millisecond, ft.slept.Round(time.Millisecond))
+}
+
+// TestLimiterSettlesNearTheRealLimit: told four times what a server
+// enforcing 50 requests per one-second window allows, the limiter cuts
+// its pace on 429s and settles near the real limit.
+func TestLimiterSettlesNearTheRealLimit(t *testing.T) {
+	lim, ft := limiterOnFakeTime(Limits{RPM: 12000})
+	start := ft.now()
+	window, inWindow := int64(-1), 0
+	late, lateLimited := 0, 0
+	for range 3000 {
+		require.NoError(t, lim.Wait(context.Background(), 0))
+		now := ft.now()
+		if w := now.Sub(start).Nanoseconds() / 1e9; w != window {
+			window, inWindow = w, 0
+		}
+		inWindow++
+		var err error
+		if inWindow > 50 {
+			next := start.Add(time.Duration(window+1) * time.Second)
+			err = &Error{Kind: RateLimited, RetryAfter: next.Sub(now)}
+		}
+		lim.Observe(Response{}, err)
+		if now.Sub(start) >= 10*time.Second {
+			late++
+			if err != nil {
+				lateLimited++
+			}
+		}
+	}
+	elapsed := ft.now().Sub(start)
+	require.LessOrEqual(t, float64(lateLimited)/float64(late), 0.05, "%d of %d calls after 10 s were 429s", lateLimited, late)
+	ok := 3000 - lim.RateLimited()
+	require.GreaterOrEqual(t, float64(ok)/elapsed.Seconds(), 40.0, "answered %d in %v", ok, elapsed)
+}
+
+func TestLimiterLearnsTheLimitsFromTheFirstAnswer(t *testing.T) {
+	lim, _ := limiterOnFakeTime(Limits{RPM: 500, TPM: 200000, LearnRPM: true, LearnTPM: true})
+	lim.Observe(Response{RateLimit: RateLimit{Known: true, LimitRequests: 3000, RemainingRequests: 2999, LimitTokens: 4000000, RemainingTokens: 3999000}}, nil)
+	r := lim.Report()
+	require.Equal(t, 3000, r.RPM)
+	require.Equal(t, 4000000, r.TPM)
+	require.Equal(t, "3000 requests/min (learned), 4000000 tokens/min (learned)", r.String())
+
+	told, _ := limiterOnFakeTime(Limits{RPM: 500, TPM: 200000, LearnTPM: true})
+	told.Observe(Response{RateLimit: RateLimit{Known: true, LimitRequests: 3000, RemainingRequests: 2999, LimitTokens: 4000000, RemainingTokens: 3999000}}, nil)
+	require.Equal(t, "500 requests/min, 4000000 tokens/min (learned)", told.Report().String(), "a flag overrides the header")
+}
+
+// TestLimiterSendsOneCallUntilTheLimitsAreKnown: before the first answer
+// says what the account allows, a second call does not go.
+func TestLimiterSendsOneCallUntilTheLimitsAreKnown(t *testing.T) {
+	lim := NewLimiter(Limits{LearnRPM: true, LearnTPM: true})
+	var mu sync.Mutex
+	inFlight, most, answered := 0, 0, 0
+	secondBeforeFirstAnswer := false
+	model := Limit(ModelFunc(func(context.Context, Request) (Response, error) {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		if answered == 0 && inFlight > 1 {
+			secondBeforeFirstAnswer = true
+		}
+		mu.Unlock()
+		mu.Lock()
+		inFlight--
+		answered++
+		mu.Unlock()
+		return Response{RateLimit: RateLimit{Known: true, LimitRequests: 1e6, RemainingRequests: 1e6}}, nil
+	}), lim)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			_, err := model.Complete(context.Background(), Request{})
+			require.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	require.False(t, secondBeforeFirstAnswer)
+	require.Equal(t, 8, answered)
+	require.Equal(t, 1000000, lim.Report().RPM)
 }
 
 func TestLimiterPausesEveryoneOnA429(t *testing.T) {

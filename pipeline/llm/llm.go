@@ -104,6 +104,10 @@ type Usage struct {
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
 	ReasoningTokens  int `json:"reasoning_tokens,omitempty"`
+	// CachedTokens are the PromptTokens the provider served from its
+	// prompt cache (OpenAI's prompt_tokens_details.cached_tokens), billed
+	// at its cached rate.
+	CachedTokens int `json:"cached_tokens,omitempty"`
 }
 
 // Add returns the sum of two usages.
@@ -114,6 +118,7 @@ func (u Usage) Add(o Usage) Usage {
 		PromptTokens:     u.PromptTokens + o.PromptTokens,
 		CompletionTokens: u.CompletionTokens + o.CompletionTokens,
 		ReasoningTokens:  u.ReasoningTokens + o.ReasoningTokens,
+		CachedTokens:     u.CachedTokens + o.CachedTokens,
 	}
 }
 

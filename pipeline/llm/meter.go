@@ -13,6 +13,9 @@ import (
 type Price struct {
 	Input  float64 `json:"input"`
 	Output float64 `json:"output"`
+	// Cached is the price of prompt tokens served from the provider's
+	// prompt cache; 0 means Input (no discount known).
+	Cached float64 `json:"cached,omitempty"`
 }
 
 // Prices maps model names to prices. A model matches its own name or the
@@ -24,14 +27,14 @@ type Prices map[string]Price
 // with a prices file.
 func DefaultPrices() Prices {
 	return Prices{
-		"gpt-4o-mini":      {Input: 0.15, Output: 0.60},
-		"gpt-4o":           {Input: 2.50, Output: 10.00},
-		"gpt-4.1-nano":     {Input: 0.10, Output: 0.40},
-		"gpt-4.1-mini":     {Input: 0.40, Output: 1.60},
-		"gpt-4.1":          {Input: 2.00, Output: 8.00},
-		"gpt-5-mini":       {Input: 0.25, Output: 2.00},
-		"claude-3-5-haiku": {Input: 0.80, Output: 4.00},
-		"gemini-2.0-flash": {Input: 0.10, Output: 0.40},
+		"gpt-4o-mini":      {Input: 0.15, Output: 0.60, Cached: 0.075},
+		"gpt-4o":           {Input: 2.50, Output: 10.00, Cached: 1.25},
+		"gpt-4.1-nano":     {Input: 0.10, Output: 0.40, Cached: 0.025},
+		"gpt-4.1-mini":     {Input: 0.40, Output: 1.60, Cached: 0.10},
+		"gpt-4.1":          {Input: 2.00, Output: 8.00, Cached: 0.50},
+		"gpt-5-mini":       {Input: 0.25, Output: 2.00, Cached: 0.025},
+		"claude-3-5-haiku": {Input: 0.80, Output: 4.00, Cached: 0.08},
+		"gemini-2.0-flash": {Input: 0.10, Output: 0.40, Cached: 0.025},
 		OfflineModelName:   {},
 	}
 }
@@ -41,7 +44,7 @@ func DefaultPrices() Prices {
 func (p Prices) Scaled(f float64) Prices {
 	out := make(Prices, len(p))
 	for k, v := range p {
-		out[k] = Price{Input: v.Input * f, Output: v.Output * f}
+		out[k] = Price{Input: v.Input * f, Output: v.Output * f, Cached: v.Cached * f}
 	}
 	return out
 }
@@ -68,7 +71,12 @@ func (p Prices) Lookup(model string) (Price, bool) {
 // cost 0.
 func (p Prices) Cost(model string, u Usage) float64 {
 	pr, _ := p.Lookup(model)
-	return (float64(u.PromptTokens)*pr.Input + float64(u.CompletionTokens)*pr.Output) / 1e6
+	cached := min(u.CachedTokens, u.PromptTokens)
+	rate := pr.Cached
+	if rate == 0 {
+		rate = pr.Input
+	}
+	return (float64(u.PromptTokens-cached)*pr.Input + float64(cached)*rate + float64(u.CompletionTokens)*pr.Output) / 1e6
 }
 
 // ErrBudget reports a call that would take the run's spending past its

@@ -277,6 +277,9 @@ func fromOpenAI(resp openai.ChatCompletionResponse) Response {
 		Model: resp.Model,
 		Usage: Usage{Calls: 1, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens},
 	}
+	if d := resp.Usage.PromptTokensDetails; d != nil {
+		out.Usage.CachedTokens = d.CachedTokens
+	}
 	if d := resp.Usage.CompletionTokensDetails; d != nil {
 		out.Usage.ReasoningTokens = d.ReasoningTokens
 	}

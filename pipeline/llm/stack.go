@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -9,7 +10,7 @@ import (
 // Stack says which wrappers go around every model client of a run, inside
 // out: client → Limit (or the Batch API) → Retry → Metered → Store. The
 // zero value wraps in Retry only. Build one per run; Wrap is not safe for
-// concurrent use, the models it returns are.
+// concurrent use, the models it returns are. Close it when the run ends.
 type Stack struct {
 	// Limiter paces every attempt; nil sends at once.
 	Limiter *Limiter
@@ -41,7 +42,19 @@ type Stack struct {
 	// Now dates the answers the store saves; nil means time.Now.
 	Now func() time.Time
 
-	stores []*Store
+	stores  []*Store
+	batches []*BatchAPI
+}
+
+// Close stops what the stack started (the Batch API's collectors); calls
+// still waiting end with an error. Call it once the run is over.
+func (st *Stack) Close() error {
+	var errs []error
+	for _, b := range st.batches {
+		errs = append(errs, b.Close())
+	}
+	st.batches = nil
+	return errors.Join(errs...)
 }
 
 // Hits returns how many calls the stores answered from disk.
@@ -77,6 +90,7 @@ func (st *Stack) Wrap(client Model, provider, baseURL, key string) (Model, error
 		if err != nil {
 			return nil, err
 		}
+		st.batches = append(st.batches, api)
 		if ids := api.Pending(); len(ids) > 0 && st.Logger != nil {
 			st.Logger.Info("resuming batches of an earlier run", "batches", ids)
 		}

@@ -266,7 +266,7 @@ func (s *Server) batchLineAnswer(c ChatRequest, n int, fault Fault) (int, any) {
 	}
 	content, finish, refusal := fault.mangle(content)
 	rec := &recorder{header: http.Header{}}
-	writeCompletion(rec, c, n, content, refusal, finish, -1)
+	writeCompletion(rec, c, n, content, refusal, finish, limitHeaders{limit: 10000, remaining: -1, reset: 6 * time.Millisecond})
 	var body any
 	json.Unmarshal(rec.body.Bytes(), &body)
 	return http.StatusOK, body

@@ -39,6 +39,9 @@ type Server struct {
 	limited  int
 	batchAPI batchAPI
 	waiters  []arrivalWaiter
+	cache    promptCache
+
+	cachedTokens, promptTokens int
 
 	// noJSONSchema refuses response_format json_schema (WithoutJSONSchema).
 	noJSONSchema bool
@@ -46,8 +49,9 @@ type Server struct {
 
 // Request is one request the server received, in arrival order.
 type Request struct {
-	// N is the request's 1-based arrival number.
+	// N is the request's 1-based arrival number; At its arrival time.
 	N      int
+	At     time.Time
 	Method string
 	Path   string
 	Header http.Header
@@ -121,8 +125,8 @@ func New(tb testing.TB, opts ...Option) *Server {
 // Start starts a server outside a test (benchmarks, tools); the caller
 // must Close it.
 func Start(opts ...Option) *Server {
-	s := &Server{answer: SchemaAnswer, hang: make(chan struct{})}
-	for _, o := range opts {
+	s := &Server{answer: SchemaAnswer, hang: make(chan struct{}), cache: promptCache{}}
+	for _, o := range opts { // WithoutPromptCache sets cache to nil
 		o(s)
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -136,19 +140,50 @@ func Start(opts ...Option) *Server {
 func WithRateLimit(rpm int) Option {
 	return func(s *Server) {
 		rate := float64(rpm) / 60
-		s.bucket = &rateBucket{rate: rate, capacity: math.Max(1, rate), level: math.Max(1, rate), at: time.Now()}
+		s.bucket = &rateBucket{rate: rate, capacity: math.Max(1, rate), level: math.Max(1, rate), at: time.Now(), rpm: rpm}
 	}
 }
 
-// rateBucket is the server's request limit.
+// WithWindowLimit enforces rpm requests a minute the way providers
+// quantize it: at most rpm/60 in each one-second window (fixed windows
+// from the server's start). A request beyond it gets a 429
+// rate_limit_exceeded whose retry-after names the window's end; every
+// answer sends x-ratelimit-limit-requests: rpm, with the window's
+// remaining requests and reset.
+func WithWindowLimit(rpm int) Option {
+	return func(s *Server) {
+		s.bucket = &rateBucket{window: true, rpm: rpm, perWindow: max(1, rpm/60), at: time.Now()}
+	}
+}
+
+// rateBucket is the server's request limit: a token bucket, or fixed
+// one-second windows.
 type rateBucket struct {
 	rate, capacity, level float64
 	at                    time.Time
+
+	window    bool
+	rpm       int
+	perWindow int
+	start     time.Time // of the current window
+	used      int
 }
 
 // take reports whether a request may pass now, the tokens left, and the
 // wait for the next token if not.
 func (b *rateBucket) take(now time.Time) (bool, int, time.Duration) {
+	if b.window {
+		if b.start.IsZero() || now.Sub(b.start) >= time.Second {
+			b.start = b.at.Add(now.Sub(b.at).Truncate(time.Second))
+			b.used = 0
+		}
+		end := b.start.Add(time.Second).Sub(now)
+		if b.used >= b.perWindow {
+			return false, 0, end
+		}
+		b.used++
+		return true, b.perWindow - b.used, 0
+	}
 	b.level = math.Min(b.capacity, b.level+now.Sub(b.at).Seconds()*b.rate)
 	b.at = now
 	if b.level >= 1 {
@@ -163,6 +198,50 @@ func (s *Server) RateLimited() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.limited
+}
+
+// InProcess returns an HTTP client that hands every request straight to
+// the server's handler, with no connection in between: for a client inside
+// a testing/synctest bubble, whose fake clock moves only once every
+// goroutine waits on something of the bubble's own (a connection would
+// keep it still). Faults that cut connections need the network client.
+func (s *Server) InProcess() *http.Client { return &http.Client{Transport: inProcess{s}} }
+
+type inProcess struct{ s *Server }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	if r.Body == nil {
+		r = r.Clone(r.Context())
+		r.Body = http.NoBody
+	}
+	t.s.serve(rec, r)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// RateLimitedAfter returns how many requests arrived in all, and, of
+// those that arrived after the first one plus d, how many there were and
+// how many the rate limit turned away: a storm's share once it has
+// settled.
+func (s *Server) RateLimitedAfter(d time.Duration) (total, after, limited int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.requests) == 0 {
+		return 0, 0, 0
+	}
+	from := s.requests[0].At.Add(d)
+	for _, r := range s.requests {
+		if r.At.Before(from) {
+			continue
+		}
+		after++
+		if r.Fault.Name == "429 rate limit" {
+			limited++
+		}
+	}
+	return len(s.requests), after, limited
 }
 
 // URL returns the API base URL to give a client, ending in /v1.
@@ -281,7 +360,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	var chat ChatRequest
 	s.mu.Lock()
 	n := len(s.requests) + 1
-	rec := Request{N: n, Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
+	rec := Request{N: n, At: time.Now(), Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	decodeErr := json.Unmarshal(body, &chat)
 	refused := s.refusal(chat) // on the wire format, before the schema comes out of the prompt
 	if chat.ResponseFormat != nil && chat.ResponseFormat.Type == "json_object" {
@@ -293,10 +372,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		fault = s.script.Pick(n, chat)
 	}
 	var limitedFor time.Duration
-	remaining := -1
+	lh := limitHeaders{limit: 10000, remaining: -1, reset: 6 * time.Millisecond}
+	if s.bucket != nil {
+		lh.limit = s.bucket.rpm
+	}
 	if s.bucket != nil && fault == OK {
-		ok, left, wait := s.bucket.take(time.Now())
-		remaining = left
+		now := time.Now()
+		ok, left, wait := s.bucket.take(now)
+		lh.remaining = left
+		if s.bucket.window {
+			lh.reset = s.bucket.start.Add(time.Second).Sub(now)
+		}
 		if !ok {
 			s.limited++
 			limitedFor = wait
@@ -344,6 +430,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		secs := math.Ceil(limitedFor.Seconds()*1000) / 1000
 		w.Header().Set("retry-after", strconv.FormatFloat(secs, 'f', -1, 64))
 		w.Header().Set("retry-after-ms", strconv.FormatInt(limitedFor.Milliseconds()+1, 10))
+		w.Header().Set("x-ratelimit-limit-requests", strconv.Itoa(lh.limit))
 		w.Header().Set("x-ratelimit-remaining-requests", "0")
 		writeError(w, http.StatusTooManyRequests, "requests", "rate_limit_exceeded", "Rate limit reached for requests per min (RPM).")
 		return
@@ -365,7 +452,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	content, finish, refusal := fault.mangle(content)
-	writeCompletion(w, chat, n, content, refusal, finish, remaining)
+	s.mu.Lock()
+	lh.cached = s.cache.cached(chat)
+	s.cachedTokens += lh.cached
+	s.promptTokens += promptTokens(chat)
+	s.mu.Unlock()
+	writeCompletion(w, chat, n, content, refusal, finish, lh)
+	// Served: its prefixes are in the cache for the requests after it.
+	s.mu.Lock()
+	s.cache.store(chat)
+	s.mu.Unlock()
 }
 
 func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
@@ -381,11 +477,17 @@ func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
 	}})
 }
 
-func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refusal, finish string, remaining int) {
-	prompt := 0
-	for _, m := range c.Messages {
-		prompt += tokens(m.Content) + 4
-	}
+// limitHeaders are the x-ratelimit-*-requests headers of an answer;
+// remaining -1 counts down from the limit by arrival.
+// cached is the prompt tokens served from the prompt cache.
+type limitHeaders struct {
+	limit, remaining int
+	reset            time.Duration
+	cached           int
+}
+
+func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refusal, finish string, lh limitHeaders) {
+	prompt := promptTokens(c)
 	msg := map[string]any{"role": "assistant", "content": content, "refusal": nil}
 	if refusal != "" {
 		msg["content"], msg["refusal"] = nil, refusal
@@ -399,7 +501,7 @@ func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refus
 		"usage": map[string]any{
 			"prompt_tokens": prompt, "completion_tokens": tokens(content + refusal),
 			"total_tokens":          prompt + tokens(content+refusal),
-			"prompt_tokens_details": map[string]any{"cached_tokens": 0},
+			"prompt_tokens_details": map[string]any{"cached_tokens": lh.cached},
 		},
 		"system_fingerprint": "fp_test",
 	}
@@ -407,14 +509,16 @@ func writeCompletion(w http.ResponseWriter, c ChatRequest, n int, content, refus
 	h.Set("Content-Type", "application/json")
 	h.Set("x-request-id", fmt.Sprintf("req_%06d", n))
 	h.Set("openai-processing-ms", "12")
-	h.Set("x-ratelimit-limit-requests", "10000")
-	if remaining < 0 {
-		remaining = max(0, 10000-n)
+	h.Set("x-ratelimit-limit-requests", strconv.Itoa(lh.limit))
+	if lh.remaining < 0 {
+		lh.remaining = max(0, lh.limit-n)
 	}
-	h.Set("x-ratelimit-remaining-requests", strconv.Itoa(remaining))
-	h.Set("x-ratelimit-reset-requests", "6ms")
-	h.Set("x-ratelimit-limit-tokens", "2000000")
-	h.Set("x-ratelimit-remaining-tokens", "1999000")
+	h.Set("x-ratelimit-remaining-requests", strconv.Itoa(lh.remaining))
+	h.Set("x-ratelimit-reset-requests", lh.reset.String())
+	// A tokens limit that leaves the requests limit the binding one.
+	tpm := max(2000000, lh.limit*10000)
+	h.Set("x-ratelimit-limit-tokens", strconv.Itoa(tpm))
+	h.Set("x-ratelimit-remaining-tokens", strconv.Itoa(tpm-1000))
 	h.Set("x-ratelimit-reset-tokens", "0.523s")
 	json.NewEncoder(w).Encode(resp)
 }

@@ -14,19 +14,22 @@ const LastRunFile = "last-run.json"
 // kept apart from the manifest, which holds only verdicts, so that a
 // resumed batch leaves the manifest byte-identical.
 type LastRun struct {
-	Started          string  `json:"started"`
-	Seconds          float64 `json:"seconds"`
-	Occupations      int     `json:"occupations"`
-	Ran              int     `json:"ran"`
-	Done             int     `json:"done"`
-	Failed           int     `json:"failed"`
-	AlreadyDone      int     `json:"already_done"`
-	NotStarted       int     `json:"not_started"`
-	Calls            int     `json:"calls"`
-	Retries          int     `json:"retries"`
-	CacheHits        int     `json:"cache_hits"`
-	RateLimited      int     `json:"rate_limited"`
-	PromptTokens     int     `json:"prompt_tokens"`
+	Started      string  `json:"started"`
+	Seconds      float64 `json:"seconds"`
+	Occupations  int     `json:"occupations"`
+	Ran          int     `json:"ran"`
+	Done         int     `json:"done"`
+	Failed       int     `json:"failed"`
+	AlreadyDone  int     `json:"already_done"`
+	NotStarted   int     `json:"not_started"`
+	Calls        int     `json:"calls"`
+	Retries      int     `json:"retries"`
+	CacheHits    int     `json:"cache_hits"`
+	RateLimited  int     `json:"rate_limited"`
+	PromptTokens int     `json:"prompt_tokens"`
+	// CachedTokens are the prompt tokens the provider served from its
+	// prompt cache (billed at its cached rate).
+	CachedTokens     int     `json:"cached_tokens"`
 	CompletionTokens int     `json:"completion_tokens"`
 	CostUSD          float64 `json:"cost_usd"`
 	// NeedsReview lists the occupations whose edits need a person's
@@ -38,6 +41,12 @@ type LastRun struct {
 	// ShortPanel lists the verdicts published with fewer jurors than
 	// seats; empty when every panel was full.
 	ShortPanel []string `json:"short_panel"`
+	// RPM and TPM are the limits the run kept (learned from the
+	// provider's headers unless set), BoundBy the one that held calls
+	// back longest ("requests", "tokens", "server" or "").
+	RPM     int    `json:"rpm,omitempty"`
+	TPM     int    `json:"tpm,omitempty"`
+	BoundBy string `json:"bound_by,omitempty"`
 }
 
 // Write writes l as dir/last-run.json, atomically.
