@@ -3,12 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,8 +67,30 @@ func TestBatchResumesAfterSIGKILLByteForByte(t *testing.T) {
 		t.Skip("builds and kills the binary")
 	}
 	bin := juryBinary(t)
+	// The server answers at once until a gate closes; then every later
+	// answer waits for the gate to open again. A kill lands while a run is
+	// held at the gate, so it always comes before that run could finish,
+	// however fast or loaded the machine.
+	var (
+		gateMu sync.Mutex
+		gate   chan struct{} // nil: open
+		served atomic.Int64
+		holdAt atomic.Int64
+	)
+	holdAt.Store(math.MaxInt64)
+	answer := func(c openaitest.ChatRequest) (string, error) {
+		if served.Add(1) > holdAt.Load() {
+			gateMu.Lock()
+			g := gate
+			gateMu.Unlock()
+			if g != nil {
+				<-g
+			}
+		}
+		return openaitest.SchemaAnswer(c)
+	}
 	// No prompt cache: the two runs' reports must agree on their usage.
-	srv := openaitest.New(t, openaitest.WithoutPromptCache(), openaitest.WithLatency(func() time.Duration { return 20 * time.Millisecond }))
+	srv := openaitest.New(t, openaitest.WithoutPromptCache(), openaitest.WithAnswerer(answer))
 	const n = 48
 	tasks := writeTaskFile(t, openaitest.Occupations(n))
 	env := append(os.Environ(), "OPENAI_API_KEY=sk-test", "OPENAI_BASE_URL="+srv.URL())
@@ -78,23 +101,28 @@ func TestBatchResumesAfterSIGKILLByteForByte(t *testing.T) {
 	}
 
 	whole := filepath.Join(t.TempDir(), "whole")
-	start := time.Now()
 	out, err := batch(whole).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	wall := time.Since(start)
 	calls := srv.Count()
 	require.Equal(t, n*9, calls)
 
 	resumed := filepath.Join(t.TempDir(), "resumed")
-	rng := rand.New(rand.NewPCG(1, 2))
-	for kill := 0; kill < 3; kill++ {
+	for kill, after := range []int64{40, 70, 100} {
+		// Hold every answer after the next `after` ones, start, and kill
+		// once a request waits at the gate.
+		g := make(chan struct{})
+		gateMu.Lock()
+		gate = g
+		gateMu.Unlock()
+		holdAt.Store(served.Load() + after)
+		waiting := srv.Arrived(srv.Count() + int(after) + 1)
 		cmd := batch(resumed)
 		require.NoError(t, cmd.Start())
-		// Each kill lands 10–30 % of an uninterrupted run's time after
-		// its start, so all three come before the batch can finish.
-		time.Sleep(wall/10 + time.Duration(rng.Int64N(int64(wall/5))))
+		<-waiting
 		require.NoError(t, cmd.Process.Kill()) // SIGKILL: no chance to clean up
 		cmd.Wait()
+		holdAt.Store(math.MaxInt64)
+		close(g) // the dead run's held requests end; the next run passes
 		data, _ := os.ReadFile(filepath.Join(resumed, "manifest.json"))
 		t.Logf("kill %d: %d occupations done", kill+1, strings.Count(string(data), `"status": "done"`))
 	}
