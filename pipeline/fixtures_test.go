@@ -145,7 +145,10 @@ const recorder = "make cassettes (the offline juror behind an in-process OpenAI 
 func recordCassettes(t *testing.T, occs []jury.Occupation, dir string) {
 	off, err := offline.New()
 	require.NoError(t, err)
-	srv := openaitest.New(t, openaitest.WithAnswerer(openaitest.ModelAnswer(off)))
+	// No prompt cache: which of four concurrent jurors finds the shared
+	// prefix cached depends on their arrival order, and `make cassettes`
+	// run twice must write the same bytes.
+	srv := openaitest.New(t, openaitest.WithAnswerer(openaitest.ModelAnswer(off)), openaitest.WithoutPromptCache())
 	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-record", BaseURL: srv.URL()})
 	rec := llm.NewStore(client, dir, llm.RecordAlways, "openai", "sk-record")
 	rec.Recorder, rec.Now = recorder, fixtureClock

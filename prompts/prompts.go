@@ -61,6 +61,12 @@ const (
 type Schema struct {
 	Name string
 	JSON json.RawMessage
+	// Budget is the answer budget a request for this schema sends
+	// (max_tokens), in tokens: what the longest valid answer takes, with
+	// room to spare (see answerBudget). Providers such as OpenAI count it
+	// against the tokens-per-minute limit before the answer is written,
+	// so a budget far above what answers need slows a batch down.
+	Budget int
 }
 
 // Set is a versioned set of templates and personas. It is safe for
@@ -78,6 +84,8 @@ type Set struct {
 type Limits struct {
 	E0Max, E1Min, Slack, MaxQuote, MaxReason, ReactionGap int
 	MinSentences, MaxSentences                            int
+	// MaxSummary is the longest summary, in characters.
+	MaxSummary int
 }
 
 // DefaultLimits returns jury's validation limits.
@@ -86,6 +94,7 @@ func DefaultLimits() Limits {
 		E0Max: jury.E0Max, E1Min: jury.E1Min, Slack: jury.OverallSlack, MaxQuote: jury.MaxQuote,
 		MaxReason: jury.MaxReason, ReactionGap: jury.ReactionGap,
 		MinSentences: jury.MinSummarySentences, MaxSentences: jury.MaxSummarySentences,
+		MaxSummary: jury.MaxSummary,
 	}
 }
 

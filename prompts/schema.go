@@ -104,11 +104,21 @@ func ballotSchema(occ jury.Occupation, l Limits) Schema {
 		{"label", object{{"type", "string"}, {"enum", labels}}},
 		{"reason", object{{"type", "string"}, {"description", fmt.Sprintf(schemaWords["task reason"], l.MaxReason)}}},
 	})
+	// A vote: its ID, score and label with their JSON (about 45
+	// characters) and a reason at its longest.
 	return Schema{Name: BallotSchemaName, JSON: mustJSON(strictObject(object{
 		{"tasks", object{{"type", "array"}, {"items", vote}}},
 		{"score", object{{"type", "integer"}, {"description", schemaWords["overall score"]}}},
-	}))}
+	})), Budget: answerBudget(len(occ.Tasks)*(45+l.MaxReason) + 40)}
 }
+
+// answerBudget is the answer budget, in tokens, of an answer whose
+// longest valid form has chars characters: at three characters a token
+// (JSON and numbers tokenise densely), times 1.5 for a model's spacing
+// and wording, and at least 256. An answer cut off at its budget is
+// re-asked with twice as much (deliberation), so a budget too tight for
+// one model costs one re-ask, not the verdict.
+func answerBudget(chars int) int { return max(256, chars/3*3/2) }
 
 // StatementSchema is the strict JSON schema of a round-2 statement: the
 // reaction comes first, so that the quote a model writes follows it.
@@ -122,19 +132,21 @@ func statementSchema(l Limits) Schema {
 	return Schema{Name: StatementSchemaName, JSON: mustJSON(strictObject(object{
 		{"reaction", object{{"type", "string"}, {"enum", reactions}, {"description", schemaWords["reaction"]}}},
 		{"quote", object{{"type", "string"}, {"description", fmt.Sprintf(schemaWords["quote"], l.MaxQuote)}}},
-	}))}
+	})), Budget: answerBudget(l.MaxQuote + 60)}
 }
 
 // NoteSchema is the strict JSON schema of the foreperson's note on occ.
 func NoteSchema(occ jury.Occupation) Schema { return noteSchema(occ, DefaultLimits()) }
 
-func noteSchema(occ jury.Occupation, _ Limits) Schema {
+func noteSchema(occ jury.Occupation, l Limits) Schema {
 	item := strictObject(object{
 		{"id", object{{"type", "string"}, {"enum", taskIDs(occ)}}},
 		{"rationale", object{{"type", "string"}}},
 	})
+	// A summary at its longest, and a one-line rationale (no longer than a
+	// quote) with its ID per task.
 	return Schema{Name: NoteSchemaName, JSON: mustJSON(strictObject(object{
 		{"summary", object{{"type", "string"}}},
 		{"tasks", object{{"type", "array"}, {"items", item}}},
-	}))}
+	})), Budget: answerBudget(l.MaxSummary + len(occ.Tasks)*(30+l.MaxQuote))}
 }

@@ -76,7 +76,8 @@ type Panel struct {
 	// Seed is sent with every request so that providers that honour it
 	// answer reproducibly.
 	Seed int
-	// MaxTokens bounds each answer; 0 leaves it to the provider.
+	// MaxTokens bounds each answer; 0 sends each request's own budget,
+	// sized to the longest valid answer (prompts.Schema.Budget).
 	MaxTokens int
 	// MaxReasks bounds the re-asks of an invalid answer; 0 means 2, and
 	// NoReasks disables them.
@@ -473,7 +474,7 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 		Schema:      &llm.Schema{Name: schema.Name, JSON: schema.JSON},
 		Temperature: seat.Temperature,
 		Seed:        &p.Seed,
-		MaxTokens:   p.MaxTokens,
+		MaxTokens:   cmp.Or(p.MaxTokens, schema.Budget),
 		Meta:        llm.Meta{Occupation: code, Juror: juror, Purpose: purpose},
 	}
 	for _, m := range pm {
