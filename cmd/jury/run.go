@@ -55,7 +55,7 @@ func (c *runConfig) register(fs interface {
 	fs.Float64Var(&c.Temperature, "temperature", config.DefaultTemperature, "sampling temperature")
 	fs.IntVar(&c.Seed, "seed", config.DefaultSeed, "seed sent with every request")
 	fs.BoolVar(&c.NoSeed, "no-seed", false, "send no seed (for servers that refuse the field; also providers.NAME.seed: false in jury.yaml)")
-	fs.IntVar(&c.MaxTokens, "max-tokens", 0, "answer budget of each call, in tokens (0: jury's default, 4096); doubled on a re-ask after a cut-off answer")
+	fs.IntVar(&c.MaxTokens, "max-tokens", 0, "answer budget of every call, in tokens (0: each request's own, sized to its longest valid answer); doubled on a re-ask after a cut-off answer")
 	fs.DurationVar(&c.Timeout, "timeout", llm.DefaultTimeout, "time limit of each model call attempt")
 	fs.IntVar(&c.Retries, "retries", llm.DefaultRetries, "retries of a failed call (429s that name a wait have their own budget of 5)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")
