@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // TaskType says how central a task is to its occupation; it sets the task's
@@ -171,5 +172,17 @@ func CompareTaskIDs(a, b string) int {
 // tab: input text is quoted into prompts, pages and terminals, where an
 // escape sequence could act.
 func hasControl(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }) >= 0
+	_, ok := ControlChar(s)
+	return ok
+}
+
+// ControlChar returns the first control character of s other than a tab,
+// and whether there is one, so that a reader of an input file can name it
+// with the file and line (Validate refuses such text too).
+func ControlChar(s string) (rune, bool) {
+	if i := strings.IndexFunc(s, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return r, true
+	}
+	return 0, false
 }

@@ -175,6 +175,9 @@ func (f TaskFile) read(keep func(code string) bool) (_ *Catalog, all []string, _
 		if text == "" {
 			return nil, nil, at("task %s has no text", id)
 		}
+		if r, ok := jury.ControlChar(text); ok {
+			return nil, nil, at("task %s text holds a control character (%U): remove it from the file", id, r)
+		}
 		typ, err := jury.ParseTaskType(fields[cols[3]])
 		if err != nil {
 			return nil, nil, at("%v", err)
@@ -196,6 +199,9 @@ func (f TaskFile) read(keep func(code string) bool) (_ *Catalog, all []string, _
 			}
 			if title == "" {
 				return nil, nil, at("occupation %s has an empty title", code)
+			}
+			if r, ok := jury.ControlChar(title); ok {
+				return nil, nil, at("the title of %s holds a control character (%U): remove it from the file", code, r)
 			}
 			o = &jury.Occupation{Code: code, Title: title}
 			c.byCode[code] = o

@@ -314,6 +314,20 @@ func TestReadCatalogErrors(t *testing.T) {
 			want: []string{"{tasks}:3: byte 0xE9 at column", "is not UTF-8", "--input-encoding latin1"},
 		},
 		{
+			name: "a terminal escape in a title",
+			setup: func(t *testing.T, dir string) (string, string) {
+				return writeFile(t, dir, "tasks.tsv", sharedHeader+row("43-9021.00", "11402.0", "Enter data.", "", "Data \x1b[31mEntry Keyers")), ""
+			},
+			want: []string{"{tasks}:2:", "the title of 43-9021.00 holds a control character (U+001B): remove it from the file"},
+		},
+		{
+			name: "a control character in task text",
+			setup: func(t *testing.T, dir string) (string, string) {
+				return writeFile(t, dir, "tasks.tsv", sharedHeader+good+row("29-2072.00", "22878.0", "Ring the bell\a.", "", "Medical Records Specialists")), ""
+			},
+			want: []string{"{tasks}:3:", "task 22878 text holds a control character (U+0007)"},
+		},
+		{
 			name: "an empty title",
 			setup: func(t *testing.T, dir string) (string, string) {
 				return writeFile(t, dir, "tasks.tsv", sharedHeader+row("29-2072.00", "22877.0", "Assign DRGs.", "", " ")), ""
