@@ -24,8 +24,7 @@ type runConfig struct {
 	tasks, occupations string
 	inputEncoding      string
 	logFormat          string
-	record, replay     string
-	replayOrRecord     string
+	cassettes          config.Cassettes
 	force              bool
 	requireFullPanel   bool
 }
@@ -82,41 +81,17 @@ func (c *runConfig) registerFullPanel(fs interface {
 func (c *runConfig) registerRecording(fs interface {
 	StringVar(*string, string, string, string)
 }) {
-	fs.StringVar(&c.record, "record", "", "call the model and keep every exchange as a cassette in `dir`")
-	fs.StringVar(&c.replay, "replay", "", "answer only from the cassettes in `dir`; a missing one is an error (no network)")
-	fs.StringVar(&c.replayOrRecord, "replay-or-record", "", "answer from the cassettes in `dir`, recording the missing ones")
+	fs.StringVar(&c.cassettes.Record, "record", "", "call the model and keep every exchange as a cassette in `dir`")
+	fs.StringVar(&c.cassettes.Replay, "replay", "", "answer only from the cassettes in `dir`; a missing one is an error (no network)")
+	fs.StringVar(&c.cassettes.ReplayOrRecord, "replay-or-record", "", "answer from the cassettes in `dir`, recording the missing ones")
 }
 
-// recording returns the cassette directory and mode the flags ask for.
-func (c *runConfig) recording() (string, llm.Mode, error) {
-	set := 0
-	dir, mode := "", llm.ReplayOrRecord
-	for _, f := range []struct {
-		v string
-		m llm.Mode
-	}{{c.record, llm.RecordAlways}, {c.replay, llm.ReplayOnly}, {c.replayOrRecord, llm.ReplayOrRecord}} {
-		if f.v != "" {
-			set++
-			dir, mode = f.v, f.m
-		}
-	}
-	if set > 1 {
-		return "", 0, usagef("--record, --replay and --replay-or-record exclude each other: choose one")
-	}
-	return dir, mode, nil
-}
-
+// check reports the first flag whose value no command can run with.
 func (c *runConfig) check() error {
-	switch {
-	case c.Temperature < 0 || c.Temperature > 2:
-		return usagef("--temperature %v: want 0 to 2", c.Temperature)
-	case c.Timeout <= 0:
-		return usagef("--timeout %v: want a positive duration such as 90s", c.Timeout)
-	case c.Retries < 0:
-		return usagef("--retries %d: want 0 or more", c.Retries)
-	case c.Out == "":
-		return usagef("--out is empty: name an output directory")
-	case c.logFormat != "text" && c.logFormat != "json":
+	if err := c.Settings.Check(); err != nil {
+		return err
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
 		return usagef("--log-format %q: want text or json", c.logFormat)
 	}
 	if _, err := onet.ParseEncoding(c.inputEncoding); err != nil {
@@ -174,17 +149,11 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	}
 	// A folder that cannot be written is found before anything is paid.
 	if err := outdir.CheckWritable(cfg.Out); err != nil {
-		return folderError("--out", err)
+		return outdir.FlagError("--out", err)
 	}
-	logger := cfg.logger(stderr)
-	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: logger, Now: sys.now}
-	if st.StoreDir, st.StoreMode, err = cfg.recording(); err != nil {
+	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: cfg.logger(stderr), Now: sys.now}
+	if err := cfg.cassettes.Attach(st); err != nil {
 		return err
-	}
-	if st.StoreDir != "" && st.StoreMode != llm.ReplayOnly {
-		if err := outdir.CheckWritable(st.StoreDir); err != nil {
-			return folderError("--record", err)
-		}
 	}
 	panel, err := buildPanel(&cfg, sys, st)
 	if err != nil {
