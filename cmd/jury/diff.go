@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/outdir"
@@ -103,13 +102,5 @@ func (c *diffConfig) options() (jury.DiffOptions, error) {
 // wantsColour reports whether the diff's text should be coloured: only on
 // a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb.
 func wantsColour(sys *system) bool {
-	if sys.getenv("NO_COLOR") != "" || sys.getenv("TERM") == "dumb" {
-		return false
-	}
-	f, ok := sys.stdout.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return sys.getenv("NO_COLOR") == "" && sys.getenv("TERM") != "dumb" && isTerminal(sys.stdout)
 }
