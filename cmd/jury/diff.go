@@ -82,21 +82,9 @@ func execDiff(_ context.Context, sys *system, args []string) error {
 func (c *diffConfig) options() (jury.DiffOptions, error) {
 	switch c.format {
 	case "text", "markdown", "json":
-	default:
-		return jury.DiffOptions{}, usagef("--format %q: want text, markdown or json", c.format)
+		return jury.NewDiffOptions(c.tolerance, c.failOn)
 	}
-	if c.tolerance < 0 {
-		return jury.DiffOptions{}, usagef("--tolerance %d: want 0 or more points", c.tolerance)
-	}
-	kinds, err := jury.ParseChangeKinds(c.failOn)
-	if err != nil {
-		return jury.DiffOptions{}, usagef("--fail-on %q: %v", c.failOn, err)
-	}
-	opts := jury.DiffOptions{Tolerance: c.tolerance, FailOn: kinds}
-	if c.tolerance == 0 {
-		opts.Tolerance = jury.NoTolerance // the options' zero means the default
-	}
-	return opts, nil
+	return jury.DiffOptions{}, usagef("--format %q: want text, markdown or json", c.format)
 }
 
 // wantsColour reports whether the diff's text should be coloured: only on
