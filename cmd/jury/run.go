@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"time"
 
 	"github.com/onet-jury/jury/pipeline/config"
 	"github.com/onet-jury/jury/pipeline/deliberation"
@@ -36,13 +35,8 @@ func (c *runConfig) apply(fs *flagSet, getenv func(string) string) error {
 	return c.Apply(typed, getenv)
 }
 
-func (c *runConfig) register(fs interface {
-	StringVar(*string, string, string, string)
-	Float64Var(*float64, string, float64, string)
-	IntVar(*int, string, int, string)
-	DurationVar(*time.Duration, string, time.Duration, string)
-	BoolVar(*bool, string, bool, string)
-}) {
+// register adds the flags every command that reads the settings has.
+func (c *runConfig) register(fs *flagSet) {
 	fs.StringVar(&c.tasks, "tasks", "", "O*NET task `file` (tab-separated) to find a code in")
 	fs.StringVar(&c.occupations, "occupations", "", "O*NET Occupation Data.txt `file` for titles (default: beside --tasks)")
 	fs.StringVar(&c.inputEncoding, "input-encoding", "utf-8", "how input files are written: utf-8 or latin1")
@@ -64,23 +58,17 @@ func (c *runConfig) register(fs interface {
 const forceFlag = "overwrite report pages changed by hand (without it they are left alone: move the change into edits.yaml)"
 
 // registerOffline adds --offline, which only commands that call models have.
-func (c *runConfig) registerOffline(fs interface {
-	BoolVar(*bool, string, bool, string)
-}) {
+func (c *runConfig) registerOffline(fs *flagSet) {
 	fs.BoolVar(&c.Offline, "offline", false, "use the offline juror (no key, no network) even if OPENAI_API_KEY is set")
 }
 
 // registerFullPanel adds --require-full-panel.
-func (c *runConfig) registerFullPanel(fs interface {
-	BoolVar(*bool, string, bool, string)
-}) {
+func (c *runConfig) registerFullPanel(fs *flagSet) {
 	fs.BoolVar(&c.requireFullPanel, "require-full-panel", false, "fail a verdict when a juror gives no answer (the provider kept failing) instead of publishing it on the quorum")
 }
 
 // registerRecording adds --record, --replay and --replay-or-record.
-func (c *runConfig) registerRecording(fs interface {
-	StringVar(*string, string, string, string)
-}) {
+func (c *runConfig) registerRecording(fs *flagSet) {
 	fs.StringVar(&c.cassettes.Record, "record", "", "call the model and keep every exchange as a cassette in `dir`")
 	fs.StringVar(&c.cassettes.Replay, "replay", "", "answer only from the cassettes in `dir`; a missing one is an error (no network)")
 	fs.StringVar(&c.cassettes.ReplayOrRecord, "replay-or-record", "", "answer from the cassettes in `dir`, recording the missing ones")
