@@ -190,7 +190,6 @@ func buildPanel(cfg *runConfig, sys *system, st *llm.Stack) (*deliberation.Panel
 	if err != nil {
 		return nil, err
 	}
-	panel.Now = sys.now
 	if why != "" {
 		fmt.Fprintf(sys.stderr, "jury: %s: using the offline juror (weights %s; no key, no network)\n", why, panel.Weights)
 	}
