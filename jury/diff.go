@@ -86,6 +86,26 @@ type DiffOptions struct {
 	FailOn []ChangeKind
 }
 
+// NewDiffOptions returns the options the --tolerance and --fail-on flags
+// ask for: a tolerance in points, where 0 fails any move (not the
+// default, as DiffOptions' zero is), and a comma-separated list of the
+// kinds that fail (see ParseChangeKinds). A negative tolerance or a bad
+// list is an ErrInvalid error naming its flag.
+func NewDiffOptions(tolerance int, failOn string) (DiffOptions, error) {
+	if tolerance < 0 {
+		return DiffOptions{}, Invalidf("--tolerance %d: want 0 or more points", tolerance)
+	}
+	kinds, err := ParseChangeKinds(failOn)
+	if err != nil {
+		return DiffOptions{}, Invalidf("--fail-on %q: %w", failOn, err)
+	}
+	opts := DiffOptions{Tolerance: tolerance, FailOn: kinds}
+	if tolerance == 0 {
+		opts.Tolerance = NoTolerance
+	}
+	return opts, nil
+}
+
 func (o DiffOptions) withDefaults() (DiffOptions, error) {
 	switch {
 	case o.Tolerance == 0:

@@ -354,3 +354,31 @@ func TestParseChangeKinds(t *testing.T) {
 		})
 	}
 }
+
+func TestNewDiffOptionsReadsTheFlags(t *testing.T) {
+	cases := []struct {
+		name      string
+		tolerance int
+		failOn    string
+		want      jury.DiffOptions
+		wantErr   string
+	}{
+		{"the defaults", jury.DefaultTolerance, "headline,task,label,edit", jury.DiffOptions{Tolerance: 5, FailOn: jury.ChangeKinds}, ""},
+		{"a wider tolerance", 10, "label", jury.DiffOptions{Tolerance: 10, FailOn: []jury.ChangeKind{jury.KindLabel}}, ""},
+		{"0 fails any move", 0, "task", jury.DiffOptions{Tolerance: jury.NoTolerance, FailOn: []jury.ChangeKind{jury.KindTask}}, ""},
+		{"a negative tolerance", -1, "task", jury.DiffOptions{}, "--tolerance -1: want 0 or more points"},
+		{"an unknown kind", 5, "quote", jury.DiffOptions{}, `--fail-on "quote": change kind "quote": want headline, task, label or edit`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := jury.NewDiffOptions(tc.tolerance, tc.failOn)
+			if tc.wantErr != "" {
+				require.ErrorIs(t, err, jury.ErrInvalid, "bad input exits 2")
+				require.EqualError(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got)
+		})
+	}
+}

@@ -2,19 +2,14 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/batch"
 	"github.com/onet-jury/jury/pipeline/config"
 	"github.com/onet-jury/jury/pipeline/deliberation"
@@ -25,18 +20,10 @@ import (
 // batchConfig is what `jury batch` is told on top of runConfig.
 type batchConfig struct {
 	runConfig
-	only        string
-	shard       string
+	config.BatchOptions
+	only, shard string
 	concurrency int
-	maxCost     float64
 	retryFailed bool
-	via         string
-	cache       string
-	noCache     bool
-	prices      string
-	batchPoll   time.Duration
-	batchIdle   time.Duration
-	batchTokens int
 	yes         bool
 	warmCache   bool
 }
@@ -60,17 +47,17 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.IntVar(&cfg.concurrency, "concurrency", 16, "occupations in flight (each asks its jurors concurrently)")
 	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute the provider allows (0: no limit; default: what the provider's x-ratelimit-limit-requests says)")
 	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute the provider allows (0: no limit; default: what the provider's x-ratelimit-limit-tokens says)")
-	fs.Float64Var(&cfg.maxCost, "max-cost", 0, "stop before the next call would take this run's spending past `USD` (0: no limit)")
+	fs.Float64Var(&cfg.MaxCost, "max-cost", 0, "stop before the next call would take this run's spending past `USD` (0: no limit)")
 	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "run only the occupations the manifest marks failed")
-	fs.StringVar(&cfg.via, "via", "sync", "how to call the model: sync, or batch-api (OpenAI's Batch API: half price, up to 24 h)")
-	fs.StringVar(&cfg.cache, "cache", "", "cache `dir`ectory of model answers (default DIR/.cache)")
-	fs.BoolVar(&cfg.noCache, "no-cache", false, "do not cache model answers")
-	fs.DurationVar(&cfg.batchPoll, "batch-poll", 5*time.Second, "with --via batch-api: first wait between status checks (grows to 1m)")
-	fs.DurationVar(&cfg.batchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
-	fs.IntVar(&cfg.batchTokens, "batch-tokens", llm.DefaultEnqueuedTokens, "with --via batch-api: estimated tokens in running batches at once (default: the first tier's enqueued-token limit for gpt-4o-mini)")
+	fs.StringVar(&cfg.Via, "via", config.ViaSync, "how to call the model: sync, or batch-api (OpenAI's Batch API: half price, up to 24 h)")
+	fs.StringVar(&cfg.Cache, "cache", "", "cache `dir`ectory of model answers (default DIR/.cache)")
+	fs.BoolVar(&cfg.NoCache, "no-cache", false, "do not cache model answers")
+	fs.DurationVar(&cfg.BatchPoll, "batch-poll", 5*time.Second, "with --via batch-api: first wait between status checks (grows to 1m)")
+	fs.DurationVar(&cfg.BatchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
+	fs.IntVar(&cfg.BatchTokens, "batch-tokens", llm.DefaultEnqueuedTokens, "with --via batch-api: estimated tokens in running batches at once (default: the first tier's enqueued-token limit for gpt-4o-mini)")
 	fs.BoolVar(&cfg.yes, "yes", false, fmt.Sprintf("start without asking, on a terminal, when the batch may pay for over %d answers", confirmAbove))
 	fs.BoolVar(&cfg.warmCache, "warm-cache", true, "send one juror of each round first and the others once it is answered, so that they hit the provider's prompt cache (--via sync)")
-	fs.StringVar(&cfg.prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
+	fs.StringVar(&cfg.Prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -89,32 +76,13 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return usagef("batch needs --tasks FILE (an O*NET task file such as onet_tasks.tsv)")
 	case cfg.concurrency < 1:
 		return usagef("--concurrency %d: want 1 or more", cfg.concurrency)
-	case cfg.RPM < 0 || cfg.TPM < 0 || cfg.maxCost < 0:
-		return usagef("--rpm, --tpm and --max-cost cannot be negative")
-	case cfg.via != "sync" && cfg.via != "batch-api":
-		return usagef("--via %q: want sync or batch-api", cfg.via)
 	}
-	// Two passes over the task file, its codes then the occupations
-	// selected, so that memory holds only those.
-	all, err := cfg.taskFile().Codes()
-	if err != nil {
+	if err := cfg.CheckBatch(cfg.BatchOptions); err != nil {
 		return err
 	}
-	codes, err := batch.Select(all, cfg.only, cfg.shard)
+	occs, err := batch.Occupations(cfg.taskFile(), cfg.only, cfg.shard)
 	if err != nil {
 		return err
-	}
-	cat, err := cfg.taskFile().Select(codes)
-	if err != nil {
-		return err
-	}
-	occs := make([]jury.Occupation, 0, len(codes))
-	for _, c := range codes {
-		o, err := cat.Occupation(c)
-		if err != nil {
-			return err
-		}
-		occs = append(occs, o)
 	}
 	// One writer per output folder, taken once the input is read and
 	// before anything else: a second run on it stops here, naming the
@@ -122,64 +90,31 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	// paid for.
 	lock, err := outdir.LockDir(cfg.Out)
 	if err != nil {
-		return folderError("--out", err)
+		return outdir.FlagError("--out", err)
 	}
 	defer lock.Release()
-	prices := llm.DefaultPrices()
-	if cfg.prices != "" {
-		if err := config.ReadPrices(cfg.prices, prices); err != nil {
-			return err
-		}
-	}
 	logger := cfg.logger(sys.stderr)
-	st := &llm.Stack{
-		// Limits no flag or jury.yaml set are learned from the provider.
-		Limiter: llm.NewLimiter(llm.Limits{RPM: cfg.RPM, TPM: cfg.TPM,
-			LearnRPM: cfg.Sources["rpm"] == "default", LearnTPM: cfg.Sources["tpm"] == "default"}),
-		Meter:  llm.NewMeter(prices, cfg.maxCost),
-		Retry:  cfg.RetryPolicy(),
-		Logger: logger,
-		Now:    sys.now,
+	cfg.Logger, cfg.Now = logger, sys.now
+	st, err := cfg.BatchStack(cfg.BatchOptions, sys.getenv)
+	if err != nil {
+		return err
 	}
 	defer st.Close()
-	spec, err := cfg.Panel()
-	if err != nil {
-		return err
-	}
-	// The offline juror needs no cache: its answers cost nothing.
-	offline := cfg.OfflineReason(spec, sys.getenv, false) != ""
-	if cfg.via == "batch-api" {
-		if offline {
-			return usagef("--via batch-api needs OPENAI_API_KEY (and no --offline)")
-		}
-		// The Batch API costs half; every request is in flight at once so
-		// that a round of the deliberation fits in one batch.
-		prices = prices.Scaled(0.5)
-		st.Meter = llm.NewMeter(prices, cfg.maxCost)
-		st.BatchDir = filepath.Join(cfg.Out, ".batches")
-		st.BatchPoll, st.BatchIdle, st.BatchTokens = cfg.batchPoll, cfg.batchIdle, cfg.batchTokens
+	if cfg.Via == config.ViaBatchAPI {
+		// Every request in flight at once: a round of the deliberation
+		// fits in one batch.
 		cfg.concurrency = max(cfg.concurrency, len(occs))
 	}
-	if !cfg.noCache && !offline {
-		st.StoreDir, st.StoreMode = cmp.Or(cfg.cache, filepath.Join(cfg.Out, ".cache")), llm.ReplayOrRecord
-		st.KeyByEndpoint = true
-		if err := outdir.CheckWritable(st.StoreDir); err != nil {
-			return folderError("--cache", err)
-		}
-		if err := atomicfile.Sweep(st.StoreDir); err != nil {
-			return fmt.Errorf("clean cache %s: %w", st.StoreDir, err)
-		}
-	}
-	panel, err := buildPanel(&cfg.runConfig, sys, st)
+	panel, err := buildPanel(&cfg.runConfig, sys, st.Stack)
 	if err != nil {
 		return err
 	}
-	panel.Prices = prices
-	if err := announce(sys, &cfg, panel, len(occs), offline); err != nil {
+	panel.Prices = st.Prices
+	if err := announce(sys, &cfg, panel, len(occs), st.Offline); err != nil {
 		return err
 	}
-	panel.WarmCache = cfg.warmCache && cfg.via == "sync" && !offline
-	bar := newProgressBar(sys.stderr, st)
+	panel.WarmCache = cfg.warmCache && cfg.Via == config.ViaSync && !st.Offline
+	bar := newProgressBar(sys.stderr, st.Stack)
 	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
 		RequireFullPanel: cfg.requireFullPanel, Lock: lock, Stop: sys.stop, Logger: logger, Progress: bar.update,
 		Writer: outdir.Writer{Force: cfg.force}}
@@ -191,26 +126,19 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	started := time.Now()
 	res, runErr := b.Run(ctx, occs)
 	bar.finish()
-	if res != nil {
-		spent, cost := st.Meter.Spent()
-		hits := st.Hits()
-		limits := st.Limiter.Report()
-		lr := outdir.LastRun{RPM: limits.RPM, TPM: limits.TPM, BoundBy: limits.Bound(), CachedTokens: spent.CachedTokens,
-			Started: started.UTC().Format(time.RFC3339), Seconds: time.Since(started).Seconds(),
-			Occupations: len(occs), Ran: res.Ran, Done: res.Done, Failed: res.Failed, AlreadyDone: res.Skipped, NotStarted: res.NotStarted,
-			Calls: spent.Calls, Retries: spent.Retries, CacheHits: hits, RateLimited: st.Limiter.RateLimited(),
-			PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost, NeedsReview: res.NeedsReview,
-			AskedAgain: res.AskedAgain, ShortPanel: res.ShortPanel}
-		logger.Info("batch finished", "done", res.Done+res.Skipped, "failed", res.Failed, "not_started", res.NotStarted,
-			"calls", spent.Calls, "cache_hits", hits, "429s", lr.RateLimited, "prompt_tokens", spent.PromptTokens, "cached_tokens", spent.CachedTokens,
-			"cost_usd", fmt.Sprintf("%.4f", cost), "seconds", fmt.Sprintf("%.1f", lr.Seconds), "limits", limits.String())
-		if n := len(res.ShortPanel); n > 0 {
-			fmt.Fprintf(sys.stderr, "jury: %d %s published with fewer jurors than seats (see each page): %s\n",
-				n, plural(n, "verdict", "verdicts"), strings.Join(res.ShortPanel, ", "))
-		}
-		if err := lr.Write(cfg.Out); err != nil && runErr == nil {
-			runErr = err
-		}
+	if res == nil {
+		return runErr
+	}
+	lr := res.LastRun(st.Stack, len(occs), started, time.Now())
+	logger.Info("batch finished", "done", lr.Done+lr.AlreadyDone, "failed", lr.Failed, "not_started", lr.NotStarted,
+		"calls", lr.Calls, "cache_hits", lr.CacheHits, "429s", lr.RateLimited, "prompt_tokens", lr.PromptTokens, "cached_tokens", lr.CachedTokens,
+		"cost_usd", fmt.Sprintf("%.4f", lr.CostUSD), "seconds", fmt.Sprintf("%.1f", lr.Seconds), "limits", st.Limiter.Report().String())
+	if n := len(lr.ShortPanel); n > 0 {
+		fmt.Fprintf(sys.stderr, "jury: %d %s published with fewer jurors than seats (see each page): %s\n",
+			n, plural(n, "verdict", "verdicts"), strings.Join(lr.ShortPanel, ", "))
+	}
+	if err := lr.Write(cfg.Out); err != nil && runErr == nil {
+		runErr = err
 	}
 	return runErr
 }
@@ -226,14 +154,7 @@ type progressBar struct {
 }
 
 func newProgressBar(w io.Writer, st *llm.Stack) *progressBar {
-	f, ok := w.(*os.File)
-	tty := false
-	if ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			tty = true
-		}
-	}
-	return &progressBar{w: w, tty: tty, st: st, started: time.Now()}
+	return &progressBar{w: w, tty: isTerminal(w), st: st, started: time.Now()}
 }
 
 func (p *progressBar) update(bp batch.Progress) {
@@ -291,28 +212,4 @@ func announce(sys *system, cfg *batchConfig, panel *deliberation.Panel, n int, o
 		return usagef("batch not started: answer y to start, or pass --yes")
 	}
 	return nil
-}
-
-// isTerminal reports whether r is a terminal a user types into: a
-// character device other than /dev/null (where cron and CI point stdin).
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok || f == nil {
-		return false
-	}
-	fi, err := f.Stat()
-	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return false
-	}
-	null, err := os.Stat(os.DevNull)
-	return err != nil || !os.SameFile(fi, null)
-}
-
-// folderError turns a folder that cannot be used — another run holds it,
-// it cannot be created or written — into a usage error naming its flag.
-func folderError(flag string, err error) error {
-	if errors.Is(err, outdir.ErrLocked) || errors.Is(err, outdir.ErrNotWritable) {
-		return usagef("%s: %v", flag, err)
-	}
-	return err
 }

@@ -3,19 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/pipeline/render"
 )
-
-// diffConfig is what `jury diff` is told by flags.
-type diffConfig struct {
-	tolerance int
-	failOn    string
-	format    string
-}
 
 // execDiff compares two reports or report directories and prints what
 // changed. It returns nil when no change fails (even if changes are
@@ -23,15 +15,14 @@ type diffConfig struct {
 // does (exit 1), and an ErrInvalid error for unreadable or incomparable
 // input (exit 2). The diff is printed in full before a failure is returned.
 func execDiff(_ context.Context, sys *system, args []string) error {
-	var cfg diffConfig
 	fs := newFlagSet("diff", "[flags] OLD NEW",
 		"Compare two reports or report directories (a report.json, DIR/report.json, or DIR/<code>/report.json as run and batch write them):\n"+
 			"headlines, task scores and labels, tasks and occupations on one side only, reworded summaries and quotes (the model's verdict),\n"+
 			"and apart from them a person's edits (edits.yaml).\n"+
 			"Exit 0 when no change fails (reworded text never does), 1 when one does, 2 when a side cannot be read or compared.", sys.stderr)
-	fs.IntVar(&cfg.tolerance, "tolerance", jury.DefaultTolerance, "`points` a headline or task score may move without failing")
-	fs.StringVar(&cfg.failOn, "fail-on", "headline,task,label,edit", "comma-separated `kinds` of change that fail: headline, task, label, edit (a person's score edit; leave it out to ignore edits)")
-	fs.StringVar(&cfg.format, "format", "text", "output format: text, markdown (for a pull-request comment) or json")
+	tolerance := fs.Int("tolerance", jury.DefaultTolerance, "`points` a headline or task score may move without failing")
+	failOn := fs.String("fail-on", "headline,task,label,edit", "comma-separated `kinds` of change that fail: headline, task, label, edit (a person's score edit; leave it out to ignore edits)")
+	formatName := fs.String("format", "text", "output format: text, markdown (for a pull-request comment) or json")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -39,7 +30,11 @@ func execDiff(_ context.Context, sys *system, args []string) error {
 	if len(pos) != 2 {
 		return usagef("diff takes two arguments, OLD and NEW, got %d (see jury diff --help)", len(pos))
 	}
-	opts, err := cfg.options()
+	format, err := render.ParseDiffFormat(*formatName)
+	if err != nil {
+		return err
+	}
+	opts, err := jury.NewDiffOptions(*tolerance, *failOn)
 	if err != nil {
 		return err
 	}
@@ -57,16 +52,9 @@ func execDiff(_ context.Context, sys *system, args []string) error {
 		return err
 	}
 
-	var out []byte
-	switch cfg.format {
-	case "text":
-		out = render.DiffText(res, wantsColour(sys))
-	case "markdown":
-		out = render.DiffMarkdown(res)
-	case "json":
-		if out, err = render.DiffJSON(res); err != nil {
-			return err
-		}
+	out, err := format.Render(res, wantsColour(sys))
+	if err != nil {
+		return err
 	}
 	if _, err := sys.stdout.Write(out); err != nil {
 		return err
@@ -79,37 +67,8 @@ func execDiff(_ context.Context, sys *system, args []string) error {
 	return nil
 }
 
-// options checks the flags and turns them into the diff's options.
-func (c *diffConfig) options() (jury.DiffOptions, error) {
-	switch c.format {
-	case "text", "markdown", "json":
-	default:
-		return jury.DiffOptions{}, usagef("--format %q: want text, markdown or json", c.format)
-	}
-	if c.tolerance < 0 {
-		return jury.DiffOptions{}, usagef("--tolerance %d: want 0 or more points", c.tolerance)
-	}
-	kinds, err := jury.ParseChangeKinds(c.failOn)
-	if err != nil {
-		return jury.DiffOptions{}, usagef("--fail-on %q: %v", c.failOn, err)
-	}
-	opts := jury.DiffOptions{Tolerance: c.tolerance, FailOn: kinds}
-	if c.tolerance == 0 {
-		opts.Tolerance = jury.NoTolerance // the options' zero means the default
-	}
-	return opts, nil
-}
-
 // wantsColour reports whether the diff's text should be coloured: only on
 // a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb.
 func wantsColour(sys *system) bool {
-	if sys.getenv("NO_COLOR") != "" || sys.getenv("TERM") == "dumb" {
-		return false
-	}
-	f, ok := sys.stdout.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return sys.getenv("NO_COLOR") == "" && sys.getenv("TERM") != "dumb" && isTerminal(sys.stdout)
 }

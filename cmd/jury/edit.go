@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	iofs "io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/onet-jury/jury/jury"
@@ -30,19 +28,8 @@ func execEdit(_ context.Context, sys *system, args []string) error {
 	if len(pos) != 1 {
 		return usagef("edit takes one occupation directory, got %d arguments: jury edit DIR/<code>", len(pos))
 	}
-	dir := pos[0]
-	r, err := outdir.ReadReport(filepath.Join(dir, "report.json"))
-	if errors.Is(err, iofs.ErrNotExist) {
-		return jury.Invalidf("%s: no report.json: name an occupation's directory as jury run writes it (out/<code>)", dir)
-	}
+	draft, err := outdir.OpenEditDraft(pos[0])
 	if err != nil {
-		return err
-	}
-	path := filepath.Join(dir, outdir.EditsFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, iofs.ErrNotExist) {
-		data = outdir.StarterEdits(r.ModelView())
-	} else if err != nil {
 		return err
 	}
 	editor := sys.getenv("VISUAL")
@@ -50,21 +37,19 @@ func execEdit(_ context.Context, sys *system, args []string) error {
 		editor = sys.getenv("EDITOR")
 	}
 	if *print || editor == "" {
-		_, err := sys.stdout.Write(data)
-		fmt.Fprintf(sys.stderr, "jury: save your edits as %s; jury run, batch and render apply them\n", path)
+		_, err := sys.stdout.Write(draft.Data)
+		fmt.Fprintf(sys.stderr, "jury: save your edits as %s; jury run, batch and render apply them\n", draft.Path)
 		return err
 	}
-	if _, err := os.Stat(path); errors.Is(err, iofs.ErrNotExist) {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return err
-		}
+	if err := draft.SaveStarter(); err != nil {
+		return err
 	}
-	cmd := exec.Command("sh", "-c", editor+` "$1"`, "sh", path)
+	cmd := exec.Command("sh", "-c", editor+` "$1"`, "sh", draft.Path)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, sys.stdout, sys.stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s: %w (edits.yaml is kept as it is)", editor, err)
 	}
-	w, err := outdir.Writer{}.Refresh(filepath.Dir(filepath.Clean(dir)), r.Occupation.Code)
+	w, err := draft.Apply()
 	if err != nil {
 		return err
 	}
@@ -96,16 +81,10 @@ func execEdits(_ context.Context, sys *system, args []string) error {
 	tw := tabwriter.NewWriter(sys.stdout, 0, 4, 2, ' ', 0)
 	open := 0
 	for _, l := range lines {
-		note := l.Why
-		if l.State == jury.EditCurrent {
-			note = l.Author
-			if l.Date != "" {
-				note += ", " + l.Date
-			}
-		} else {
+		if l.State != jury.EditCurrent {
 			open++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Code, render.Plain(l.What), l.State, render.Plain(note))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Code, render.Plain(l.What), l.State, render.Plain(l.Note()))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

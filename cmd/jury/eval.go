@@ -1,15 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	iofs "io/fs"
-	"os"
 
-	"github.com/onet-jury/jury/jury"
-	"github.com/onet-jury/jury/pipeline/atomicfile"
 	"github.com/onet-jury/jury/pipeline/offline/exposure"
 )
 
@@ -28,31 +22,16 @@ func execEval(ctx context.Context, sys *system, args []string) error {
 	if len(pos) > 0 || *labels == "" {
 		return usagef("eval needs --labels FILE and no arguments")
 	}
-	f, err := os.Open(*labels)
+	examples, err := exposure.ReadLabelsFile(*labels)
 	if err != nil {
-		if errors.Is(err, iofs.ErrNotExist) {
-			return jury.Invalidf("%s: no such file", *labels)
-		}
-		return jury.Invalidf("%s: %v", *labels, errors.Unwrap(err))
-	}
-	defer f.Close()
-	examples, err := exposure.ReadLabels(f, *labels)
-	if err != nil {
-		return jury.Invalid(err)
-	}
-	if len(examples) == 0 {
-		return jury.Invalidf("%s: no labelled tasks", *labels)
+		return err
 	}
 	m, err := exposure.Default()
 	if err != nil {
 		return err
 	}
 	if *predictions != "" {
-		var b bytes.Buffer
-		if err := exposure.WritePredictions(&b, m, examples); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(*predictions, b.Bytes(), 0o644); err != nil {
+		if err := exposure.WritePredictionsFile(*predictions, m, examples); err != nil {
 			return err
 		}
 	}

@@ -10,21 +10,27 @@ import (
 	"github.com/onet-jury/jury/prompts"
 )
 
+// panel parses the command line of a command that takes only flags and
+// returns the panel the settings describe.
+func (c *runConfig) panel(fs *flagSet, sys *system, args []string) (*config.PanelSpec, error) {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, usagef("%s takes no arguments", fs.Name())
+	}
+	if err := c.apply(fs, sys.getenv); err != nil {
+		return nil, err
+	}
+	return c.Panel()
+}
+
 func execPersonas(ctx context.Context, sys *system, args []string) error {
 	var cfg runConfig
 	fs := newFlagSet("personas", "[--config FILE]", "List the jurors of the panel, their voices, stances and seats, and where each was defined.", sys.stderr)
 	cfg.register(fs)
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("personas takes no arguments")
-	}
-	if err := cfg.apply(fs, sys.getenv); err != nil {
-		return err
-	}
-	spec, err := cfg.Panel()
+	spec, err := cfg.panel(fs, sys, args)
 	if err != nil {
 		return err
 	}
@@ -47,17 +53,7 @@ func execConfig(ctx context.Context, sys *system, args []string) error {
 	cfg.register(fs)
 	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute (as jury batch)")
 	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute (as jury batch)")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("config takes no arguments")
-	}
-	if err := cfg.apply(fs, sys.getenv); err != nil {
-		return err
-	}
-	spec, err := cfg.Panel()
+	spec, err := cfg.panel(fs, sys, args)
 	if err != nil {
 		return err
 	}

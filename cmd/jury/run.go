@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"time"
 
 	"github.com/onet-jury/jury/pipeline/config"
 	"github.com/onet-jury/jury/pipeline/deliberation"
@@ -24,8 +23,7 @@ type runConfig struct {
 	tasks, occupations string
 	inputEncoding      string
 	logFormat          string
-	record, replay     string
-	replayOrRecord     string
+	cassettes          config.Cassettes
 	force              bool
 	requireFullPanel   bool
 }
@@ -37,13 +35,8 @@ func (c *runConfig) apply(fs *flagSet, getenv func(string) string) error {
 	return c.Apply(typed, getenv)
 }
 
-func (c *runConfig) register(fs interface {
-	StringVar(*string, string, string, string)
-	Float64Var(*float64, string, float64, string)
-	IntVar(*int, string, int, string)
-	DurationVar(*time.Duration, string, time.Duration, string)
-	BoolVar(*bool, string, bool, string)
-}) {
+// register adds the flags every command that reads the settings has.
+func (c *runConfig) register(fs *flagSet) {
 	fs.StringVar(&c.tasks, "tasks", "", "O*NET task `file` (tab-separated) to find a code in")
 	fs.StringVar(&c.occupations, "occupations", "", "O*NET Occupation Data.txt `file` for titles (default: beside --tasks)")
 	fs.StringVar(&c.inputEncoding, "input-encoding", "utf-8", "how input files are written: utf-8 or latin1")
@@ -65,58 +58,28 @@ func (c *runConfig) register(fs interface {
 const forceFlag = "overwrite report pages changed by hand (without it they are left alone: move the change into edits.yaml)"
 
 // registerOffline adds --offline, which only commands that call models have.
-func (c *runConfig) registerOffline(fs interface {
-	BoolVar(*bool, string, bool, string)
-}) {
+func (c *runConfig) registerOffline(fs *flagSet) {
 	fs.BoolVar(&c.Offline, "offline", false, "use the offline juror (no key, no network) even if OPENAI_API_KEY is set")
 }
 
 // registerFullPanel adds --require-full-panel.
-func (c *runConfig) registerFullPanel(fs interface {
-	BoolVar(*bool, string, bool, string)
-}) {
+func (c *runConfig) registerFullPanel(fs *flagSet) {
 	fs.BoolVar(&c.requireFullPanel, "require-full-panel", false, "fail a verdict when a juror gives no answer (the provider kept failing) instead of publishing it on the quorum")
 }
 
 // registerRecording adds --record, --replay and --replay-or-record.
-func (c *runConfig) registerRecording(fs interface {
-	StringVar(*string, string, string, string)
-}) {
-	fs.StringVar(&c.record, "record", "", "call the model and keep every exchange as a cassette in `dir`")
-	fs.StringVar(&c.replay, "replay", "", "answer only from the cassettes in `dir`; a missing one is an error (no network)")
-	fs.StringVar(&c.replayOrRecord, "replay-or-record", "", "answer from the cassettes in `dir`, recording the missing ones")
+func (c *runConfig) registerRecording(fs *flagSet) {
+	fs.StringVar(&c.cassettes.Record, "record", "", "call the model and keep every exchange as a cassette in `dir`")
+	fs.StringVar(&c.cassettes.Replay, "replay", "", "answer only from the cassettes in `dir`; a missing one is an error (no network)")
+	fs.StringVar(&c.cassettes.ReplayOrRecord, "replay-or-record", "", "answer from the cassettes in `dir`, recording the missing ones")
 }
 
-// recording returns the cassette directory and mode the flags ask for.
-func (c *runConfig) recording() (string, llm.Mode, error) {
-	set := 0
-	dir, mode := "", llm.ReplayOrRecord
-	for _, f := range []struct {
-		v string
-		m llm.Mode
-	}{{c.record, llm.RecordAlways}, {c.replay, llm.ReplayOnly}, {c.replayOrRecord, llm.ReplayOrRecord}} {
-		if f.v != "" {
-			set++
-			dir, mode = f.v, f.m
-		}
-	}
-	if set > 1 {
-		return "", 0, usagef("--record, --replay and --replay-or-record exclude each other: choose one")
-	}
-	return dir, mode, nil
-}
-
+// check reports the first flag whose value no command can run with.
 func (c *runConfig) check() error {
-	switch {
-	case c.Temperature < 0 || c.Temperature > 2:
-		return usagef("--temperature %v: want 0 to 2", c.Temperature)
-	case c.Timeout <= 0:
-		return usagef("--timeout %v: want a positive duration such as 90s", c.Timeout)
-	case c.Retries < 0:
-		return usagef("--retries %d: want 0 or more", c.Retries)
-	case c.Out == "":
-		return usagef("--out is empty: name an output directory")
-	case c.logFormat != "text" && c.logFormat != "json":
+	if err := c.Settings.Check(); err != nil {
+		return err
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
 		return usagef("--log-format %q: want text or json", c.logFormat)
 	}
 	if _, err := onet.ParseEncoding(c.inputEncoding); err != nil {
@@ -174,17 +137,11 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	}
 	// A folder that cannot be written is found before anything is paid.
 	if err := outdir.CheckWritable(cfg.Out); err != nil {
-		return folderError("--out", err)
+		return outdir.FlagError("--out", err)
 	}
-	logger := cfg.logger(stderr)
-	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: logger, Now: sys.now}
-	if st.StoreDir, st.StoreMode, err = cfg.recording(); err != nil {
+	st := &llm.Stack{RecordHint: "jury run --record DIR " + pos[0], Retry: cfg.RetryPolicy(), Logger: cfg.logger(stderr), Now: sys.now}
+	if err := cfg.cassettes.Attach(st); err != nil {
 		return err
-	}
-	if st.StoreDir != "" && st.StoreMode != llm.ReplayOnly {
-		if err := outdir.CheckWritable(st.StoreDir); err != nil {
-			return folderError("--record", err)
-		}
 	}
 	panel, err := buildPanel(&cfg, sys, st)
 	if err != nil {
@@ -233,7 +190,6 @@ func buildPanel(cfg *runConfig, sys *system, st *llm.Stack) (*deliberation.Panel
 	if err != nil {
 		return nil, err
 	}
-	panel.Now = sys.now
 	if why != "" {
 		fmt.Fprintf(sys.stderr, "jury: %s: using the offline juror (weights %s; no key, no network)\n", why, panel.Weights)
 	}

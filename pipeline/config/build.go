@@ -27,10 +27,11 @@ func (s *Settings) OfflineReason(spec *PanelSpec, getenv func(string) string, re
 
 // Build returns the panel spec describes, each seat on its provider's
 // client wrapped in st — or every seat on the offline juror when
-// OfflineReason says so, which it then returns. A provider whose key is
+// OfflineReason says so, which it then returns. The panel logs to
+// st.Logger and dates its verdicts by st.Now. A provider whose key is
 // not set is bad input naming the variable.
 func (s *Settings) Build(spec *PanelSpec, getenv func(string) string, st *llm.Stack) (*deliberation.Panel, string, error) {
-	p := &deliberation.Panel{Prompts: spec.Prompts, Seed: s.Seed, MaxTokens: s.MaxTokens, Version: pipeline.Version, Logger: st.Logger,
+	p := &deliberation.Panel{Prompts: spec.Prompts, Seed: s.Seed, MaxTokens: s.MaxTokens, Version: pipeline.Version, Logger: st.Logger, Now: st.Now,
 		Rule: jury.Rule{Quorum: spec.Quorum, Aggregation: spec.Aggregation}}
 	seats := spec.All()
 	if why := s.OfflineReason(spec, getenv, st.Replaying()); why != "" {

@@ -250,6 +250,18 @@ type EditLine struct {
 	Author, Date string
 }
 
+// Note is what `jury edits` says beside the line: who made a current edit
+// and when, or why any other line needs review.
+func (l EditLine) Note() string {
+	if l.State != jury.EditCurrent {
+		return l.Why
+	}
+	if l.Date == "" {
+		return l.Author
+	}
+	return l.Author + ", " + l.Date
+}
+
 // ListEdits lists every edit under dir (an occupation's directory or a
 // batch's), with its state against the verdict on disk, edits.yaml read
 // afresh; then the model's text flagged for review. It writes nothing. A

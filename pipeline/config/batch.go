@@ -1,0 +1,118 @@
+package config
+
+import (
+	"cmp"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/onet-jury/jury/jury"
+	"github.com/onet-jury/jury/pipeline/atomicfile"
+	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/outdir"
+)
+
+// Ways a batch calls the model (--via).
+const (
+	ViaSync     = "sync"
+	ViaBatchAPI = "batch-api"
+)
+
+// BatchOptions are what `jury batch` is told on top of the Settings
+// about its model stack: its budget, how it calls the model, its cache
+// and its prices. Logger and Now go into the stack as they are. The zero
+// value calls synchronously with no budget and caches in OUT/.cache;
+// CheckBatch wants Via set.
+type BatchOptions struct {
+	// MaxCost is the run's budget in USD (--max-cost); 0 means none.
+	MaxCost float64
+	// Via is ViaSync or ViaBatchAPI; BatchStack takes any other value
+	// for ViaSync.
+	Via string
+	// Cache is the cache directory (--cache); "" means OUT/.cache.
+	Cache string
+	// NoCache keeps no answers on disk (--no-cache).
+	NoCache bool
+	// Prices is a JSON file of prices over the defaults (--prices).
+	Prices string
+	// BatchPoll, BatchIdle and BatchTokens tune the Batch API (see
+	// llm.Stack).
+	BatchPoll, BatchIdle time.Duration
+	BatchTokens          int
+	Logger               *slog.Logger
+	Now                  func() time.Time
+}
+
+// CheckBatch reports the first batch option no batch can run with, as
+// bad input naming its flag. Call it after Apply.
+func (s *Settings) CheckBatch(o BatchOptions) error {
+	switch {
+	case s.RPM < 0 || s.TPM < 0 || o.MaxCost < 0:
+		return jury.Invalidf("--rpm, --tpm and --max-cost cannot be negative")
+	case o.Via != ViaSync && o.Via != ViaBatchAPI:
+		return jury.Invalidf("--via %q: want sync or batch-api", o.Via)
+	}
+	return nil
+}
+
+// BatchStack is the model stack of a batch and what building it decided.
+// Close it when the batch ends.
+type BatchStack struct {
+	*llm.Stack
+	// Prices are what the panel's answers cost: the defaults, the
+	// --prices file over them, halved on the Batch API.
+	Prices llm.Prices
+	// Offline says the offline juror answers (OfflineReason): nothing is
+	// paid, so nothing is cached and no one is asked before the start.
+	Offline bool
+}
+
+// BatchStack builds the model stack of a batch: pacing at the limits set
+// (the ones neither a flag nor jury.yaml set are learned from the
+// provider), the meter with the run's budget, the retry policy, the
+// Batch API when asked for, and the cache — checked writable and swept of
+// an earlier run's half-written files — unless the offline juror answers
+// or the options turn it off.
+func (s *Settings) BatchStack(o BatchOptions, getenv func(string) string) (*BatchStack, error) {
+	prices := llm.DefaultPrices()
+	if o.Prices != "" {
+		if err := ReadPrices(o.Prices, prices); err != nil {
+			return nil, err
+		}
+	}
+	st := &llm.Stack{
+		Limiter: llm.NewLimiter(llm.Limits{RPM: s.RPM, TPM: s.TPM,
+			LearnRPM: s.Sources["rpm"] == "default", LearnTPM: s.Sources["tpm"] == "default"}),
+		Retry:  s.RetryPolicy(),
+		Logger: o.Logger,
+		Now:    o.Now,
+	}
+	spec, err := s.Panel()
+	if err != nil {
+		return nil, err
+	}
+	b := &BatchStack{Stack: st, Prices: prices, Offline: s.OfflineReason(spec, getenv, false) != ""}
+	if o.Via == ViaBatchAPI {
+		if b.Offline {
+			return nil, jury.Invalidf("--via batch-api needs OPENAI_API_KEY (and no --offline)")
+		}
+		b.Prices = prices.Scaled(0.5) // the Batch API costs half
+		st.BatchDir = filepath.Join(s.Out, ".batches")
+		st.BatchPoll, st.BatchIdle, st.BatchTokens = o.BatchPoll, o.BatchIdle, o.BatchTokens
+	}
+	st.Meter = llm.NewMeter(b.Prices, o.MaxCost)
+	// The offline juror needs no cache: its answers cost nothing.
+	if o.NoCache || b.Offline {
+		return b, nil
+	}
+	st.StoreDir, st.StoreMode = cmp.Or(o.Cache, filepath.Join(s.Out, ".cache")), llm.ReplayOrRecord
+	st.KeyByEndpoint = true
+	if err := outdir.CheckWritable(st.StoreDir); err != nil {
+		return nil, outdir.FlagError("--cache", err)
+	}
+	if err := atomicfile.Sweep(st.StoreDir); err != nil {
+		return nil, fmt.Errorf("clean cache %s: %w", st.StoreDir, err)
+	}
+	return b, nil
+}
