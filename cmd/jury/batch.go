@@ -45,8 +45,8 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	fs.StringVar(&cfg.only, "only", "", "comma-separated `codes`, or @FILE with one code a line (# comments)")
 	fs.StringVar(&cfg.shard, "shard", "", "`i/n`: take every n-th occupation of the sorted list, starting at i (0-based)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 16, "occupations in flight (each asks its jurors concurrently)")
-	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute the provider allows (0: no limit; default: what the provider's x-ratelimit-limit-requests says)")
-	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute the provider allows (0: no limit; default: what the provider's x-ratelimit-limit-tokens says)")
+	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute the provider allows (0: no limit; not given: learned from the provider's x-ratelimit-limit-requests, else this default)")
+	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute the provider allows (0: no limit; not given: learned from the provider's x-ratelimit-limit-tokens, else this default)")
 	fs.Float64Var(&cfg.MaxCost, "max-cost", 0, "stop before the next call would take this run's spending past `USD` (0: no limit)")
 	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "run only the occupations the manifest marks failed")
 	fs.StringVar(&cfg.Via, "via", config.ViaSync, "how to call the model: sync, or batch-api (OpenAI's Batch API: half price, up to 24 h)")
@@ -130,9 +130,13 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return runErr
 	}
 	lr := res.LastRun(st.Stack, len(occs), started, time.Now())
-	logger.Info("batch finished", "done", lr.Done+lr.AlreadyDone, "failed", lr.Failed, "not_started", lr.NotStarted,
+	limits := "none (offline)"
+	if !st.Offline {
+		limits = st.Limiter.Report().String()
+	}
+	logger.Info("batch finished", "done", lr.Done, "already_done", lr.AlreadyDone, "failed", lr.Failed, "not_started", lr.NotStarted,
 		"calls", lr.Calls, "cache_hits", lr.CacheHits, "429s", lr.RateLimited, "prompt_tokens", lr.PromptTokens, "cached_tokens", lr.CachedTokens,
-		"cost_usd", fmt.Sprintf("%.4f", lr.CostUSD), "seconds", fmt.Sprintf("%.1f", lr.Seconds), "limits", st.Limiter.Report().String())
+		"cost_usd", fmt.Sprintf("%.4f", lr.CostUSD), "seconds", fmt.Sprintf("%.1f", lr.Seconds), "limits", limits)
 	if n := len(lr.ShortPanel); n > 0 {
 		fmt.Fprintf(sys.stderr, "jury: %d %s published with fewer jurors than seats (see each page): %s\n",
 			n, plural(n, "verdict", "verdicts"), strings.Join(lr.ShortPanel, ", "))

@@ -158,7 +158,7 @@ func TestHandEditedPagesAreKept(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg, []byte("personas:\n  - id: diplomat\n    voice: Measured, and fond of footnotes.\n"), 0o644))
 	code, _, stderr = cli(t, nil, "batch", "--tasks", tasks, "--out", out, "--config", cfg)
 	require.Equal(t, 1, code, stderr)
-	require.Contains(t, stderr, "1 occupations failed: 29-2072.00")
+	require.Contains(t, stderr, "1 occupation failed: 29-2072.00")
 	require.FileExists(t, filepath.Join(out, other.Code, "report.md"))
 	requireKept("batch")
 

@@ -121,7 +121,7 @@ func commands() []command {
 		{"eval", "--labels FILE [--json] [--predictions OUT.tsv]", "score the offline juror against labelled tasks", execEval},
 		{"config", "[--config FILE] [flags]", "print the effective configuration and where each value comes from", execConfig},
 		{"personas", "[--config FILE]", "list the jurors, their voices and seats", execPersonas},
-		{"version", "", "print the version", execVersion},
+		{"version", "", "print the version and the prompt hash", execVersion},
 	}
 }
 

@@ -90,8 +90,9 @@ type Result struct {
 // defaultAttempts is Runner.Attempts' default.
 const defaultAttempts = 2
 
-// ErrFailed reports a batch in which some occupations failed.
-var ErrFailed = errors.New("occupations failed")
+// ErrFailed reports a batch in which some occupations failed; the error
+// Run returns wraps it and names them ("2 occupations failed: …").
+var ErrFailed = errors.New("failed")
 
 // ErrStopped reports a batch stopped before it finished.
 var ErrStopped = errors.New("batch stopped")
@@ -260,7 +261,11 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 				codes = append(codes, e.Code)
 			}
 		}
-		return res, fmt.Errorf("%d %w: %s (see %s; rerun with --retry-failed)", res.Failed, ErrFailed,
+		noun := "occupations"
+		if res.Failed == 1 {
+			noun = "occupation"
+		}
+		return res, fmt.Errorf("%d %s %w: %s (see %s; rerun with --retry-failed)", res.Failed, noun, ErrFailed,
 			strings.Join(codes, ", "), filepath.Join(b.Out, "manifest.json"))
 	}
 	return res, nil

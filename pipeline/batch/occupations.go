@@ -1,6 +1,8 @@
 package batch
 
 import (
+	"fmt"
+
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/onet"
 )
@@ -16,7 +18,7 @@ func Occupations(tasks onet.TaskFile, only, shard string) ([]jury.Occupation, er
 	}
 	codes, err := Select(all, only, shard)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", tasks.Path, err)
 	}
 	cat, err := tasks.Select(codes)
 	if err != nil {

@@ -24,7 +24,7 @@ func Select(all []string, only, shard string) ([]string, error) {
 		codes = nil
 		for _, c := range want {
 			if !slices.Contains(all, c) {
-				return nil, jury.Invalidf("--only: occupation %s is not in the task file", c)
+				return nil, jury.Invalidf("--only: occupation %s is not in the task file: check the code, or list the file's codes", c)
 			}
 			if !slices.Contains(codes, c) {
 				codes = append(codes, c)

@@ -28,7 +28,7 @@ func (s *Settings) Describe(spec *PanelSpec, getenv func(string) string) []Row {
 	add("seed", fmt.Sprint(s.Seed))
 	maxTokens := strconv.Itoa(s.MaxTokens)
 	if s.MaxTokens == 0 {
-		maxTokens = "0 (the provider's default)"
+		maxTokens = "0 (each request's own budget, sized to its longest valid answer)"
 	}
 	add("max_tokens", maxTokens)
 	add("retries", fmt.Sprint(s.Retries))

@@ -261,7 +261,7 @@ func openInput(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, jury.Invalidf("%s: no such file", path)
+			return nil, jury.Invalidf("%s: no such file: check the path", path)
 		}
 		return nil, jury.Invalidf("%s: %v", path, errors.Unwrap(err))
 	}

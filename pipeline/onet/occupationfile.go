@@ -39,7 +39,7 @@ func ReadOccupationFileAs(path string, enc Encoding) (jury.Occupation, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return jury.Occupation{}, jury.Invalidf("%s: no such file", path)
+			return jury.Occupation{}, jury.Invalidf("%s: no such file: check the path", path)
 		}
 		return jury.Occupation{}, jury.Invalidf("%s: %v", path, errors.Unwrap(err))
 	}
@@ -72,14 +72,26 @@ func ParseOccupation(data []byte, name string) (jury.Occupation, error) {
 		return jury.Occupation{}, jury.Invalidf("%s: text after the occupation object", name)
 	}
 	occ := jury.Occupation{Code: w.Code, Title: w.Title}
+	lines := taskLines(data, len(w.Tasks))
+	first := map[string]int{}
 	for i, t := range w.Tasks {
+		at := name
+		if lines != nil {
+			at = fmt.Sprintf("%s:%d", name, lines[i])
+		}
 		id, err := jury.NormalizeTaskID(rawText(t.ID))
 		if err != nil {
-			return occ, jury.Invalidf("%s: task %d: %v", name, i+1, err)
+			return occ, jury.Invalidf("%s: task %d: %v", at, i+1, err)
 		}
 		typ, err := jury.ParseTaskType(t.Type)
 		if err != nil {
-			return occ, jury.Invalidf("%s: task %s: %v", name, id, err)
+			return occ, jury.Invalidf("%s: task %s: %v", at, id, err)
+		}
+		if prev, dup := first[id]; dup && lines != nil {
+			return occ, jury.Invalidf("%s: task %s appears twice (first on line %d): give each task its own O*NET task ID", at, id, prev)
+		}
+		if lines != nil {
+			first[id] = lines[i]
 		}
 		occ.Tasks = append(occ.Tasks, jury.Task{ID: id, Text: t.Text, Type: typ})
 	}
@@ -87,6 +99,27 @@ func ParseOccupation(data []byte, name string) (jury.Occupation, error) {
 		return occ, jury.Invalidf("%s: %w", name, err)
 	}
 	return occ, nil
+}
+
+// taskIDKey is a task's "id" key; the occupation object itself has none.
+var taskIDKey = regexp.MustCompile(`"id"\s*:`)
+
+// taskLines returns the line of each of n tasks' "id" key in data, in
+// order, so that a problem with a task names its line; nil when the keys
+// cannot be told apart that simply (their count is not n).
+func taskLines(data []byte, n int) []int {
+	at := taskIDKey.FindAllIndex(data, -1)
+	if len(at) != n {
+		return nil
+	}
+	lines := make([]int, n)
+	line, from := 1, 0
+	for i, m := range at {
+		line += bytes.Count(data[from:m[0]], []byte("\n"))
+		from = m[0]
+		lines[i] = line
+	}
+	return lines
 }
 
 // lineOf finds the line of a JSON error: the offset the error names, else

@@ -158,7 +158,7 @@ func TestReadOccupationFileErrors(t *testing.T) {
 		{
 			name: "a task type that is not core, supplemental or n/a",
 			json: occupationJSON("29-2072.00", task, `{"id": "22878", "text": "Compile records.", "type": "main"}`),
-			want: []string{"{file}: task 22878:", `task type "main"`, "core, supplemental or n/a"},
+			want: []string{"{file}:6: task 22878:", `task type "main"`, "core, supplemental or n/a"},
 		},
 		{
 			name: "a task ID that is not a number",
@@ -198,7 +198,7 @@ func TestReadOccupationFileErrors(t *testing.T) {
 		{
 			name: "the same task twice",
 			json: occupationJSON("29-2072.00", task, `{"id": 22877.0, "text": "Assign DRGs again.", "type": "core"}`),
-			want: []string{"{file}: occupation 29-2072.00: task 22877 appears twice"},
+			want: []string{"{file}:6: task 22877 appears twice (first on line 5): give each task its own O*NET task ID"},
 		},
 		{
 			name: "a task text over two lines",
@@ -230,7 +230,7 @@ func TestReadOccupationFileMissing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "29-9999.00.json")
 	_, err := onet.ReadOccupationFile(path)
 	require.ErrorIs(t, err, jury.ErrInvalid)
-	require.EqualError(t, err, path+": no such file")
+	require.EqualError(t, err, path+": no such file: check the path")
 }
 
 func TestReadOccupationFileDirectory(t *testing.T) {
