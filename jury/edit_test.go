@@ -247,32 +247,44 @@ func TestDiffSeparatesEditsFromModelDrift(t *testing.T) {
 		wantEdits []string
 		wantTasks []string
 		wantFails bool
+		// wantHeadline is the headline line of `jury diff`.
+		wantHeadline string
 	}{
 		{
 			name: "a quote edited: an edit, not model drift; text edits never fail",
 			old:  shown(model), new: shown(model, quote),
-			wantEdits: []string{"edited: quote of The Contrarian"},
+			wantEdits: []string{"edited: quote of The Contrarian"}, wantHeadline: "headline 72, unchanged",
 		},
 		{
 			name: "a score edit: the headline shown moves 72 → 52, as an edit",
 			old:  shown(model), new: shown(model, score),
 			wantEdits: []string{"edited: score of task 22892 90 → 40"}, wantFails: true,
+			wantHeadline: "headline 72 → 52 (edited: score of task 22892); the jury's own 72, unchanged",
 		},
 		{
 			name: "--fail-on without edit ignores it",
 			old:  shown(model), new: shown(model, score),
-			opts:      jury.DiffOptions{FailOn: []jury.ChangeKind{jury.KindHeadline, jury.KindTask, jury.KindLabel}},
-			wantEdits: []string{"edited: score of task 22892 90 → 40"},
+			opts:         jury.DiffOptions{FailOn: []jury.ChangeKind{jury.KindHeadline, jury.KindTask, jury.KindLabel}},
+			wantEdits:    []string{"edited: score of task 22892 90 → 40"},
+			wantHeadline: "headline 72 → 52 (edited: score of task 22892); the jury's own 72, unchanged",
 		},
 		{
 			name: "the model moved under an unchanged edit: drift only",
 			old:  shown(model, quote, score), new: shown(drifted, quote, score),
 			wantTasks: []string{"task 22886 80 → 90"}, wantFails: true,
+			// (2·40 + 2·90 + 20) / 5 = 56
+			wantHeadline: "headline 52 → 56 (edited on both sides: score of task 22892); the jury's own 72 → 76 (+4)",
+		},
+		{
+			name: "a score edit removed: the page publishes the jury's headline again",
+			old:  shown(model, score), new: shown(model),
+			wantEdits: []string{"edit removed: score of task 22892 40 → 90"}, wantFails: true,
+			wantHeadline: "headline 52 → 72 (edit removed: score of task 22892); the jury's own 72, unchanged",
 		},
 		{
 			name: "an edit removed",
 			old:  shown(model, quote), new: shown(model),
-			wantEdits: []string{"edit removed: quote of The Contrarian"},
+			wantEdits: []string{"edit removed: quote of The Contrarian"}, wantHeadline: "headline 72, unchanged",
 		},
 	}
 	for _, tt := range tests {
@@ -291,6 +303,9 @@ func TestDiffSeparatesEditsFromModelDrift(t *testing.T) {
 			require.Equal(t, tt.wantEdits, edits)
 			require.Equal(t, tt.wantTasks, tasks)
 			require.Equal(t, tt.wantFails, res.Failed())
+			require.Equal(t, tt.wantHeadline, o.HeadlineString())
+			require.Equal(t, tt.old.Headline, o.OldPublished)
+			require.Equal(t, tt.new.Headline, o.NewPublished)
 			require.Empty(t, o.Quotes, "the model's quotes did not change")
 		})
 	}

@@ -215,3 +215,70 @@ func TestRerenderAppliesChangedEdits(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func jsonOf(r *jury.Report) ([]byte, error) { return render.JSON(r) }
+
+// The situation of a content team's score edit, end to end: the
+// committed golden verdict against the same verdict with task 22878's
+// score edited (and a quote). jury diff shows the headline the page
+// publishes, says which edit moved it, keeps the jury's own apart, and
+// names the failing score edit as the largest change.
+func TestDiffAfterAScoreEdit(t *testing.T) {
+	const golden = "../../fixtures/golden/29-2072.00"
+	model := rerenderGolden(t, "29-2072.00")
+	dir, err := outdir.WriteReport(t.TempDir(), model)
+	require.NoError(t, err)
+	writeDiffFile(t, filepath.Join(dir, "edits.yaml"), `quotes:
+  contrarian:
+    text: "A person still answers for every record."
+scores:
+  "22878":
+    score: 20
+    reason: "Compiling a chart still means reading it."
+`)
+	_, err = outdir.Rerender(dir)
+	require.NoError(t, err)
+
+	var jurys int
+	published := model.Clone()
+	for i, tk := range published.Tasks {
+		if tk.ID == "22878" {
+			jurys = tk.Score
+			published.Tasks[i].Score = 20
+		}
+	}
+	edited := jury.TasksHeadline(published.Tasks)
+	require.NotEqual(t, model.Headline, edited, "the score edit moves the published headline")
+
+	old, err := outdir.LoadReports(golden)
+	require.NoError(t, err)
+	cur, err := outdir.LoadReports(dir)
+	require.NoError(t, err)
+	require.Equal(t, edited, cur[0].Headline, "report.json publishes the edited headline")
+
+	largest := fmt.Sprintf("1 of 1 occupation changed; largest: 29-2072.00 edited: score of task 22878 %d → 20", jurys)
+	headline := fmt.Sprintf("headline %d → %d (edited: score of task 22878); the jury's own %d, unchanged", model.Headline, edited, model.Headline)
+	tests := []struct {
+		name      string
+		failOn    []jury.ChangeKind
+		wantFails bool
+		wantLines []string
+	}{
+		{"every kind fails", nil, true, []string{largest, "      " + headline, "      edited: quote of The Contrarian",
+			fmt.Sprintf("    ✗ edited: score of task 22878 %d → 20", jurys)}},
+		{"--fail-on without edit ignores the edits", []jury.ChangeKind{jury.KindHeadline, jury.KindTask, jury.KindLabel}, false,
+			[]string{largest, "      " + headline, fmt.Sprintf("      edited: score of task 22878 %d → 20", jurys)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := jury.Diff(old, cur, jury.DiffOptions{FailOn: tt.failOn})
+			require.NoError(t, err)
+			require.Equal(t, tt.wantFails, res.Failed())
+			require.Equal(t, largest, res.Summary())
+			text := strings.Split(string(render.DiffText(res, false)), "\n")
+			for _, l := range tt.wantLines {
+				require.Contains(t, text, l)
+			}
+			md := string(render.DiffMarkdown(res))
+			require.Contains(t, md, "\nH"+headline[1:]+".\n")
+		})
+	}
+}
