@@ -601,7 +601,8 @@ type EditChange struct {
 }
 
 // String describes the edit in a few words: "edited: quote of The
-// Contrarian", "edited: score of task 22892 83 → 40", "edit changed:
+// Contrarian", "edited: score of task 22892 83 → 40" (with labels when
+// the edit sets one: "83 E2 → 40 E0"), "edit changed:
 // rationale of task 22892", "edit removed: summary".
 func (e EditChange) String() string {
 	what := e.Name
@@ -641,7 +642,7 @@ func diffEdits(o, n *Report, opts DiffOptions) []EditChange {
 			}
 			s := side{a: a, shown: a.Text}
 			if a.Kind == EditScore && a.Score != nil {
-				s.shown = strconv.Itoa(*a.Score)
+				s.shown = strings.TrimSpace(strconv.Itoa(*a.Score) + " " + string(a.Label))
 			}
 			m[a.Name()] = s
 			order = append(order, a.Name())
@@ -669,8 +670,13 @@ func diffEdits(o, n *Report, opts DiffOptions) []EditChange {
 		}
 		return task, r.Headline - r.Edits.ModelHeadline
 	}
-	shownScore := func(r *Report, id string) string {
+	// shownScore is a task's score as a page shows it, with its label
+	// when an edit on either side sets one: "20 E0".
+	shownScore := func(r *Report, id string, label bool) string {
 		if t := r.task(id); t != nil {
+			if label {
+				return fmt.Sprintf("%d %s", t.Score, t.Label)
+			}
 			return strconv.Itoa(t.Score)
 		}
 		return "–"
@@ -691,7 +697,8 @@ func diffEdits(o, n *Report, opts DiffOptions) []EditChange {
 			c.Status = Changed
 		}
 		if a.Kind == EditScore {
-			c.Old, c.New = shownScore(o, a.Target), shownScore(n, a.Target)
+			label := os.a.Label != "" || ns.a.Label != ""
+			c.Old, c.New = shownScore(o, a.Target, label), shownScore(n, a.Target, label)
 			ot, oh := shift(o, a.Target)
 			nt, nh := shift(n, a.Target)
 			c.Size = max(abs(nt-ot), abs(nh-oh))

@@ -117,6 +117,60 @@ func TestApplyEdits(t *testing.T) {
 			wantReview: []string{"reaction of contrarian", "rationale of task 22892"},
 		},
 		{
+			name: "an E2 task edited to 20 %: its label and its rationale need review",
+			edits: []jury.Edit{
+				{Kind: jury.EditScore, Target: "22892", Score: 20, Reason: "records need sign-off", Replaced: "90"},
+			},
+			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+				require.Equal(t, "E2 means at least 40 %, the task now scores 20 % (the jury's 90 %): add a label to its score edit",
+					r.NeedsReview(jury.EditLabel, "22892"))
+				require.Equal(t, "written for the jury's 90 %, the task now scores 20 %", r.NeedsReview(jury.EditRationale, "22892"))
+				require.False(t, r.Edited(jury.EditLabel, "22892"))
+			},
+			wantStates: []jury.EditState{jury.EditCurrent},
+			wantReview: []string{"summary", "quote of diplomat", "reaction of diplomat", "reaction of contrarian", "label of task 22892", "rationale of task 22892"},
+		},
+		{
+			name: "a rationale that names no figure is still flagged: it was written for the jury's score",
+			edits: []jury.Edit{
+				{Kind: jury.EditScore, Target: "22886", Score: 60, Reason: "coders check each code", Replaced: "80"},
+			},
+			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+				require.Empty(t, r.NeedsReview(jury.EditLabel, "22886"), "E1 at 60 % still fits")
+			},
+			wantStates: []jury.EditState{jury.EditCurrent},
+			wantReview: []string{"summary", "quote of diplomat", "reaction of diplomat", "reaction of contrarian", "rationale of task 22886"},
+		},
+		{
+			name: "an E0 task edited above 60 %: its label needs review",
+			edits: []jury.Edit{
+				{Kind: jury.EditScore, Target: "22900", Score: 70, Reason: "coding assistants resolve most", Replaced: "20"},
+				{Kind: jury.EditRationale, Target: "22900", Text: "Coding assistants now resolve most unclear codes.", Replaced: "A person answers for it."},
+			},
+			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+				require.Equal(t, "E0 means at most 60 %, the task now scores 70 % (the jury's 20 %): add a label to its score edit",
+					r.NeedsReview(jury.EditLabel, "22900"))
+			},
+			wantStates: []jury.EditState{jury.EditCurrent, jury.EditCurrent},
+			wantReview: []string{"summary", "quote of diplomat", "reaction of diplomat", "reaction of contrarian", "label of task 22900"},
+		},
+		{
+			name: "a person who sets the label and rewrites the rationale leaves nothing of the task to review",
+			edits: []jury.Edit{
+				{Kind: jury.EditScore, Target: "22892", Score: 20, Label: jury.E0, Reason: "records need sign-off", Replaced: "90"},
+				{Kind: jury.EditRationale, Target: "22892", Text: "A person signs every record.", Replaced: "EHR software does it: 90 % of the time saved."},
+			},
+			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+				tk := r.Tasks[1] // 20 %, tied with 22900 and first by ID
+				require.Equal(t, "22892", tk.ID)
+				require.Equal(t, jury.E0, tk.Label, "the person's label is shown")
+				require.True(t, r.Edited(jury.EditLabel, "22892"))
+				require.Equal(t, jury.E2, r.Edits.Applied[0].ModelLabel, "the jury's label is kept beside it")
+			},
+			wantStates: []jury.EditState{jury.EditCurrent, jury.EditCurrent},
+			wantReview: []string{"summary", "quote of diplomat", "reaction of diplomat", "reaction of contrarian"},
+		},
+		{
 			name: "a score edit over a score the jury has since changed needs review",
 			edits: []jury.Edit{
 				{Kind: jury.EditScore, Target: "22900", Score: 20, Reason: "same", Replaced: "35"},
@@ -183,6 +237,8 @@ func TestEditProblems(t *testing.T) {
 		{"quote over the limit", jury.Edit{Kind: jury.EditQuote, Target: "diplomat", Text: repeat("x", jury.MaxQuote+1), Line: 9}, "quote of diplomat: text is 301 characters, at most 300"},
 		{"score without a reason", jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 40, Line: 12}, "score of task 22892: a score edit needs a reason"},
 		{"score out of range", jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 140, Reason: "x", Line: 12}, "score of task 22892: score 140 is outside 0–100"},
+		{"unknown label", jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 20, Label: "E5", Reason: "x", Line: 12}, `score of task 22892: label "E5": want E0, E1 or E2`},
+		{"label against the score", jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 20, Label: jury.E1, Reason: "x", Line: 12}, "score of task 22892: label E1 does not agree with score 20: E1 means at least 40 %"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -280,6 +336,12 @@ func TestDiffSeparatesEditsFromModelDrift(t *testing.T) {
 			old:  shown(model, score), new: shown(model),
 			wantEdits: []string{"edit removed: score of task 22892 40 → 90"}, wantFails: true,
 			wantHeadline: "headline 52 → 72 (edit removed: score of task 22892); the jury's own 72, unchanged",
+		},
+		{
+			name: "a score edit that sets the label too: an edit, not a label change of the model's",
+			old:  shown(model), new: shown(model, jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 40, Label: jury.E0, Reason: "sign-off", Replaced: "90"}),
+			wantEdits: []string{"edited: score of task 22892 90 E2 → 40 E0"}, wantFails: true,
+			wantHeadline: "headline 72 → 52 (edited: score of task 22892); the jury's own 72, unchanged",
 		},
 		{
 			name: "an edit removed",

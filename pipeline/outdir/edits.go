@@ -37,7 +37,7 @@ type EditsDoc struct {
 var (
 	editSections = []string{"summary", "quotes", "rationales", "scores"}
 	textKeys     = []string{"text", "replaced", "author", "date"}
-	scoreKeys    = []string{"score", "reason", "replaced", "author", "date"}
+	scoreKeys    = []string{"score", "label", "reason", "replaced", "author", "date"}
 )
 
 // ReadEdits reads dir/edits.yaml. A missing file is no edits. A file
@@ -140,6 +140,8 @@ func readEdit(path string, kind jury.EditKind, target string, n *yaml.Node) (jur
 			e.Date = v.Value
 		case "reason":
 			e.Reason = v.Value
+		case "label":
+			e.Label = jury.Label(strings.ToUpper(strings.TrimSpace(v.Value)))
 		case "score":
 			s, err := strconv.Atoi(v.Value)
 			if err != nil {
@@ -214,7 +216,8 @@ func StarterEdits(r *jury.Report) []byte {
 #   %q:
 #     score: %d
 #     reason: "Why the jury's score is wrong (required)."
-`, r.Occupation.Code, render.Plain(r.Occupation.Title), orDefault(r.Provenance.Date, "2026-01-31"), persona, jury.MaxQuote, task, jury.MaxQuote, task, score)
+#     label: E0   # optional: E0 at most %d %%, E1 and E2 at least %d %%
+`, r.Occupation.Code, render.Plain(r.Occupation.Title), orDefault(r.Provenance.Date, "2026-01-31"), persona, jury.MaxQuote, task, jury.MaxQuote, task, score, jury.E0Max, jury.E1Min)
 	return []byte(b.String())
 }
 

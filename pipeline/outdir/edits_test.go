@@ -39,6 +39,7 @@ func TestReadEditsBadFile(t *testing.T) {
 		{"quote over the limits", "quotes:\n  diplomat:\n    text: " + strings.Repeat("x", 301) + "\n", "edits.yaml:3: quote of diplomat: text is 301 characters, at most 300"},
 		{"no text", "rationales:\n  \"22892\":\n    author: ana\n", "edits.yaml:3: rationale of task 22892: text missing"},
 		{"not YAML", "quotes: [\n", "edits.yaml: "},
+		{"label against the score", "scores:\n  \"22892\":\n    score: 20\n    label: E1\n    reason: x\n", "edits.yaml:3: score of task 22892: label E1 does not agree with score 20: E1 means at least 40 %"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,4 +282,58 @@ scores:
 			require.Contains(t, md, "\nH"+headline[1:]+".\n")
 		})
 	}
+}
+
+// A score edit makes the task's label (when it no longer fits) and its
+// rationale need review, on the pages and in jury edits, until a person
+// sets the label and rewrites the rationale in edits.yaml.
+func TestScoreEditFlagsLabelAndRationale(t *testing.T) {
+	out := t.TempDir()
+	model := rerenderGolden(t, "29-2072.00")
+	var task jury.TaskResult
+	for _, tk := range model.Tasks {
+		if tk.ID == "22878" {
+			task = tk
+		}
+	}
+	require.Equal(t, jury.E2, task.Label, "the fixture's task 22878 is E2")
+	require.GreaterOrEqual(t, task.Score, jury.E1Min)
+	dir := filepath.Join(out, "29-2072.00")
+	score := "scores:\n  \"22878\":\n    score: 20\n    reason: Compiling a chart still means reading it.\n"
+	writeDiffFile(t, filepath.Join(dir, "edits.yaml"), score)
+	_, err := outdir.Writer{}.WriteReport(out, model)
+	require.NoError(t, err)
+
+	labelWhy := fmt.Sprintf("E2 means at least 40 %%, the task now scores 20 %% (the jury's %d %%): add a label to its score edit", task.Score)
+	rationaleWhy := fmt.Sprintf("written for the jury's %d %%, the task now scores 20 %%", task.Score)
+	// Pages keep a figure and its % together.
+	nbsp := strings.NewReplacer(" %", "\u00a0%").Replace
+	md, page := readFile(t, filepath.Join(dir, "report.md")), readFile(t, filepath.Join(dir, "report.html"))
+	require.Contains(t, md, "· E2 *(needs review: "+nbsp(labelWhy)+")* ·")
+	require.Contains(t, md, task.Rationale+" *(needs review: "+nbsp(rationaleWhy)+")*")
+	require.Contains(t, page, `<span class="review" title="`+strings.ReplaceAll(nbsp(labelWhy), "'", "&#39;")+`">needs review</span></td>`)
+	lines, err := outdir.ListEdits(dir)
+	require.NoError(t, err)
+	require.Contains(t, lines, outdir.EditLine{Code: "29-2072.00", What: "label of task 22878 (the model's)", State: jury.EditNeedsReview, Why: labelWhy})
+	require.Contains(t, lines, outdir.EditLine{Code: "29-2072.00", What: "rationale of task 22878 (the model's)", State: jury.EditNeedsReview, Why: rationaleWhy})
+
+	// The person sets the label and rewrites the rationale: nothing of the
+	// task is left to review.
+	writeDiffFile(t, filepath.Join(dir, "edits.yaml"), score+"    label: e0\nrationales:\n  \"22878\":\n    text: A person reads every chart before it is filed.\n")
+	w, err := outdir.Writer{}.WriteReport(out, model)
+	require.NoError(t, err)
+	require.Empty(t, w.Report.NeedsReview(jury.EditLabel, "22878"))
+	require.Empty(t, w.Report.NeedsReview(jury.EditRationale, "22878"))
+	md = readFile(t, filepath.Join(dir, "report.md"))
+	require.Contains(t, md, "· E0 *(edited)* ·")
+	require.Contains(t, md, "A person reads every chart before it is filed. *(edited)*")
+	require.Contains(t, readFile(t, filepath.Join(dir, "report.json")), `"model_label": "E2"`)
+	lines, err = outdir.ListEdits(dir)
+	require.NoError(t, err)
+	for _, l := range lines {
+		require.NotContains(t, l.What, "22878 (the model's)")
+	}
+	r, err := outdir.ReadReport(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	require.Equal(t, model, r.ModelView(), "the jury's label is read back")
 }

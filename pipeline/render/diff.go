@@ -282,17 +282,17 @@ type diffWire struct {
 }
 
 type occupationWire struct {
-	Code     string          `json:"code"`
-	Title    string          `json:"title"`
-	Status   jury.DiffStatus `json:"status"`
-	Size     int             `json:"size"`
-	Fails    bool            `json:"fails"`
+	Code   string          `json:"code"`
+	Title  string          `json:"title"`
+	Status jury.DiffStatus `json:"status"`
+	Size   int             `json:"size"`
+	Fails  bool            `json:"fails"`
 	// Headline is the model's (the jury's own); Published the headline
 	// the pages publish, which a person's score edits may move.
 	Headline  scoreWire     `json:"headline"`
 	Published publishedWire `json:"published"`
-	Summary  *textWire       `json:"summary"`
-	Quotes   []quoteWire     `json:"quotes"`
+	Summary   *textWire     `json:"summary"`
+	Quotes    []quoteWire   `json:"quotes"`
 	// Reactions are the jurors whose reaction to the headline changed;
 	// "" is a juror without one.
 	Reactions []reactionWire `json:"reactions"`
