@@ -347,6 +347,72 @@ func (r *Report) juror(persona string) *JurorResult {
 	return nil
 }
 
+// personas lists the panel's persona ids in panel order: "diplomat,
+// chaos-agent, contrarian, optimist".
+func (r *Report) personas() string {
+	ids := make([]string, len(r.Jurors))
+	for i, j := range r.Jurors {
+		ids[i] = j.Persona
+	}
+	return strings.Join(ids, ", ")
+}
+
+// taskIDs lists the report's task ids in order, a run of three or more
+// consecutive numbers as one range: "22877–22893", "101, 103–105".
+func (r *Report) taskIDs() string {
+	ids := make([]string, len(r.Tasks))
+	for i, t := range r.Tasks {
+		ids[i] = t.ID
+	}
+	slices.SortFunc(ids, CompareTaskIDs)
+	var out []string
+	for i := 0; i < len(ids); {
+		j := i
+		for j+1 < len(ids) && next(ids[j], ids[j+1]) {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			out = append(out, ids[i]+"–"+ids[j])
+		default:
+			out = append(out, ids[i:j+1]...)
+		}
+		i = j + 1
+	}
+	return strings.Join(out, ", ")
+}
+
+// next reports whether task id b is the number after a.
+func next(a, b string) bool {
+	na, errA := strconv.ParseUint(a, 10, 64)
+	nb, errB := strconv.ParseUint(b, 10, 64)
+	return errA == nil && errB == nil && nb == na+1
+}
+
+// Unshown lists the edits that could not be applied to r (orphaned: their
+// task or juror is gone), index for index with the edits applied: for
+// each, the edit and what is wrong, naming what is unknown and what is
+// there instead: `quote of persona "skeptic": no such juror (diplomat,
+// chaos-agent, contrarian, optimist)`. r is a report ApplyEdits returned
+// for edits.
+func Unshown(r *Report, edits []Edit) []EditProblem {
+	if r.Edits == nil {
+		return nil
+	}
+	var out []EditProblem
+	for i, a := range r.Edits.Applied {
+		if a.State != EditOrphaned || i >= len(edits) {
+			continue
+		}
+		what := fmt.Sprintf("%s of task %q", a.Kind, a.Target)
+		if a.Kind == EditQuote {
+			what = fmt.Sprintf("quote of persona %q", a.Target)
+		}
+		out = append(out, EditProblem{Line: edits[i].Line, Text: what + ": " + a.Why})
+	}
+	return out
+}
+
 func (r *Report) task(id string) *TaskResult {
 	for i := range r.Tasks {
 		if r.Tasks[i].ID == id {
@@ -389,15 +455,15 @@ func ApplyEdits(model *Report, edits []Edit) (*Report, []Edit, []int) {
 		case EditQuote:
 			switch j := r.juror(e.Target); {
 			case j == nil:
-				a.Why = fmt.Sprintf("no juror %q on this panel", e.Target)
+				a.Why = fmt.Sprintf("no such juror (%s)", r.personas())
 			case !j.Valid:
-				a.Why = fmt.Sprintf("juror %q was not counted in this verdict", e.Target)
+				a.Why = "juror not counted in this verdict: its ballot was not valid"
 			default:
 				field = &j.Quote
 			}
 		case EditRationale, EditScore:
 			if t := r.task(e.Target); t == nil {
-				a.Why = fmt.Sprintf("no task %s in this occupation", e.Target)
+				a.Why = fmt.Sprintf("no such task in %s (%s)", r.Occupation.Code, r.taskIDs())
 			} else if e.Kind == EditRationale {
 				field = &t.Rationale
 			} else {

@@ -76,16 +76,22 @@ func TestApplyEdits(t *testing.T) {
 		{
 			name: "edits of a task or juror that is gone are orphaned and not applied",
 			edits: []jury.Edit{
-				{Kind: jury.EditRationale, Target: "99999", Text: "Gone.", Replaced: "x"},
-				{Kind: jury.EditQuote, Target: "chaos-agent", Text: "Gone.", Replaced: "x"},
-				{Kind: jury.EditQuote, Target: "optimist", Text: "Not counted.", Replaced: "x"},
+				{Kind: jury.EditRationale, Target: "99999", Text: "Gone.", Replaced: "x", Line: 2},
+				{Kind: jury.EditQuote, Target: "chaos-agent", Text: "Gone.", Replaced: "x", Line: 5},
+				{Kind: jury.EditQuote, Target: "optimist", Text: "Not counted.", Replaced: "x", Line: 7},
+				{Kind: jury.EditQuote, Target: "diplomat", Text: "Shown.", Replaced: "72 % is fair.", Line: 9},
 			},
-			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+			check: func(t *testing.T, r *jury.Report, edits []jury.Edit) {
 				require.Empty(t, r.Jurors[2].Quote)
-				require.Contains(t, r.Edits.Applied[0].Why, "no task 99999")
+				require.Equal(t, "Shown.", r.Jurors[0].Quote)
 				require.Equal(t, 3, r.ReviewCount())
+				require.Equal(t, []jury.EditProblem{
+					{Line: 2, Text: `rationale of task "99999": no such task in 29-2072.00 (22886, 22892, 22900)`},
+					{Line: 5, Text: `quote of persona "chaos-agent": no such juror (diplomat, contrarian, optimist)`},
+					{Line: 7, Text: `quote of persona "optimist": juror not counted in this verdict: its ballot was not valid`},
+				}, jury.Unshown(r, edits), "what is unknown, and what is there instead")
 			},
-			wantStates: []jury.EditState{jury.EditOrphaned, jury.EditOrphaned, jury.EditOrphaned},
+			wantStates: []jury.EditState{jury.EditOrphaned, jury.EditOrphaned, jury.EditOrphaned, jury.EditCurrent},
 		},
 		{
 			name: "a score edit moves the headline by the consensus rule and flags text naming the old figures",
@@ -217,6 +223,20 @@ func TestApplyEdits(t *testing.T) {
 			require.Equal(t, r, again)
 		})
 	}
+}
+
+// An unknown task id is told with the ids there are, runs of three or
+// more consecutive ones as a range.
+func TestUnshownTaskIDs(t *testing.T) {
+	r := editedReport()
+	for _, id := range []string{"22887", "22888", "22889", "22890", "22901", "x-1"} {
+		r.Tasks = append(r.Tasks, jury.TaskResult{ID: id, Text: "More.", Type: jury.Core, Score: 50, Label: jury.E2})
+	}
+	edits := []jury.Edit{{Kind: jury.EditScore, Target: "2289", Score: 10, Reason: "typo", Line: 4}}
+	shown, _, _ := jury.ApplyEdits(r, edits)
+	require.Equal(t, []jury.EditProblem{{Line: 4,
+		Text: `score of task "2289": no such task in 29-2072.00 (22886–22890, 22892, 22900, 22901, x-1)`}}, jury.Unshown(shown, edits))
+	require.Empty(t, jury.Unshown(editedReport(), nil), "no edits: nothing unshown")
 }
 
 func TestApplyNoEdits(t *testing.T) {

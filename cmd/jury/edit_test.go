@@ -248,3 +248,28 @@ func TestEditCommand(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "edits.yaml:3: quote of contrarian: unknown key \"txt\"")
 }
+
+// A typo in edits.yaml (a persona or task that does not exist) is said on
+// stderr by render and run, one line per edit naming edits.yaml:LINE;
+// both still exit 0, and `jury edits --check` exits 1.
+func TestOrphanedEditIsWarned(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := cli(t, nil, "run", fixture, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	dir := filepath.Join(out, "29-2072.00")
+	edits := filepath.Join(dir, "edits.yaml")
+	require.NoError(t, os.WriteFile(edits, []byte("quotes:\n  skeptic:\n    text: Nobody on this panel.\n"), 0o644))
+	want := "jury: " + edits + `:3: quote of persona "skeptic": no such juror (diplomat, chaos-agent, contrarian, optimist): the edit is not shown` + "\n"
+
+	code, stdout, stderr := cli(t, nil, "render", dir)
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, want, stderr)
+	require.Contains(t, stdout, "rendered 1 report")
+
+	code, _, stderr = cli(t, nil, "run", fixture, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, want)
+
+	code, _, _ = cli(t, nil, "edits", "--check", dir)
+	require.Equal(t, 1, code)
+}

@@ -54,6 +54,12 @@ func ReadEdits(dir string) (*EditsDoc, error) {
 	if err != nil {
 		return nil, jury.Invalidf("%s: %v", path, pathErr(err))
 	}
+	return parseEdits(path, data)
+}
+
+// parseEdits reads the content of an edits.yaml at path, as ReadEdits.
+func parseEdits(path string, data []byte) (*EditsDoc, error) {
+	doc := &EditsDoc{Path: path}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, jury.Invalidf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -239,6 +245,28 @@ func (d *EditsDoc) writeBack(edits []jury.Edit, recorded []int) (*atomicfile.Fil
 		return nil, err
 	}
 	return &atomicfile.File{Path: d.Path, Data: data}, nil
+}
+
+// unshown words the edits of the document that could not be applied to
+// shown (jury.Unshown) as Written.Warnings: one line each, naming
+// edits.yaml:LINE as the file will be once back (its new content, when
+// recording what edits replaced moved lines) is written.
+func (d *EditsDoc) unshown(shown *jury.Report, back *atomicfile.File) []string {
+	edits := d.Edits
+	if back != nil {
+		if again, err := parseEdits(d.Path, back.Data); err == nil && len(again.Edits) == len(edits) {
+			edits = again.Edits
+		}
+	}
+	var out []string
+	for _, p := range jury.Unshown(shown, edits) {
+		at := d.Path
+		if p.Line > 0 {
+			at += ":" + strconv.Itoa(p.Line)
+		}
+		out = append(out, at+": "+p.Text+": the edit is not shown")
+	}
+	return out
 }
 
 // EditLine is one edit of an occupation, or one text of the model's that

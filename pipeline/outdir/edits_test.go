@@ -337,3 +337,45 @@ func TestScoreEditFlagsLabelAndRationale(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, model, r.ModelView(), "the jury's label is read back")
 }
+
+// An edit whose juror or task does not exist (a typo) is not shown, and
+// the writer says so, one line each naming edits.yaml:LINE, what is
+// unknown and the ids there are; the rest is written.
+func TestOrphanedEditsAreWarned(t *testing.T) {
+	out := t.TempDir()
+	model := rerenderGolden(t, "29-2072.00")
+	dir := filepath.Join(out, "29-2072.00")
+	path := filepath.Join(dir, "edits.yaml")
+	writeDiffFile(t, path, `quotes:
+  skeptic:
+    text: "Nobody on this panel."
+  contrarian:
+    text: "Shown."
+scores:
+  "22787":
+    score: 10
+    reason: a typo of 22878
+`)
+	w, err := outdir.Writer{}.WriteReport(out, model)
+	require.NoError(t, err, "an orphaned edit is no error")
+	// Recording the contrarian's replaced quote moved the score edit a
+	// line down: the warning names the line it is on now.
+	lines := strings.Split(readFile(t, path), "\n")
+	require.Equal(t, "    score: 10", lines[9-1])
+	want := []string{
+		path + `:3: quote of persona "skeptic": no such juror (diplomat, chaos-agent, contrarian, optimist): the edit is not shown`,
+		path + `:9: score of task "22787": no such task in 29-2072.00 (22877–22893): the edit is not shown`,
+	}
+	require.Equal(t, want, w.Warnings)
+	require.Contains(t, readFile(t, filepath.Join(dir, "report.md")), "“Shown.” *(edited)*", "the other edits are applied")
+	require.Equal(t, model.Headline, w.Report.Headline)
+
+	res, err := outdir.Rerender(dir)
+	require.NoError(t, err)
+	require.Equal(t, outdir.Rendered{Reports: 1, Warnings: want}, res)
+
+	writeDiffFile(t, path, "quotes:\n  contrarian:\n    text: Shown.\n")
+	res, err = outdir.Rerender(dir)
+	require.NoError(t, err)
+	require.Empty(t, res.Warnings, "typos fixed: no warning")
+}
