@@ -591,7 +591,8 @@ type EditChange struct {
 	Name   string
 	Status DiffStatus
 	// Old and New are the person's text on each side ("" on the side
-	// without the edit); for a score edit, the task's score shown.
+	// without the edit); for a score edit, the task's score shown, with
+	// its label when an edit on either side sets one ("40 E0").
 	Old, New string
 	// Size is, for a score edit, how much further the edits move the task's
 	// score (or the headline, whichever is more) on one side than on the
