@@ -177,7 +177,9 @@ func (r DiffResult) Failing() int {
 }
 
 // Summary is the diff in one line: "3 of 5 occupations changed; largest:
-// 29-2072.00 headline 83 → 71", or "no changes". The text comes from the
+// 29-2072.00 headline 83 → 71", or "no changes". The change it names is
+// the largest that fails the diff, when one does (see
+// OccupationDiff.Largest), else the largest. The text comes from the
 // reports as written: escape it for where it is shown.
 func (r DiffResult) Summary() string {
 	if len(r.Occupations) == 0 {
@@ -187,7 +189,12 @@ func (r DiffResult) Summary() string {
 	if r.Total == 1 {
 		noun = "occupation"
 	}
-	return fmt.Sprintf("%d of %d %s changed; largest: %s", len(r.Occupations), r.Total, noun, r.Occupations[0].Largest())
+	// Name what fails the diff, if anything does, before what is larger.
+	first := r.Occupations[0]
+	if i := slices.IndexFunc(r.Occupations, func(o OccupationDiff) bool { return o.Fails }); i >= 0 {
+		first = r.Occupations[i]
+	}
+	return fmt.Sprintf("%d of %d %s changed; largest: %s", len(r.Occupations), r.Total, noun, first.Largest())
 }
 
 // OccupationDiff is what changed in one occupation's report.
@@ -197,9 +204,19 @@ type OccupationDiff struct {
 	// was removed.
 	Title  string
 	Status DiffStatus
-	// OldHeadline and NewHeadline are the headline on each side; that of
-	// the side an added or removed occupation is missing from is zero.
+	// OldHeadline and NewHeadline are the headline on each side: the
+	// model's (the jury's own) for an occupation on both sides, the one
+	// published for an added or removed occupation; that of the side it is
+	// missing from is zero.
 	OldHeadline, NewHeadline int
+	// OldPublished and NewPublished are the headline each side's pages
+	// publish: the model's, or the one a person's score edits moved it to.
+	// They equal OldHeadline and NewHeadline when no score edit moves it.
+	OldPublished, NewPublished int
+	// HeadlineEdits say which of Edits make the published headline move
+	// otherwise than the model's, "edited: score of task 22878", when a
+	// score edit moves it on either side.
+	HeadlineEdits []string
 	// HeadlineFails is set when the headline moved beyond tolerance and
 	// the diff fails on headlines.
 	HeadlineFails bool
@@ -229,9 +246,48 @@ type OccupationDiff struct {
 // HeadlineDelta is how far the headline moved, new minus old.
 func (o OccupationDiff) HeadlineDelta() int { return o.NewHeadline - o.OldHeadline }
 
+// PublishedDelta is how far the published headline moved, new minus old.
+func (o OccupationDiff) PublishedDelta() int { return o.NewPublished - o.OldPublished }
+
+// HeadlineEdited reports whether a person's score edits make a side's
+// pages publish another headline than the model's.
+func (o OccupationDiff) HeadlineEdited() bool {
+	return o.Status == Changed && (o.OldPublished != o.OldHeadline || o.NewPublished != o.NewHeadline)
+}
+
+// HeadlineString describes the headline in a few words: "headline 83 →
+// 71 (-12)", "headline 54, unchanged", and when score edits move the
+// headline published, that one first, why, then the model's: "headline
+// 65 → 62 (edited: score of task 22878); the jury's own 65, unchanged".
+func (o OccupationDiff) HeadlineString() string {
+	if !o.HeadlineEdited() {
+		return "headline " + moveString(o.OldHeadline, o.NewHeadline, true)
+	}
+	why := "score edits unchanged"
+	if len(o.HeadlineEdits) > 0 {
+		why = strings.Join(o.HeadlineEdits, ", ")
+	}
+	return fmt.Sprintf("headline %s (%s); the jury's own %s",
+		moveString(o.OldPublished, o.NewPublished, false), why, moveString(o.OldHeadline, o.NewHeadline, true))
+}
+
+// moveString is "65 → 62", with " (-3)" when delta, or "62, unchanged".
+func moveString(old, new int, delta bool) string {
+	switch {
+	case old == new:
+		return fmt.Sprintf("%d, unchanged", new)
+	case delta:
+		return fmt.Sprintf("%d → %d (%+d)", old, new, new-old)
+	}
+	return fmt.Sprintf("%d → %d", old, new)
+}
+
 // Largest describes the occupation's largest change in a few words, after
 // its code: "29-2072.00 headline 83 → 71", "29-2072.00 task 22892 83 → 90",
-// "29-2072.00 added".
+// "29-2072.00 edited: score of task 22878 75 → 20", "29-2072.00 added".
+// A change that fails the diff comes before any that does not, however
+// small; among those, the largest (the headline first on a tie, then
+// tasks, then edits). Without a score change, it names reworded text.
 func (o OccupationDiff) Largest() string {
 	switch o.Status {
 	case Added:
@@ -239,14 +295,33 @@ func (o OccupationDiff) Largest() string {
 	case Removed:
 		return fmt.Sprintf("%s removed (headline was %d)", o.Code, o.OldHeadline)
 	}
-	d := abs(o.HeadlineDelta())
-	if d > 0 && (len(o.Tasks) == 0 || d >= o.Tasks[0].Size) {
-		return fmt.Sprintf("%s headline %d → %d", o.Code, o.OldHeadline, o.NewHeadline)
+	type change struct {
+		size  int
+		fails bool
+		text  string
 	}
-	if len(o.Tasks) > 0 {
-		return o.Code + " " + o.Tasks[0].String()
+	var changes []change
+	if d := abs(o.HeadlineDelta()); d > 0 {
+		changes = append(changes, change{d, o.HeadlineFails, fmt.Sprintf("headline %d → %d", o.OldHeadline, o.NewHeadline)})
 	}
-	if len(o.Edits) > 0 && (o.Edits[0].Size > 0 || !o.Summary.Changed() && len(o.Quotes) == 0 && len(o.Reactions) == 0) {
+	for _, t := range o.Tasks {
+		changes = append(changes, change{t.Size, t.Fails, t.String()})
+	}
+	for _, e := range o.Edits {
+		if e.Size > 0 || e.Fails {
+			changes = append(changes, change{e.Size, e.Fails, e.String()})
+		}
+	}
+	best := -1
+	for i, c := range changes {
+		if best < 0 || c.fails && !changes[best].fails || c.fails == changes[best].fails && c.size > changes[best].size {
+			best = i
+		}
+	}
+	if best >= 0 {
+		return o.Code + " " + changes[best].text
+	}
+	if len(o.Edits) > 0 && !o.Summary.Changed() && len(o.Quotes) == 0 && len(o.Reactions) == 0 {
 		return o.Code + " " + o.Edits[0].String()
 	}
 	var words []string
@@ -497,7 +572,32 @@ func diffOccupation(shownOld, shownNew *Report, opts DiffOptions) (OccupationDif
 		d.Size = max(d.Size, e.Size)
 		d.Fails = d.Fails || e.Fails
 	}
+	d.OldPublished, d.NewPublished = shownOld.Headline, shownNew.Headline
+	if d.HeadlineEdited() {
+		d.HeadlineEdits = headlineEdits(d.Edits, shownNew)
+	}
 	return d, nil
+}
+
+// headlineEdits names the score edits that make a published headline
+// move otherwise than the model's: those added, changed or removed, or
+// when none is, those the new report keeps from the old one.
+func headlineEdits(changes []EditChange, n *Report) []string {
+	var out []string
+	for _, e := range changes {
+		if e.Kind == EditScore {
+			out = append(out, e.status()+e.Name)
+		}
+	}
+	if len(out) > 0 || n.Edits == nil {
+		return out
+	}
+	for _, a := range n.Edits.Applied {
+		if a.Kind == EditScore && a.State != EditOrphaned {
+			out = append(out, "edited on both sides: "+a.Name())
+		}
+	}
+	return out
 }
 
 // EditChange is a person's edit that differs between two reports: added
@@ -511,7 +611,8 @@ type EditChange struct {
 	Name   string
 	Status DiffStatus
 	// Old and New are the person's text on each side ("" on the side
-	// without the edit); for a score edit, the task's score shown.
+	// without the edit); for a score edit, the task's score shown, with
+	// its label when an edit on either side sets one ("40 E0").
 	Old, New string
 	// Size is, for a score edit, how much further the edits move the task's
 	// score (or the headline, whichever is more) on one side than on the
@@ -521,20 +622,27 @@ type EditChange struct {
 }
 
 // String describes the edit in a few words: "edited: quote of The
-// Contrarian", "edited: score of task 22892 83 → 40", "edit changed:
+// Contrarian", "edited: score of task 22892 83 → 40" (with labels when
+// the edit sets one: "83 E2 → 40 E0"), "edit changed:
 // rationale of task 22892", "edit removed: summary".
 func (e EditChange) String() string {
 	what := e.Name
 	if e.Kind == EditScore {
 		what += fmt.Sprintf(" %s → %s", e.Old, e.New)
 	}
+	return e.status() + what
+}
+
+// status is what became of the edit, as String starts: "edited: ",
+// "edit removed: " or "edit changed: ".
+func (e EditChange) status() string {
 	switch e.Status {
 	case Added:
-		return "edited: " + what
+		return "edited: "
 	case Removed:
-		return "edit removed: " + what
+		return "edit removed: "
 	}
-	return "edit changed: " + what
+	return "edit changed: "
 }
 
 // diffEdits lists the edits that differ between the reports as shown.
@@ -555,7 +663,7 @@ func diffEdits(o, n *Report, opts DiffOptions) []EditChange {
 			}
 			s := side{a: a, shown: a.Text}
 			if a.Kind == EditScore && a.Score != nil {
-				s.shown = strconv.Itoa(*a.Score)
+				s.shown = strings.TrimSpace(strconv.Itoa(*a.Score) + " " + string(a.Label))
 			}
 			m[a.Name()] = s
 			order = append(order, a.Name())
@@ -583,8 +691,13 @@ func diffEdits(o, n *Report, opts DiffOptions) []EditChange {
 		}
 		return task, r.Headline - r.Edits.ModelHeadline
 	}
-	shownScore := func(r *Report, id string) string {
+	// shownScore is a task's score as a page shows it, with its label
+	// when an edit on either side sets one: "20 E0".
+	shownScore := func(r *Report, id string, label bool) string {
 		if t := r.task(id); t != nil {
+			if label {
+				return fmt.Sprintf("%d %s", t.Score, t.Label)
+			}
 			return strconv.Itoa(t.Score)
 		}
 		return "–"
@@ -605,7 +718,8 @@ func diffEdits(o, n *Report, opts DiffOptions) []EditChange {
 			c.Status = Changed
 		}
 		if a.Kind == EditScore {
-			c.Old, c.New = shownScore(o, a.Target), shownScore(n, a.Target)
+			label := os.a.Label != "" || ns.a.Label != ""
+			c.Old, c.New = shownScore(o, a.Target, label), shownScore(n, a.Target, label)
 			ot, oh := shift(o, a.Target)
 			nt, nh := shift(n, a.Target)
 			c.Size = max(abs(nt-ot), abs(nh-oh))

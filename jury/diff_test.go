@@ -278,6 +278,27 @@ func TestDiff(t *testing.T) {
 			},
 		},
 		{
+			name: "the summary names the change that fails, not a larger one that passes",
+			old:  []jury.Report{base}, new: []jury.Report{edit(base, func(r *jury.Report) {
+				task(r, "22892").Score = 40      // 43 points, passes when failing on labels only
+				task(r, "22886").Label = jury.E1 // 20 points, fails
+			})},
+			opts:        jury.DiffOptions{FailOn: []jury.ChangeKind{jury.KindLabel}},
+			wantSummary: "1 of 1 occupation changed; largest: 29-2072.00 task 22886 59, E2 → E1", wantFails: true,
+		},
+		{
+			name: "the summary names the occupation that fails, before a larger one that passes",
+			old:  []jury.Report{base, other}, new: []jury.Report{
+				edit(base, func(r *jury.Report) { task(r, "22892").Score = 40 }),
+				edit(other, func(r *jury.Report) { task(r, "22886").Label = jury.E1 }),
+			},
+			opts:        jury.DiffOptions{FailOn: []jury.ChangeKind{jury.KindLabel}},
+			wantSummary: "2 of 2 occupations changed; largest: 43-9061.00 task 22886 59, E2 → E1", wantFails: true,
+			check: func(t *testing.T, res jury.DiffResult) {
+				require.Equal(t, "29-2072.00", res.Occupations[0].Code, "the list stays largest first")
+			},
+		},
+		{
 			name: "a headline move ties with a task move and is named first",
 			old:  []jury.Report{base}, new: []jury.Report{edit(base, func(r *jury.Report) {
 				r.Headline = 90

@@ -20,6 +20,10 @@ const (
 	EditQuote     EditKind = "quote"
 	EditRationale EditKind = "rationale"
 	EditScore     EditKind = "score"
+	// EditLabel is never an edit of its own: a score edit may set the
+	// task's label too (Edit.Label), and a task's label is flagged for
+	// review when a score edit leaves it disagreeing with the score.
+	EditLabel EditKind = "label"
 	// EditReaction is never an edit: it names a juror's reaction flagged
 	// for review after a score edit moved the headline it reacted to.
 	EditReaction EditKind = "reaction"
@@ -52,6 +56,9 @@ type Edit struct {
 	// Score and Reason are the person's score of a task and why.
 	Score  int
 	Reason string
+	// Label is, for a score edit, the person's label of the task; empty
+	// keeps the jury's.
+	Label Label
 	// Replaced is what the model had written when the edit was made: its
 	// text, "sha256:" and a hex prefix of the text's SHA-256, or for a
 	// score the model's score in decimal. Empty when not recorded yet:
@@ -115,6 +122,13 @@ func EditProblems(edits []Edit) []EditProblem {
 			if strings.TrimSpace(e.Reason) == "" {
 				bad("a score edit needs a reason: say why the jury's score is wrong")
 			}
+			switch {
+			case e.Label == "":
+			case !slices.Contains(Labels, e.Label):
+				bad("label %q: want E0, E1 or E2", e.Label)
+			case !LabelFits(e.Label, e.Score):
+				bad("label %s does not agree with score %d: %s", e.Label, e.Score, labelRule(e.Label))
+			}
 		default:
 			bad("unknown kind of edit %q", e.Kind)
 		}
@@ -157,12 +171,16 @@ type EditRecord struct {
 // person's value, shown on the pages; Model or ModelScore the model's
 // value now, which the report's fields held before the edit.
 type AppliedEdit struct {
-	Kind       EditKind  `json:"kind"`
-	Target     string    `json:"target,omitempty"`
-	Text       string    `json:"text,omitempty"`
-	Model      string    `json:"model,omitempty"`
-	Score      *int      `json:"score,omitempty"`
-	ModelScore *int      `json:"model_score,omitempty"`
+	Kind       EditKind `json:"kind"`
+	Target     string   `json:"target,omitempty"`
+	Text       string   `json:"text,omitempty"`
+	Model      string   `json:"model,omitempty"`
+	Score      *int     `json:"score,omitempty"`
+	ModelScore *int     `json:"model_score,omitempty"`
+	// Label and ModelLabel are, for a score edit that sets the task's
+	// label too, the person's label and the model's.
+	Label      Label     `json:"label,omitempty"`
+	ModelLabel Label     `json:"model_label,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 	Author     string    `json:"author,omitempty"`
 	Date       string    `json:"date,omitempty"`
@@ -187,9 +205,36 @@ type ReviewFlag struct {
 func (f ReviewFlag) Name() string { return Edit{Kind: f.Kind, Target: f.Target}.Name() }
 
 // Edited reports whether the report shows a person's value for the thing
-// of this kind and target instead of the model's.
+// of this kind and target instead of the model's. A task's label is
+// edited by a score edit that sets it.
 func (r *Report) Edited(kind EditKind, target string) bool {
+	if kind == EditLabel {
+		a := r.applied(EditScore, target)
+		return a != nil && a.Label != ""
+	}
 	return r.applied(kind, target) != nil
+}
+
+// LabelFits reports whether a task's label agrees with its score, as a
+// score a person gives is held to: E0 (no exposure) at most E0Max, as on
+// a ballot; E1 and E2 at least E1Min, since both say the task's time is
+// halved or more (by a model alone, or by software built on one) and
+// E1Min is where the rubric lets an exposed task start. A ballot's E2 may
+// score anything (Label.Allows): this stricter rule only flags a label a
+// person's score left behind.
+func LabelFits(l Label, score int) bool {
+	if l == E0 {
+		return score <= E0Max
+	}
+	return score >= E1Min
+}
+
+// labelRule says in a few words which scores a label fits.
+func labelRule(l Label) string {
+	if l == E0 {
+		return fmt.Sprintf("E0 means at most %d %%", E0Max)
+	}
+	return fmt.Sprintf("%s means at least %d %%", l, E1Min)
 }
 
 func (r *Report) applied(kind EditKind, target string) *AppliedEdit {
@@ -281,6 +326,9 @@ func (r *Report) ModelView() *Report {
 		case EditScore:
 			if t := m.task(a.Target); t != nil && a.ModelScore != nil {
 				t.Score = *a.ModelScore
+				if a.ModelLabel != "" {
+					t.Label = a.ModelLabel
+				}
 			}
 		}
 	}
@@ -299,6 +347,72 @@ func (r *Report) juror(persona string) *JurorResult {
 	return nil
 }
 
+// personas lists the panel's persona ids in panel order: "diplomat,
+// chaos-agent, contrarian, optimist".
+func (r *Report) personas() string {
+	ids := make([]string, len(r.Jurors))
+	for i, j := range r.Jurors {
+		ids[i] = j.Persona
+	}
+	return strings.Join(ids, ", ")
+}
+
+// taskIDs lists the report's task ids in order, a run of three or more
+// consecutive numbers as one range: "22877–22893", "101, 103–105".
+func (r *Report) taskIDs() string {
+	ids := make([]string, len(r.Tasks))
+	for i, t := range r.Tasks {
+		ids[i] = t.ID
+	}
+	slices.SortFunc(ids, CompareTaskIDs)
+	var out []string
+	for i := 0; i < len(ids); {
+		j := i
+		for j+1 < len(ids) && next(ids[j], ids[j+1]) {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			out = append(out, ids[i]+"–"+ids[j])
+		default:
+			out = append(out, ids[i:j+1]...)
+		}
+		i = j + 1
+	}
+	return strings.Join(out, ", ")
+}
+
+// next reports whether task id b is the number after a.
+func next(a, b string) bool {
+	na, errA := strconv.ParseUint(a, 10, 64)
+	nb, errB := strconv.ParseUint(b, 10, 64)
+	return errA == nil && errB == nil && nb == na+1
+}
+
+// Unshown lists the edits that could not be applied to r (orphaned: their
+// task or juror is gone), index for index with the edits applied: for
+// each, the edit and what is wrong, naming what is unknown and what is
+// there instead: `quote of persona "skeptic": no such juror (diplomat,
+// chaos-agent, contrarian, optimist)`. r is a report ApplyEdits returned
+// for edits.
+func Unshown(r *Report, edits []Edit) []EditProblem {
+	if r.Edits == nil {
+		return nil
+	}
+	var out []EditProblem
+	for i, a := range r.Edits.Applied {
+		if a.State != EditOrphaned || i >= len(edits) {
+			continue
+		}
+		what := fmt.Sprintf("%s of task %q", a.Kind, a.Target)
+		if a.Kind == EditQuote {
+			what = fmt.Sprintf("quote of persona %q", a.Target)
+		}
+		out = append(out, EditProblem{Line: edits[i].Line, Text: what + ": " + a.Why})
+	}
+	return out
+}
+
 func (r *Report) task(id string) *TaskResult {
 	for i := range r.Tasks {
 		if r.Tasks[i].ID == id {
@@ -313,8 +427,9 @@ func (r *Report) task(id string) *TaskResult {
 // with a person's edits applied. A score edit sets the task's score and
 // the headline and band are recomputed from the task scores as Decide
 // computes them; model-written text that names the old headline or band
-// (the summary, quotes, reactions) or a score-edited task's old score (its
-// rationale) is then flagged for review. An edit whose model value changed
+// (the summary, quotes, reactions) is then flagged for review, and so are
+// a score-edited task's rationale and, when it no longer fits the score,
+// its label, unless a person edited them too. An edit whose model value changed
 // since it was made is applied and marked EditNeedsReview; one whose task
 // or juror is gone is not applied and marked EditOrphaned.
 //
@@ -340,15 +455,15 @@ func ApplyEdits(model *Report, edits []Edit) (*Report, []Edit, []int) {
 		case EditQuote:
 			switch j := r.juror(e.Target); {
 			case j == nil:
-				a.Why = fmt.Sprintf("no juror %q on this panel", e.Target)
+				a.Why = fmt.Sprintf("no such juror (%s)", r.personas())
 			case !j.Valid:
-				a.Why = fmt.Sprintf("juror %q was not counted in this verdict", e.Target)
+				a.Why = "juror not counted in this verdict: its ballot was not valid"
 			default:
 				field = &j.Quote
 			}
 		case EditRationale, EditScore:
 			if t := r.task(e.Target); t == nil {
-				a.Why = fmt.Sprintf("no task %s in this occupation", e.Target)
+				a.Why = fmt.Sprintf("no such task in %s (%s)", r.Occupation.Code, r.taskIDs())
 			} else if e.Kind == EditRationale {
 				field = &t.Rationale
 			} else {
@@ -360,6 +475,10 @@ func ApplyEdits(model *Report, edits []Edit) (*Report, []Edit, []int) {
 				}
 				scored[t.ID] = model
 				t.Score = score
+				if e.Label != "" {
+					a.Label, a.ModelLabel = e.Label, t.Label
+					t.Label = e.Label
+				}
 			}
 		}
 		if field != nil {
@@ -401,8 +520,10 @@ func stateOf(e *Edit, model string, recorded *[]int, i int) EditState {
 
 // flagsAfterScores lists the model text that names figures the score
 // edits changed, in page order: summary, quotes and reactions by juror,
-// rationales by task. A juror whose quote a person rewrote is taken as
-// reviewed, reaction included.
+// then for each task whose score a person changed its label, when it no
+// longer fits the score (LabelFits), and its rationale, written for the
+// jury's score. A juror whose quote a person rewrote is taken as
+// reviewed, reaction included; a rationale or label a person wrote, too.
 func flagsAfterScores(r *Report, rec *EditRecord, scored map[string]int) []ReviewFlag {
 	flags := []ReviewFlag{}
 	oldH, oldB := rec.ModelHeadline, rec.ModelBand
@@ -440,12 +561,16 @@ func flagsAfterScores(r *Report, rec *EditRecord, scored map[string]int) []Revie
 	}
 	for _, t := range r.Tasks {
 		old, ok := scored[t.ID]
-		if !ok || old == t.Score || r.Edited(EditRationale, t.ID) {
+		if !ok || old == t.Score {
 			continue
 		}
-		if slices.Contains(Percentages(t.Rationale), old) {
+		if !r.Edited(EditLabel, t.ID) && !LabelFits(t.Label, t.Score) {
+			flags = append(flags, ReviewFlag{Kind: EditLabel, Target: t.ID,
+				Why: fmt.Sprintf("%s, the task now scores %d %% (the jury's %d %%): add a label to its score edit", labelRule(t.Label), t.Score, old)})
+		}
+		if !r.Edited(EditRationale, t.ID) {
 			flags = append(flags, ReviewFlag{Kind: EditRationale, Target: t.ID,
-				Why: fmt.Sprintf("names %d %%, the jury's score before the edit (now %d %%)", old, t.Score)})
+				Why: fmt.Sprintf("written for the jury's %d %%, the task now scores %d %%", old, t.Score)})
 		}
 	}
 	return flags

@@ -76,16 +76,22 @@ func TestApplyEdits(t *testing.T) {
 		{
 			name: "edits of a task or juror that is gone are orphaned and not applied",
 			edits: []jury.Edit{
-				{Kind: jury.EditRationale, Target: "99999", Text: "Gone.", Replaced: "x"},
-				{Kind: jury.EditQuote, Target: "chaos-agent", Text: "Gone.", Replaced: "x"},
-				{Kind: jury.EditQuote, Target: "optimist", Text: "Not counted.", Replaced: "x"},
+				{Kind: jury.EditRationale, Target: "99999", Text: "Gone.", Replaced: "x", Line: 2},
+				{Kind: jury.EditQuote, Target: "chaos-agent", Text: "Gone.", Replaced: "x", Line: 5},
+				{Kind: jury.EditQuote, Target: "optimist", Text: "Not counted.", Replaced: "x", Line: 7},
+				{Kind: jury.EditQuote, Target: "diplomat", Text: "Shown.", Replaced: "72 % is fair.", Line: 9},
 			},
-			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+			check: func(t *testing.T, r *jury.Report, edits []jury.Edit) {
 				require.Empty(t, r.Jurors[2].Quote)
-				require.Contains(t, r.Edits.Applied[0].Why, "no task 99999")
+				require.Equal(t, "Shown.", r.Jurors[0].Quote)
 				require.Equal(t, 3, r.ReviewCount())
+				require.Equal(t, []jury.EditProblem{
+					{Line: 2, Text: `rationale of task "99999": no such task in 29-2072.00 (22886, 22892, 22900)`},
+					{Line: 5, Text: `quote of persona "chaos-agent": no such juror (diplomat, contrarian, optimist)`},
+					{Line: 7, Text: `quote of persona "optimist": juror not counted in this verdict: its ballot was not valid`},
+				}, jury.Unshown(r, edits), "what is unknown, and what is there instead")
 			},
-			wantStates: []jury.EditState{jury.EditOrphaned, jury.EditOrphaned, jury.EditOrphaned},
+			wantStates: []jury.EditState{jury.EditOrphaned, jury.EditOrphaned, jury.EditOrphaned, jury.EditCurrent},
 		},
 		{
 			name: "a score edit moves the headline by the consensus rule and flags text naming the old figures",
@@ -115,6 +121,60 @@ func TestApplyEdits(t *testing.T) {
 			},
 			wantStates: []jury.EditState{jury.EditCurrent, jury.EditCurrent, jury.EditCurrent},
 			wantReview: []string{"reaction of contrarian", "rationale of task 22892"},
+		},
+		{
+			name: "an E2 task edited to 20 %: its label and its rationale need review",
+			edits: []jury.Edit{
+				{Kind: jury.EditScore, Target: "22892", Score: 20, Reason: "records need sign-off", Replaced: "90"},
+			},
+			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+				require.Equal(t, "E2 means at least 40 %, the task now scores 20 % (the jury's 90 %): add a label to its score edit",
+					r.NeedsReview(jury.EditLabel, "22892"))
+				require.Equal(t, "written for the jury's 90 %, the task now scores 20 %", r.NeedsReview(jury.EditRationale, "22892"))
+				require.False(t, r.Edited(jury.EditLabel, "22892"))
+			},
+			wantStates: []jury.EditState{jury.EditCurrent},
+			wantReview: []string{"summary", "quote of diplomat", "reaction of diplomat", "reaction of contrarian", "label of task 22892", "rationale of task 22892"},
+		},
+		{
+			name: "a rationale that names no figure is still flagged: it was written for the jury's score",
+			edits: []jury.Edit{
+				{Kind: jury.EditScore, Target: "22886", Score: 60, Reason: "coders check each code", Replaced: "80"},
+			},
+			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+				require.Empty(t, r.NeedsReview(jury.EditLabel, "22886"), "E1 at 60 % still fits")
+			},
+			wantStates: []jury.EditState{jury.EditCurrent},
+			wantReview: []string{"summary", "quote of diplomat", "reaction of diplomat", "reaction of contrarian", "rationale of task 22886"},
+		},
+		{
+			name: "an E0 task edited above 60 %: its label needs review",
+			edits: []jury.Edit{
+				{Kind: jury.EditScore, Target: "22900", Score: 70, Reason: "coding assistants resolve most", Replaced: "20"},
+				{Kind: jury.EditRationale, Target: "22900", Text: "Coding assistants now resolve most unclear codes.", Replaced: "A person answers for it."},
+			},
+			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+				require.Equal(t, "E0 means at most 60 %, the task now scores 70 % (the jury's 20 %): add a label to its score edit",
+					r.NeedsReview(jury.EditLabel, "22900"))
+			},
+			wantStates: []jury.EditState{jury.EditCurrent, jury.EditCurrent},
+			wantReview: []string{"summary", "quote of diplomat", "reaction of diplomat", "reaction of contrarian", "label of task 22900"},
+		},
+		{
+			name: "a person who sets the label and rewrites the rationale leaves nothing of the task to review",
+			edits: []jury.Edit{
+				{Kind: jury.EditScore, Target: "22892", Score: 20, Label: jury.E0, Reason: "records need sign-off", Replaced: "90"},
+				{Kind: jury.EditRationale, Target: "22892", Text: "A person signs every record.", Replaced: "EHR software does it: 90 % of the time saved."},
+			},
+			check: func(t *testing.T, r *jury.Report, _ []jury.Edit) {
+				tk := r.Tasks[1] // 20 %, tied with 22900 and first by ID
+				require.Equal(t, "22892", tk.ID)
+				require.Equal(t, jury.E0, tk.Label, "the person's label is shown")
+				require.True(t, r.Edited(jury.EditLabel, "22892"))
+				require.Equal(t, jury.E2, r.Edits.Applied[0].ModelLabel, "the jury's label is kept beside it")
+			},
+			wantStates: []jury.EditState{jury.EditCurrent, jury.EditCurrent},
+			wantReview: []string{"summary", "quote of diplomat", "reaction of diplomat", "reaction of contrarian"},
 		},
 		{
 			name: "a score edit over a score the jury has since changed needs review",
@@ -165,6 +225,20 @@ func TestApplyEdits(t *testing.T) {
 	}
 }
 
+// An unknown task id is told with the ids there are, runs of three or
+// more consecutive ones as a range.
+func TestUnshownTaskIDs(t *testing.T) {
+	r := editedReport()
+	for _, id := range []string{"22887", "22888", "22889", "22890", "22901", "x-1"} {
+		r.Tasks = append(r.Tasks, jury.TaskResult{ID: id, Text: "More.", Type: jury.Core, Score: 50, Label: jury.E2})
+	}
+	edits := []jury.Edit{{Kind: jury.EditScore, Target: "2289", Score: 10, Reason: "typo", Line: 4}}
+	shown, _, _ := jury.ApplyEdits(r, edits)
+	require.Equal(t, []jury.EditProblem{{Line: 4,
+		Text: `score of task "2289": no such task in 29-2072.00 (22886–22890, 22892, 22900, 22901, x-1)`}}, jury.Unshown(shown, edits))
+	require.Empty(t, jury.Unshown(editedReport(), nil), "no edits: nothing unshown")
+}
+
 func TestApplyNoEdits(t *testing.T) {
 	r, _, recorded := jury.ApplyEdits(editedReport(), nil)
 	require.Nil(t, r.Edits, "a report nobody edited carries no edit record")
@@ -183,6 +257,8 @@ func TestEditProblems(t *testing.T) {
 		{"quote over the limit", jury.Edit{Kind: jury.EditQuote, Target: "diplomat", Text: repeat("x", jury.MaxQuote+1), Line: 9}, "quote of diplomat: text is 301 characters, at most 300"},
 		{"score without a reason", jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 40, Line: 12}, "score of task 22892: a score edit needs a reason"},
 		{"score out of range", jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 140, Reason: "x", Line: 12}, "score of task 22892: score 140 is outside 0–100"},
+		{"unknown label", jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 20, Label: "E5", Reason: "x", Line: 12}, `score of task 22892: label "E5": want E0, E1 or E2`},
+		{"label against the score", jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 20, Label: jury.E1, Reason: "x", Line: 12}, "score of task 22892: label E1 does not agree with score 20: E1 means at least 40 %"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,32 +323,50 @@ func TestDiffSeparatesEditsFromModelDrift(t *testing.T) {
 		wantEdits []string
 		wantTasks []string
 		wantFails bool
+		// wantHeadline is the headline line of `jury diff`.
+		wantHeadline string
 	}{
 		{
 			name: "a quote edited: an edit, not model drift; text edits never fail",
 			old:  shown(model), new: shown(model, quote),
-			wantEdits: []string{"edited: quote of The Contrarian"},
+			wantEdits: []string{"edited: quote of The Contrarian"}, wantHeadline: "headline 72, unchanged",
 		},
 		{
 			name: "a score edit: the headline shown moves 72 → 52, as an edit",
 			old:  shown(model), new: shown(model, score),
 			wantEdits: []string{"edited: score of task 22892 90 → 40"}, wantFails: true,
+			wantHeadline: "headline 72 → 52 (edited: score of task 22892); the jury's own 72, unchanged",
 		},
 		{
 			name: "--fail-on without edit ignores it",
 			old:  shown(model), new: shown(model, score),
-			opts:      jury.DiffOptions{FailOn: []jury.ChangeKind{jury.KindHeadline, jury.KindTask, jury.KindLabel}},
-			wantEdits: []string{"edited: score of task 22892 90 → 40"},
+			opts:         jury.DiffOptions{FailOn: []jury.ChangeKind{jury.KindHeadline, jury.KindTask, jury.KindLabel}},
+			wantEdits:    []string{"edited: score of task 22892 90 → 40"},
+			wantHeadline: "headline 72 → 52 (edited: score of task 22892); the jury's own 72, unchanged",
 		},
 		{
 			name: "the model moved under an unchanged edit: drift only",
 			old:  shown(model, quote, score), new: shown(drifted, quote, score),
 			wantTasks: []string{"task 22886 80 → 90"}, wantFails: true,
+			// (2·40 + 2·90 + 20) / 5 = 56
+			wantHeadline: "headline 52 → 56 (edited on both sides: score of task 22892); the jury's own 72 → 76 (+4)",
+		},
+		{
+			name: "a score edit removed: the page publishes the jury's headline again",
+			old:  shown(model, score), new: shown(model),
+			wantEdits: []string{"edit removed: score of task 22892 40 → 90"}, wantFails: true,
+			wantHeadline: "headline 52 → 72 (edit removed: score of task 22892); the jury's own 72, unchanged",
+		},
+		{
+			name: "a score edit that sets the label too: an edit, not a label change of the model's",
+			old:  shown(model), new: shown(model, jury.Edit{Kind: jury.EditScore, Target: "22892", Score: 40, Label: jury.E0, Reason: "sign-off", Replaced: "90"}),
+			wantEdits: []string{"edited: score of task 22892 90 E2 → 40 E0"}, wantFails: true,
+			wantHeadline: "headline 72 → 52 (edited: score of task 22892); the jury's own 72, unchanged",
 		},
 		{
 			name: "an edit removed",
 			old:  shown(model, quote), new: shown(model),
-			wantEdits: []string{"edit removed: quote of The Contrarian"},
+			wantEdits: []string{"edit removed: quote of The Contrarian"}, wantHeadline: "headline 72, unchanged",
 		},
 	}
 	for _, tt := range tests {
@@ -291,6 +385,9 @@ func TestDiffSeparatesEditsFromModelDrift(t *testing.T) {
 			require.Equal(t, tt.wantEdits, edits)
 			require.Equal(t, tt.wantTasks, tasks)
 			require.Equal(t, tt.wantFails, res.Failed())
+			require.Equal(t, tt.wantHeadline, o.HeadlineString())
+			require.Equal(t, tt.old.Headline, o.OldPublished)
+			require.Equal(t, tt.new.Headline, o.NewPublished)
 			require.Empty(t, o.Quotes, "the model's quotes did not change")
 		})
 	}

@@ -53,6 +53,7 @@ func execEdit(_ context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
+	warn(sys.stderr, w.Warnings)
 	fmt.Fprintf(sys.stdout, "%s: %d %% (%s); %d %s need review\n", render.Plain(w.Dir), w.Report.Headline, w.Report.Band,
 		w.Report.ReviewCount(), plural(w.Report.ReviewCount(), "item", "items"))
 	return nil

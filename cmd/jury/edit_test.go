@@ -212,7 +212,8 @@ func TestScoreEditMovesTheHeadline(t *testing.T) {
 	code, stdout, _ := cli(t, nil, "diff", before, dir)
 	require.Equal(t, 1, code, "a score edit beyond tolerance fails by default")
 	require.Contains(t, stdout, "edited: score of task "+top.ID+" "+itoa(top.Score)+" → 0")
-	require.NotContains(t, stdout, "headline "+itoa(model.Headline)+" →", "not model drift")
+	require.Contains(t, stdout, "headline "+itoa(model.Headline)+" → "+h+" (edited: score of task "+top.ID+"); the jury's own "+itoa(model.Headline)+", unchanged",
+		"the headline published moved by an edit, not model drift")
 	code, stdout, _ = cli(t, nil, "diff", "--fail-on", "headline,task,label", before, dir)
 	require.Equal(t, 0, code, "--fail-on without edit ignores edits: %s", stdout)
 }
@@ -246,4 +247,29 @@ func TestEditCommand(t *testing.T) {
 	code, _, stderr = cli(t, map[string]string{"EDITOR": editor}, "edit", dir)
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "edits.yaml:3: quote of contrarian: unknown key \"txt\"")
+}
+
+// A typo in edits.yaml (a persona or task that does not exist) is said on
+// stderr by render and run, one line per edit naming edits.yaml:LINE;
+// both still exit 0, and `jury edits --check` exits 1.
+func TestOrphanedEditIsWarned(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := cli(t, nil, "run", fixture, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	dir := filepath.Join(out, "29-2072.00")
+	edits := filepath.Join(dir, "edits.yaml")
+	require.NoError(t, os.WriteFile(edits, []byte("quotes:\n  skeptic:\n    text: Nobody on this panel.\n"), 0o644))
+	want := "jury: " + edits + `:3: quote of persona "skeptic": no such juror (diplomat, chaos-agent, contrarian, optimist): the edit is not shown` + "\n"
+
+	code, stdout, stderr := cli(t, nil, "render", dir)
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, want, stderr)
+	require.Contains(t, stdout, "rendered 1 report")
+
+	code, _, stderr = cli(t, nil, "run", fixture, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, want)
+
+	code, _, _ = cli(t, nil, "edits", "--check", dir)
+	require.Equal(t, 1, code)
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/onet-jury/jury/pipeline/outdir"
+	"github.com/onet-jury/jury/pipeline/render"
 )
 
 // execRender is `jury render DIR`: the pages again from the verdicts on
@@ -23,12 +25,21 @@ func execRender(ctx context.Context, sys *system, args []string) error {
 	if len(pos) != 1 {
 		return usagef("render takes one directory, got %d arguments: jury render DIR", len(pos))
 	}
-	n, err := outdir.Writer{Force: *force}.Rerender(pos[0])
+	res, err := outdir.Writer{Force: *force}.Rerender(pos[0])
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(sys.stdout, "rendered %d %s under %s\n", n, plural(n, "report", "reports"), pos[0])
+	warn(sys.stderr, res.Warnings)
+	fmt.Fprintf(sys.stdout, "rendered %d %s under %s\n", res.Reports, plural(res.Reports, "report", "reports"), pos[0])
 	return nil
+}
+
+// warn prints warnings on stderr, one line each; they come from files a
+// person wrote, so no escape sequence reaches the terminal.
+func warn(stderr io.Writer, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "jury: "+render.Plain(w))
+	}
 }
 
 func plural(n int, one, many string) string {

@@ -169,6 +169,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
+	warn(stderr, w.Warnings)
 	// The title comes from an input file: no escape sequence reaches the
 	// terminal.
 	fmt.Fprintf(stdout, "%s %s: %d %% (%s) → %s\n", report.Occupation.Code, render.Plain(report.Occupation.Title),

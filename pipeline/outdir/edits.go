@@ -37,7 +37,7 @@ type EditsDoc struct {
 var (
 	editSections = []string{"summary", "quotes", "rationales", "scores"}
 	textKeys     = []string{"text", "replaced", "author", "date"}
-	scoreKeys    = []string{"score", "reason", "replaced", "author", "date"}
+	scoreKeys    = []string{"score", "label", "reason", "replaced", "author", "date"}
 )
 
 // ReadEdits reads dir/edits.yaml. A missing file is no edits. A file
@@ -54,6 +54,12 @@ func ReadEdits(dir string) (*EditsDoc, error) {
 	if err != nil {
 		return nil, jury.Invalidf("%s: %v", path, pathErr(err))
 	}
+	return parseEdits(path, data)
+}
+
+// parseEdits reads the content of an edits.yaml at path, as ReadEdits.
+func parseEdits(path string, data []byte) (*EditsDoc, error) {
+	doc := &EditsDoc{Path: path}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, jury.Invalidf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -140,6 +146,8 @@ func readEdit(path string, kind jury.EditKind, target string, n *yaml.Node) (jur
 			e.Date = v.Value
 		case "reason":
 			e.Reason = v.Value
+		case "label":
+			e.Label = jury.Label(strings.ToUpper(strings.TrimSpace(v.Value)))
 		case "score":
 			s, err := strconv.Atoi(v.Value)
 			if err != nil {
@@ -214,7 +222,8 @@ func StarterEdits(r *jury.Report) []byte {
 #   %q:
 #     score: %d
 #     reason: "Why the jury's score is wrong (required)."
-`, r.Occupation.Code, render.Plain(r.Occupation.Title), orDefault(r.Provenance.Date, "2026-01-31"), persona, jury.MaxQuote, task, jury.MaxQuote, task, score)
+#     label: E0   # optional: E0 at most %d %%, E1 and E2 at least %d %%
+`, r.Occupation.Code, render.Plain(r.Occupation.Title), orDefault(r.Provenance.Date, "2026-01-31"), persona, jury.MaxQuote, task, jury.MaxQuote, task, score, jury.E0Max, jury.E1Min)
 	return []byte(b.String())
 }
 
@@ -236,6 +245,28 @@ func (d *EditsDoc) writeBack(edits []jury.Edit, recorded []int) (*atomicfile.Fil
 		return nil, err
 	}
 	return &atomicfile.File{Path: d.Path, Data: data}, nil
+}
+
+// unshown words the edits of the document that could not be applied to
+// shown (jury.Unshown) as Written.Warnings: one line each, naming
+// edits.yaml:LINE as the file will be once back (its new content, when
+// recording what edits replaced moved lines) is written.
+func (d *EditsDoc) unshown(shown *jury.Report, back *atomicfile.File) []string {
+	edits := d.Edits
+	if back != nil {
+		if again, err := parseEdits(d.Path, back.Data); err == nil && len(again.Edits) == len(edits) {
+			edits = again.Edits
+		}
+	}
+	var out []string
+	for _, p := range jury.Unshown(shown, edits) {
+		at := d.Path
+		if p.Line > 0 {
+			at += ":" + strconv.Itoa(p.Line)
+		}
+		out = append(out, at+": "+p.Text+": the edit is not shown")
+	}
+	return out
 }
 
 // EditLine is one edit of an occupation, or one text of the model's that

@@ -39,6 +39,7 @@ func TestReadEditsBadFile(t *testing.T) {
 		{"quote over the limits", "quotes:\n  diplomat:\n    text: " + strings.Repeat("x", 301) + "\n", "edits.yaml:3: quote of diplomat: text is 301 characters, at most 300"},
 		{"no text", "rationales:\n  \"22892\":\n    author: ana\n", "edits.yaml:3: rationale of task 22892: text missing"},
 		{"not YAML", "quotes: [\n", "edits.yaml: "},
+		{"label against the score", "scores:\n  \"22892\":\n    score: 20\n    label: E1\n    reason: x\n", "edits.yaml:3: score of task 22892: label E1 does not agree with score 20: E1 means at least 40 %"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,3 +216,166 @@ func TestRerenderAppliesChangedEdits(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func jsonOf(r *jury.Report) ([]byte, error) { return render.JSON(r) }
+
+// The situation of a content team's score edit, end to end: the
+// committed golden verdict against the same verdict with task 22878's
+// score edited (and a quote). jury diff shows the headline the page
+// publishes, says which edit moved it, keeps the jury's own apart, and
+// names the failing score edit as the largest change.
+func TestDiffAfterAScoreEdit(t *testing.T) {
+	const golden = "../../fixtures/golden/29-2072.00"
+	model := rerenderGolden(t, "29-2072.00")
+	dir, err := outdir.WriteReport(t.TempDir(), model)
+	require.NoError(t, err)
+	writeDiffFile(t, filepath.Join(dir, "edits.yaml"), `quotes:
+  contrarian:
+    text: "A person still answers for every record."
+scores:
+  "22878":
+    score: 20
+    reason: "Compiling a chart still means reading it."
+`)
+	_, err = outdir.Rerender(dir)
+	require.NoError(t, err)
+
+	var jurys int
+	published := model.Clone()
+	for i, tk := range published.Tasks {
+		if tk.ID == "22878" {
+			jurys = tk.Score
+			published.Tasks[i].Score = 20
+		}
+	}
+	edited := jury.TasksHeadline(published.Tasks)
+	require.NotEqual(t, model.Headline, edited, "the score edit moves the published headline")
+
+	old, err := outdir.LoadReports(golden)
+	require.NoError(t, err)
+	cur, err := outdir.LoadReports(dir)
+	require.NoError(t, err)
+	require.Equal(t, edited, cur[0].Headline, "report.json publishes the edited headline")
+
+	largest := fmt.Sprintf("1 of 1 occupation changed; largest: 29-2072.00 edited: score of task 22878 %d → 20", jurys)
+	headline := fmt.Sprintf("headline %d → %d (edited: score of task 22878); the jury's own %d, unchanged", model.Headline, edited, model.Headline)
+	tests := []struct {
+		name      string
+		failOn    []jury.ChangeKind
+		wantFails bool
+		wantLines []string
+	}{
+		{"every kind fails", nil, true, []string{largest, "      " + headline, "      edited: quote of The Contrarian",
+			fmt.Sprintf("    ✗ edited: score of task 22878 %d → 20", jurys)}},
+		{"--fail-on without edit ignores the edits", []jury.ChangeKind{jury.KindHeadline, jury.KindTask, jury.KindLabel}, false,
+			[]string{largest, "      " + headline, fmt.Sprintf("      edited: score of task 22878 %d → 20", jurys)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := jury.Diff(old, cur, jury.DiffOptions{FailOn: tt.failOn})
+			require.NoError(t, err)
+			require.Equal(t, tt.wantFails, res.Failed())
+			require.Equal(t, largest, res.Summary())
+			text := strings.Split(string(render.DiffText(res, false)), "\n")
+			for _, l := range tt.wantLines {
+				require.Contains(t, text, l)
+			}
+			md := string(render.DiffMarkdown(res))
+			require.Contains(t, md, "\nH"+headline[1:]+".\n")
+		})
+	}
+}
+
+// A score edit makes the task's label (when it no longer fits) and its
+// rationale need review, on the pages and in jury edits, until a person
+// sets the label and rewrites the rationale in edits.yaml.
+func TestScoreEditFlagsLabelAndRationale(t *testing.T) {
+	out := t.TempDir()
+	model := rerenderGolden(t, "29-2072.00")
+	var task jury.TaskResult
+	for _, tk := range model.Tasks {
+		if tk.ID == "22878" {
+			task = tk
+		}
+	}
+	require.Equal(t, jury.E2, task.Label, "the fixture's task 22878 is E2")
+	require.GreaterOrEqual(t, task.Score, jury.E1Min)
+	dir := filepath.Join(out, "29-2072.00")
+	score := "scores:\n  \"22878\":\n    score: 20\n    reason: Compiling a chart still means reading it.\n"
+	writeDiffFile(t, filepath.Join(dir, "edits.yaml"), score)
+	_, err := outdir.Writer{}.WriteReport(out, model)
+	require.NoError(t, err)
+
+	labelWhy := fmt.Sprintf("E2 means at least 40 %%, the task now scores 20 %% (the jury's %d %%): add a label to its score edit", task.Score)
+	rationaleWhy := fmt.Sprintf("written for the jury's %d %%, the task now scores 20 %%", task.Score)
+	// Pages keep a figure and its % together.
+	nbsp := strings.NewReplacer(" %", "\u00a0%").Replace
+	md, page := readFile(t, filepath.Join(dir, "report.md")), readFile(t, filepath.Join(dir, "report.html"))
+	require.Contains(t, md, "· E2 *(needs review: "+nbsp(labelWhy)+")* ·")
+	require.Contains(t, md, task.Rationale+" *(needs review: "+nbsp(rationaleWhy)+")*")
+	require.Contains(t, page, `<span class="review" title="`+strings.ReplaceAll(nbsp(labelWhy), "'", "&#39;")+`">needs review</span></td>`)
+	lines, err := outdir.ListEdits(dir)
+	require.NoError(t, err)
+	require.Contains(t, lines, outdir.EditLine{Code: "29-2072.00", What: "label of task 22878 (the model's)", State: jury.EditNeedsReview, Why: labelWhy})
+	require.Contains(t, lines, outdir.EditLine{Code: "29-2072.00", What: "rationale of task 22878 (the model's)", State: jury.EditNeedsReview, Why: rationaleWhy})
+
+	// The person sets the label and rewrites the rationale: nothing of the
+	// task is left to review.
+	writeDiffFile(t, filepath.Join(dir, "edits.yaml"), score+"    label: e0\nrationales:\n  \"22878\":\n    text: A person reads every chart before it is filed.\n")
+	w, err := outdir.Writer{}.WriteReport(out, model)
+	require.NoError(t, err)
+	require.Empty(t, w.Report.NeedsReview(jury.EditLabel, "22878"))
+	require.Empty(t, w.Report.NeedsReview(jury.EditRationale, "22878"))
+	md = readFile(t, filepath.Join(dir, "report.md"))
+	require.Contains(t, md, "· E0 *(edited)* ·")
+	require.Contains(t, md, "A person reads every chart before it is filed. *(edited)*")
+	require.Contains(t, readFile(t, filepath.Join(dir, "report.json")), `"model_label": "E2"`)
+	lines, err = outdir.ListEdits(dir)
+	require.NoError(t, err)
+	for _, l := range lines {
+		require.NotContains(t, l.What, "22878 (the model's)")
+	}
+	r, err := outdir.ReadReport(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	require.Equal(t, model, r.ModelView(), "the jury's label is read back")
+}
+
+// An edit whose juror or task does not exist (a typo) is not shown, and
+// the writer says so, one line each naming edits.yaml:LINE, what is
+// unknown and the ids there are; the rest is written.
+func TestOrphanedEditsAreWarned(t *testing.T) {
+	out := t.TempDir()
+	model := rerenderGolden(t, "29-2072.00")
+	dir := filepath.Join(out, "29-2072.00")
+	path := filepath.Join(dir, "edits.yaml")
+	writeDiffFile(t, path, `quotes:
+  skeptic:
+    text: "Nobody on this panel."
+  contrarian:
+    text: "Shown."
+scores:
+  "22787":
+    score: 10
+    reason: a typo of 22878
+`)
+	w, err := outdir.Writer{}.WriteReport(out, model)
+	require.NoError(t, err, "an orphaned edit is no error")
+	// Recording the contrarian's replaced quote moved the score edit a
+	// line down: the warning names the line it is on now.
+	lines := strings.Split(readFile(t, path), "\n")
+	require.Equal(t, "    score: 10", lines[9-1])
+	want := []string{
+		path + `:3: quote of persona "skeptic": no such juror (diplomat, chaos-agent, contrarian, optimist): the edit is not shown`,
+		path + `:9: score of task "22787": no such task in 29-2072.00 (22877–22893): the edit is not shown`,
+	}
+	require.Equal(t, want, w.Warnings)
+	require.Contains(t, readFile(t, filepath.Join(dir, "report.md")), "“Shown.” *(edited)*", "the other edits are applied")
+	require.Equal(t, model.Headline, w.Report.Headline)
+
+	res, err := outdir.Rerender(dir)
+	require.NoError(t, err)
+	require.Equal(t, outdir.Rendered{Reports: 1, Warnings: want}, res)
+
+	writeDiffFile(t, path, "quotes:\n  contrarian:\n    text: Shown.\n")
+	res, err = outdir.Rerender(dir)
+	require.NoError(t, err)
+	require.Empty(t, res.Warnings, "typos fixed: no warning")
+}

@@ -25,6 +25,16 @@ type Written struct {
 	// Report is the report as written: the person's edits applied, the
 	// model's values beside them.
 	Report *jury.Report
+	// Warnings are one line each, for the person to read: an edit of
+	// edits.yaml whose task or juror does not exist (orphaned), so that it
+	// is not shown. Each names edits.yaml:LINE, what is unknown and what
+	// the verdict has instead:
+	//
+	//	out/29-2072.00/edits.yaml:3: quote of persona "skeptic": no such juror (diplomat, chaos-agent, contrarian, optimist): the edit is not shown
+	//
+	// They are no error: the rest is written, and `jury edits --check`
+	// fails on them.
+	Warnings []string
 }
 
 // WriteReport writes a report with Writer's defaults and returns the
@@ -43,12 +53,11 @@ func WriteReport(dir string, r *jury.Report) (string, error) {
 // person changed by hand is an ErrHandEdited error, and nothing is
 // written, unless w.Force.
 func (w Writer) WriteReport(dir string, r *jury.Report) (Written, error) {
-	out := filepath.Join(dir, r.Occupation.Code)
-	files, shown, err := w.prepare(out, r)
+	files, written, err := w.prepare(filepath.Join(dir, r.Occupation.Code), r)
 	if err != nil {
-		return Written{Dir: out}, err
+		return written, err
 	}
-	return Written{Dir: out, Report: shown}, writeChanged(files)
+	return written, writeChanged(files)
 }
 
 // Refresh applies the edits of dir/<code>/edits.yaml again to the verdict
@@ -65,45 +74,48 @@ func (w Writer) Refresh(dir, code string) (Written, error) {
 	if err := checkReport(file, &r); err != nil {
 		return Written{Dir: out}, err
 	}
-	files, shown, err := w.prepare(out, r.ModelView())
+	files, written, err := w.prepare(out, r.ModelView())
 	if err != nil {
-		return Written{Dir: out}, err
+		return written, err
 	}
-	return Written{Dir: out, Report: shown}, writeChanged(files)
+	return written, writeChanged(files)
 }
 
 // prepare renders what an occupation's directory out should hold for the
 // model's report: the files in the order they are written (report.json
-// last: when it is on disk, its pages are too) and the report shown.
-func (w Writer) prepare(out string, model *jury.Report) ([]atomicfile.File, *jury.Report, error) {
+// last: when it is on disk, its pages are too), and what they will hold
+// (Written: its Dir set even on error).
+func (w Writer) prepare(out string, model *jury.Report) ([]atomicfile.File, Written, error) {
+	written := Written{Dir: out}
 	doc, err := ReadEdits(out)
 	if err != nil {
-		return nil, nil, err
+		return nil, written, err
 	}
 	shown, edits, recorded := jury.ApplyEdits(model, doc.Edits)
 	js, err := render.JSON(shown)
 	if err != nil {
-		return nil, nil, err
+		return nil, written, err
 	}
 	md, page, err := pages(shown, filepath.Dir(out))
 	if err != nil {
-		return nil, nil, err
+		return nil, written, err
 	}
 	mdPath, htmlPath := filepath.Join(out, "report.md"), filepath.Join(out, "report.html")
 	if !w.Force {
 		if err := checkHandEdits(mdPath, htmlPath); err != nil {
-			return nil, nil, err
+			return nil, written, err
 		}
 	}
 	files := []atomicfile.File{{Path: mdPath, Data: md}, {Path: htmlPath, Data: page}}
 	back, err := doc.writeBack(edits, recorded)
 	if err != nil {
-		return nil, nil, err
+		return nil, written, err
 	}
 	if back != nil {
 		files = append(files, *back)
 	}
-	return append(files, atomicfile.File{Path: filepath.Join(out, reportFile), Data: js}), shown, nil
+	written.Report, written.Warnings = shown, doc.unshown(shown, back)
+	return append(files, atomicfile.File{Path: filepath.Join(out, reportFile), Data: js}), written, nil
 }
 
 // pages renders the pages people read from a report: report.md and

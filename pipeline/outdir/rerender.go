@@ -16,7 +16,16 @@ import (
 )
 
 // Rerender renders with Writer's defaults; see Writer.Rerender.
-func Rerender(dir string) (int, error) { return Writer{}.Rerender(dir) }
+func Rerender(dir string) (Rendered, error) { return Writer{}.Rerender(dir) }
+
+// Rendered is what Rerender did.
+type Rendered struct {
+	// Reports counts the reports rendered.
+	Reports int
+	// Warnings are those of every report rendered (see
+	// Written.Warnings), in path order.
+	Warnings []string
+}
 
 // Rerender writes report.md and report.html again from the report.json
 // files under dir, as `run` and `batch` lay them out: dir/report.json and
@@ -26,7 +35,8 @@ func Rerender(dir string) (int, error) { return Writer{}.Rerender(dir) }
 // a new verdict: each report is taken back to the model's verdict
 // (jury.Report.ModelView) and the occupation's edits.yaml applied again,
 // so report.json changes only when the edits did. It returns how many
-// reports it rendered.
+// reports it rendered, and the warnings about their edits (an edit whose
+// task or juror is gone), one line each.
 //
 // Every report is read, checked (jury.Report.Check: a headline, band or
 // quote set by hand in report.json is refused, naming file:line; task
@@ -36,29 +46,29 @@ func Rerender(dir string) (int, error) { return Writer{}.Rerender(dir) }
 // nothing is written. Each directory's files are written atomically, a
 // file already current is left alone, and directories are rendered in
 // parallel.
-func (w Writer) Rerender(dir string) (int, error) {
+func (w Writer) Rerender(dir string) (Rendered, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
-		return 0, jury.Invalidf("%s: %v", dir, pathErr(err))
+		return Rendered{}, jury.Invalidf("%s: %v", dir, pathErr(err))
 	}
 	if !info.IsDir() {
-		return 0, jury.Invalidf("%s: not a directory: name the output directory of jury run or batch", dir)
+		return Rendered{}, jury.Invalidf("%s: not a directory: name the output directory of jury run or batch", dir)
 	}
 	files, err := reportFiles(dir)
 	if err != nil {
-		return 0, err
+		return Rendered{}, err
 	}
 
 	// Read every report before writing anything: a bad one stops the
 	// whole render.
 	reports, err := readReports(files, dir)
 	if err != nil {
-		return 0, err
+		return Rendered{}, err
 	}
 
 	manifest, err := readManifestIfAny(dir)
 	if err != nil {
-		return 0, err
+		return Rendered{}, err
 	}
 	n := 0
 	for _, r := range reports {
@@ -67,7 +77,7 @@ func (w Writer) Rerender(dir string) (int, error) {
 		}
 	}
 	if n == 0 && manifest == nil {
-		return 0, jury.Invalidf("%s: no report found: want DIR/%s or DIR/<code>/%s, as jury run and batch write them",
+		return Rendered{}, jury.Invalidf("%s: no report found: want DIR/%s or DIR/<code>/%s, as jury run and batch write them",
 			dir, reportFile, reportFile)
 	}
 
@@ -76,6 +86,7 @@ func (w Writer) Rerender(dir string) (int, error) {
 	// Writes wait on the disk (each file is synced), so more of them are
 	// in flight than there are cores.
 	out := make([][]atomicfile.File, len(reports))
+	written := make([]Written, len(reports))
 	errs := make([]error, len(reports))
 	rp := pool.New().WithMaxGoroutines(8 * runtime.GOMAXPROCS(0))
 	for i, r := range reports {
@@ -87,14 +98,16 @@ func (w Writer) Rerender(dir string) (int, error) {
 				errs[i] = err
 				return
 			}
-			out[i], _, errs[i] = w.prepare(filepath.Dir(files[i]), r.ModelView())
+			out[i], written[i], errs[i] = w.prepare(filepath.Dir(files[i]), r.ModelView())
 		})
 	}
 	rp.Wait()
-	for _, err := range errs {
+	res := Rendered{Reports: n}
+	for i, err := range errs {
 		if err != nil {
-			return 0, err
+			return Rendered{}, err
 		}
+		res.Warnings = append(res.Warnings, written[i].Warnings...)
 	}
 	wp := pool.New().WithErrors().WithMaxGoroutines(8 * runtime.GOMAXPROCS(0))
 	for _, fs := range out {
@@ -112,9 +125,9 @@ func (w Writer) Rerender(dir string) (int, error) {
 		})
 	}
 	if err := wp.Wait(); err != nil {
-		return 0, err
+		return Rendered{}, err
 	}
-	return n, nil
+	return res, nil
 }
 
 // checkReport refuses a report.json that is not consistent (see

@@ -188,7 +188,7 @@ func TestRerender(t *testing.T) {
 
 			n, err := outdir.Rerender(dir)
 			require.NoError(t, err)
-			require.Equal(t, tt.wantN, n)
+			require.Equal(t, tt.wantN, n.Reports)
 			require.Len(t, reportDirs, tt.wantN)
 			for _, js := range reportDirs {
 				requirePages(t, filepath.Dir(js))
@@ -291,7 +291,7 @@ func TestRerenderBadInput(t *testing.T) {
 			n, err := outdir.Rerender(dir)
 			require.Error(t, err)
 			require.ErrorIs(t, err, jury.ErrInvalid, "bad input: exit code 2")
-			require.Zero(t, n)
+			require.Zero(t, n.Reports)
 			for _, w := range tt.want {
 				require.Contains(t, err.Error(), w)
 			}
@@ -329,8 +329,8 @@ func BenchmarkRerender923(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if got != n {
-			b.Fatalf("rendered %d reports, want %d", got, n)
+		if got.Reports != n {
+			b.Fatalf("rendered %d reports, want %d", got.Reports, n)
 		}
 	}
 	b.Run("stale", func(b *testing.B) {

@@ -59,13 +59,11 @@ func DiffText(res jury.DiffResult, colour bool) []byte {
 			continue
 		}
 		b.WriteString("\n")
-		headline := fmt.Sprintf("headline %d, unchanged", o.NewHeadline)
 		colourOf := ""
-		if d := o.HeadlineDelta(); d != 0 {
-			headline = fmt.Sprintf("headline %d → %d (%+d)", o.OldHeadline, o.NewHeadline, d)
+		if o.HeadlineDelta() != 0 || o.PublishedDelta() != 0 {
 			colourOf = changeColour(o.HeadlineFails)
 		}
-		fmt.Fprintf(&b, "    %s%s\n", mark(o.HeadlineFails), style(colourOf, headline))
+		fmt.Fprintf(&b, "    %s%s\n", mark(o.HeadlineFails), style(colourOf, Plain(o.HeadlineString())))
 		for _, t := range o.Tasks {
 			line := Plain(t.String())
 			colourOf := changeColour(t.Fails)
@@ -182,9 +180,14 @@ func DiffMarkdown(res jury.DiffResult) []byte {
 			fmt.Fprintf(&b, "Removed: headline was %d.\n", o.OldHeadline)
 			continue
 		}
-		if d := o.HeadlineDelta(); d != 0 {
+		switch d := o.HeadlineDelta(); {
+		case o.HeadlineEdited():
+			// The headline the pages publish, why it moved, then the
+			// model's.
+			fmt.Fprintf(&b, "%s%s.\n", mark(o.HeadlineFails), Markdown(upperFirst(o.HeadlineString())))
+		case d != 0:
 			fmt.Fprintf(&b, "%sHeadline **%d → %d** (%+d).\n", mark(o.HeadlineFails), o.OldHeadline, o.NewHeadline, d)
-		} else {
+		default:
 			fmt.Fprintf(&b, "Headline %d, unchanged.\n", o.NewHeadline)
 		}
 		if len(o.Tasks) > 0 {
@@ -222,6 +225,14 @@ func DiffMarkdown(res jury.DiffResult) []byte {
 	return b.Bytes()
 }
 
+// upperFirst capitalises the first letter of s, an ASCII one.
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
 // mdTaskCells returns a changed task's score and label cells.
 func mdTaskCells(t jury.TaskDiff) (score, label string) {
 	switch t.Status {
@@ -251,7 +262,9 @@ func mdTextChange(b *bytes.Buffer, indent string, c jury.TextChange) {
 	}
 }
 
-// DiffVersion is the version of DiffJSON's shape.
+// DiffVersion is the version of DiffJSON's shape. It changes when a key
+// changes meaning or goes; a key added (each occupation's "published"
+// headline) keeps it.
 const DiffVersion = 1
 
 // diffWire is DiffJSON's shape. Keys are fixed and always present; a
@@ -269,14 +282,17 @@ type diffWire struct {
 }
 
 type occupationWire struct {
-	Code     string          `json:"code"`
-	Title    string          `json:"title"`
-	Status   jury.DiffStatus `json:"status"`
-	Size     int             `json:"size"`
-	Fails    bool            `json:"fails"`
-	Headline scoreWire       `json:"headline"`
-	Summary  *textWire       `json:"summary"`
-	Quotes   []quoteWire     `json:"quotes"`
+	Code   string          `json:"code"`
+	Title  string          `json:"title"`
+	Status jury.DiffStatus `json:"status"`
+	Size   int             `json:"size"`
+	Fails  bool            `json:"fails"`
+	// Headline is the model's (the jury's own); Published the headline
+	// the pages publish, which a person's score edits may move.
+	Headline  scoreWire     `json:"headline"`
+	Published publishedWire `json:"published"`
+	Summary   *textWire     `json:"summary"`
+	Quotes    []quoteWire   `json:"quotes"`
 	// Reactions are the jurors whose reaction to the headline changed;
 	// "" is a juror without one.
 	Reactions []reactionWire `json:"reactions"`
@@ -309,6 +325,16 @@ type scoreWire struct {
 	New   *int `json:"new"`
 	Delta int  `json:"delta"`
 	Fails bool `json:"fails"`
+}
+
+// publishedWire is the headline the pages publish on each side, and the
+// score edits that move it otherwise than the model's ("edited: score of
+// task 22878"); empty when none does.
+type publishedWire struct {
+	Old   *int     `json:"old"`
+	New   *int     `json:"new"`
+	Delta int      `json:"delta"`
+	Edits []string `json:"edits"`
 }
 
 type textWire struct {
@@ -372,7 +398,11 @@ func DiffJSON(res jury.DiffResult) ([]byte, error) {
 		if o.Status != jury.Removed {
 			ow.Headline.New = &o.NewHeadline
 		}
-		if o.Status != jury.Changed {
+		// An added or removed occupation's headline is the one published.
+		ow.Published = publishedWire{Old: ow.Headline.Old, New: ow.Headline.New, Edits: append([]string{}, o.HeadlineEdits...)}
+		if o.Status == jury.Changed {
+			ow.Published.Old, ow.Published.New, ow.Published.Delta = &o.OldPublished, &o.NewPublished, o.PublishedDelta()
+		} else {
 			ow.Headline.Delta = 0
 		}
 		if o.Summary.Changed() {

@@ -133,15 +133,17 @@ func TestDiffJSON(t *testing.T) {
 	require.Len(t, occs, 3)
 
 	removed := occs[0].(map[string]any)
-	require.Equal(t, []string{"code", "edits", "fails", "headline", "quotes", "reactions", "size", "status", "summary", "tasks", "title"}, sortedKeys(removed))
+	require.Equal(t, []string{"code", "edits", "fails", "headline", "published", "quotes", "reactions", "size", "status", "summary", "tasks", "title"}, sortedKeys(removed))
 	require.Equal(t, "removed", removed["status"])
 	require.Equal(t, map[string]any{"old": 40.0, "new": nil, "delta": 0.0, "fails": false}, removed["headline"])
+	require.Equal(t, map[string]any{"old": 40.0, "new": nil, "delta": 0.0, "edits": []any{}}, removed["published"])
 	require.Equal(t, []any{}, removed["tasks"], "lists are present even when empty")
 	require.Equal(t, []any{}, removed["quotes"])
 	require.Nil(t, removed["summary"])
 
 	changed := occs[1].(map[string]any)
 	require.Equal(t, map[string]any{"old": 83.0, "new": 71.0, "delta": -12.0, "fails": true}, changed["headline"])
+	require.Equal(t, map[string]any{"old": 83.0, "new": 71.0, "delta": -12.0, "edits": []any{}}, changed["published"], "no edit: the model's headline is published")
 	require.Equal(t, map[string]any{"old": "Old summary.", "new": "New summary " + hostileText}, changed["summary"])
 	tasks := changed["tasks"].([]any)
 	require.Len(t, tasks, 4)
