@@ -314,8 +314,18 @@ func (b *Runner) finished(occ jury.Occupation, promptHash string) (outcome, bool
 		return e, true
 	}
 	h := w.Report.Headline
-	e.Headline, e.Band, e.review = &h, w.Report.Band, w.Report.ReviewCount() > 0
+	e.Headline, e.Band, e.review = &h, w.Report.Band, b.needsReview(w)
 	return e, true
+}
+
+// needsReview reports whether a written report needs a person: an edit
+// that needs review, or one not shown because its juror or task does not
+// exist (each said in the log, as jury render says it).
+func (b *Runner) needsReview(w outdir.Written) bool {
+	for _, warning := range w.Warnings {
+		b.Panel.Log().Warn("edit not shown", "detail", warning)
+	}
+	return w.Report.ReviewCount() > 0 || len(w.Warnings) > 0
 }
 
 // deferred is an occupation to deliberate and what earlier passes spent
@@ -382,7 +392,7 @@ func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string
 		return e
 	}
 	h := w.Report.Headline
-	e.Status, e.Headline, e.Band, e.review = outdir.StatusDone, &h, w.Report.Band, w.Report.ReviewCount() > 0
+	e.Status, e.Headline, e.Band, e.review = outdir.StatusDone, &h, w.Report.Band, b.needsReview(w)
 	if n := r.Counted(); n < len(r.Jurors) {
 		e.short, e.jurors = true, fmt.Sprintf("%d of %d", n, len(r.Jurors))
 	}
