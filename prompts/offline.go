@@ -697,7 +697,10 @@ func wholeCut(tokens []string, k int) []string {
 			if IsFunctionWord(tokens[k-3]) || k == 3 {
 				return false
 			}
-			if before := tokens[k-4]; strings.HasSuffix(before, ",") || bare(before) == "to" || bare(before) == "and" || bare(before) == "or" {
+			// After "to", a plural ("to persons or agencies") is a noun.
+			first := bare(tokens[k-3])
+			plural := strings.HasSuffix(first, "s") && !strings.HasSuffix(first, "ss")
+			if before := bare(tokens[k-4]); strings.HasSuffix(tokens[k-4], ",") || before == "and" || before == "or" || before == "to" && !plural {
 				return false
 			}
 		}
@@ -705,8 +708,10 @@ func wholeCut(tokens []string, k int) []string {
 		if len(items) < 2 {
 			return true
 		}
-		if strings.HasSuffix(tokens[k-1], ",") {
-			return false // the list goes on after the cut
+		// A comma before "using", "such as", "to"… closes the clause; one
+		// before another item, or "and"/"or", leaves a list in two.
+		if next := bare(tokens[k]); strings.HasSuffix(tokens[k-1], ",") && (next == "and" || next == "or" || !isBoundary(next) && !IsFunctionWord(next)) {
+			return false
 		}
 		lastItem := strings.Fields(items[len(items)-1])
 		if len(lastItem) > 0 && (lastItem[0] == "and" || lastItem[0] == "or") {
