@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 	"unicode"
@@ -19,17 +20,43 @@ import (
 // frames are chosen by the caller so that a page does not repeat one.
 // Safe for concurrent use.
 type Words struct {
-	quotes, summaries map[string][]*template.Template
-	frames            []Frame
-	lexicon           []lexLine
+	quotes    map[string][]quoteLine
+	quoteRE   []*regexp.Regexp // every quote line, read back from a page
+	summaries map[string][]*template.Template
+	frames    []Frame
+	lexicon   []lexLine
 }
+
+// quoteLine is one line of offline/quotes.txt: a template and the shape
+// of verdict it needs.
+type quoteLine struct {
+	tmpl  *template.Template
+	needs []string // QuoteShapes that must all hold
+	index int      // its number among all quote lines, for QuoteFrameOf
+}
+
+// QuoteShapes are the conditions a quote line may need, each true or
+// false for one juror on one page:
+//
+//   - exposed: the juror's most exposed task scores 50 or more (own and
+//     panel), so a line may call it exposed;
+//   - held: its least exposed task scores under 50 (own and panel), so a
+//     line may say a person keeps it;
+//   - high, mid, low: the headline is 60 or more, 40 to 59, under 40;
+//   - dissent: the panel split on some task;
+//   - many: the occupation has 20 tasks or more;
+//   - lowest: the juror's overall score is strictly the panel's lowest.
+var QuoteShapes = []string{"exposed", "held", "high", "mid", "low", "dissent", "many", "lowest"}
 
 // Frame is one rationale sentence frame of offline/rationales.txt.
 type Frame struct {
-	// Key is the class of task it fits: "high", "mid", "low", "none", or
-	// one of those followed by a label ("high E1") or a blocker kind
-	// ("none hands").
-	Key  string
+	// Key is the class of task it fits: "high", "mid", "low", "little",
+	// "none", or one of those followed by a label ("high E1") or a
+	// blocker kind ("none hands").
+	Key string
+	// Line is the frame's line in the file: the variants that one line
+	// writes with [[a|b]] alternatives share it.
+	Line int
 	tmpl *template.Template
 	re   *regexp.Regexp
 }
@@ -47,8 +74,48 @@ type Term struct {
 type lexLine struct {
 	kind   string
 	groups []string // SOC code prefixes; none: every occupation
-	stems  []string // "=word" matches the word only
+	stems  []lexStem
 	words  string
+}
+
+// lexStem is one stem of a lexicon line with the evidence it needs.
+type lexStem struct {
+	stem string // "=word" matches the word only
+	// with: the stem counts only if another word of the task matches
+	// one of these stems too ("serv" is food only beside "food" or
+	// "beverage"); empty: the stem alone is evidence enough.
+	with []string
+}
+
+// matches reports whether stem (a lexicon stem, "=word" for the exact
+// word) matches the task word w.
+func matches(stem, w string) bool {
+	if exact, ok := strings.CutPrefix(stem, "="); ok {
+		return w == exact
+	}
+	return strings.HasPrefix(w, stem)
+}
+
+// evidenced reports whether s matches w and its required company, if
+// any, is among the task's words.
+func (s lexStem) evidenced(w string, words []string) bool {
+	if !matches(s.stem, w) {
+		return false
+	}
+	if len(s.with) == 0 {
+		return true
+	}
+	for _, other := range words {
+		if other == w {
+			continue
+		}
+		for _, c := range s.with {
+			if matches(c, other) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Band names the score ranges the offline words vary with.
@@ -64,31 +131,85 @@ func Band(score int) string {
 
 // OfflineWords returns the embedded offline words.
 func OfflineWords() *Words {
+	quotes, quoteRE := mustQuotes("offline/quotes.txt")
 	return &Words{
-		quotes:    mustLines("offline/quotes.txt"),
+		quotes:    quotes,
+		quoteRE:   quoteRE,
 		summaries: mustLines("offline/summaries.txt"),
 		frames:    mustFrames("offline/rationales.txt"),
 		lexicon:   mustLexicon("offline/lexicon.txt"),
 	}
 }
 
-// Quote renders variant n of persona's round-2 quote for its reaction to
-// the verdict; personas without quotes of their own (custom jurors from
-// jury.yaml) take the "custom" lines, not another persona's voice.
-func (w *Words) Quote(persona, reaction string, n uint64, data any) string {
-	vs := w.quotes[persona+" "+reaction]
-	if len(vs) == 0 {
-		vs = w.quotes["custom "+reaction]
+// Quote renders variant n of the quote lines persona has for its reaction
+// to the verdict that fit shape (the QuoteShapes that hold); personas
+// without quotes of their own (custom jurors from jury.yaml) take the
+// "custom" lines, not another persona's voice.
+func (w *Words) Quote(persona, reaction string, shape []string, n uint64, data any) string {
+	vs := w.fitting(persona, reaction, shape)
+	ts := make([]*template.Template, len(vs))
+	for i, v := range vs {
+		ts[i] = v.tmpl
 	}
-	return execute(vs, n, data)
+	return execute(ts, n, data)
 }
 
-// Quotes returns how many quote variants persona has for a reaction.
-func (w *Words) Quotes(persona, reaction string) int {
-	if n := len(w.quotes[persona+" "+reaction]); n > 0 {
-		return n
+// Quotes returns how many quote lines persona has for a reaction that
+// fit shape.
+func (w *Words) Quotes(persona, reaction string, shape []string) int {
+	return len(w.fitting(persona, reaction, shape))
+}
+
+// QuoteFrameOf returns the number of the quote line (in file order) that
+// wrote quote, or -1 if none did.
+func (w *Words) QuoteFrameOf(quote string) int {
+	for i, re := range w.quoteRE {
+		if re.MatchString(quote) {
+			return i
+		}
 	}
-	return len(w.quotes["custom "+reaction])
+	return -1
+}
+
+func (w *Words) fitting(persona, reaction string, shape []string) []quoteLine {
+	all := w.quotes[persona+" "+reaction]
+	if len(all) == 0 {
+		all = w.quotes["custom "+reaction]
+	}
+	var out []quoteLine
+	for _, q := range all {
+		fits := true
+		for _, need := range q.needs {
+			fits = fits && slicesContains(shape, need)
+		}
+		if fits {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// mustQuotes parses "persona reaction [shape…]: template" lines; a quote
+// has fields only, no actions, so that it reads back from a page.
+func mustQuotes(name string) (map[string][]quoteLine, []*regexp.Regexp) {
+	out := map[string][]quoteLine{}
+	var res []*regexp.Regexp
+	for _, l := range mustRawLines(name) {
+		fields := strings.Fields(l.key)
+		if len(fields) < 2 {
+			panic(fmt.Sprintf("prompts: %s:%d: want \"persona reaction [shape…]: template\"", name, l.line))
+		}
+		for _, need := range fields[2:] {
+			if !slicesContains(QuoteShapes, need) {
+				panic(fmt.Sprintf("prompts: %s:%d: shape %q is not one of %v", name, l.line, need, QuoteShapes))
+			}
+		}
+		t, re := mustFieldsOnly(name, l.line, l.body)
+		key := fields[0] + " " + fields[1]
+		out[key] = append(out[key], quoteLine{tmpl: t, needs: fields[2:], index: len(res)})
+		res = append(res, re)
+	}
+	return out, res
 }
 
 // Blockers are the lexicon's kinds of human blocker.
@@ -155,7 +276,7 @@ func (w *Words) lookup(task, code string, kinds ...string) Term {
 			}
 			for _, stem := range l.stems {
 				for _, tw := range scope {
-					if exact, ok := strings.CutPrefix(stem, "="); ok && tw == exact || !ok && strings.HasPrefix(tw, stem) {
+					if stem.evidenced(tw, words) {
 						return Term{Kind: l.kind, Words: l.words}
 					}
 				}
@@ -190,6 +311,7 @@ func mustLexicon(name string) []lexLine {
 		panic(err)
 	}
 	var out []lexLine
+	sets := map[string][]string{}
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -197,8 +319,15 @@ func mustLexicon(name string) []lexLine {
 		}
 		key, words, ok := strings.Cut(line, ": ")
 		fields := strings.Fields(key)
-		if !ok || len(fields) < 2 || strings.TrimSpace(words) == "" || len(words) > 120 {
-			panic(fmt.Sprintf("prompts: %s:%d: want \"kind[@groups] stem [stem…]: words\" (words at most 120 characters)", name, i+1))
+		if !ok || len(fields) < 2 || strings.TrimSpace(words) == "" || len(words) > 120 && fields[0] != "set" {
+			panic(fmt.Sprintf("prompts: %s:%d: want \"kind[@groups] stem [stem…]: words\" (words at most 120 characters) or \"set $name: stem…\"", name, i+1))
+		}
+		if fields[0] == "set" {
+			if len(fields) != 2 || !strings.HasPrefix(fields[1], "$") {
+				panic(fmt.Sprintf("prompts: %s:%d: want \"set $name: stem…\"", name, i+1))
+			}
+			sets[fields[1]] = expandSets(name, i+1, strings.Fields(words), sets)
+			continue
 		}
 		kind, groups, _ := strings.Cut(fields[0], "@")
 		if kind != "tool" && !slicesContains(Blockers, kind) {
@@ -208,10 +337,40 @@ func mustLexicon(name string) []lexLine {
 		if groups != "" {
 			l.groups = strings.Split(groups, ",")
 		}
-		if fields[1] != "default" {
-			l.stems = fields[1:]
+		var all []string // "+$set" before the stems: company every stem needs
+		for _, f := range fields[1:] {
+			if f == "default" {
+				break
+			}
+			if rest, ok := strings.CutPrefix(f, "+"); ok {
+				all = append(all, expandSets(name, i+1, strings.Split(rest, "+"), sets)...)
+				continue
+			}
+			stem, with, _ := strings.Cut(f, "+")
+			s := lexStem{stem: stem, with: slices.Clone(all)}
+			if with != "" {
+				s.with = append(s.with, expandSets(name, i+1, strings.Split(with, "+"), sets)...)
+			}
+			l.stems = append(l.stems, s)
 		}
 		out = append(out, l)
+	}
+	return out
+}
+
+// expandSets replaces each "$name" among stems by the stems of its set.
+func expandSets(file string, line int, stems []string, sets map[string][]string) []string {
+	var out []string
+	for _, s := range stems {
+		if strings.HasPrefix(s, "$") {
+			set, ok := sets[s]
+			if !ok {
+				panic(fmt.Sprintf("prompts: %s:%d: no set %s above this line", file, line, s))
+			}
+			out = append(out, set...)
+			continue
+		}
+		out = append(out, s)
 	}
 	return out
 }
@@ -251,6 +410,10 @@ func (w *Words) FrameOf(rationale string) int {
 	return -1
 }
 
+// FrameLine returns the line of offline/rationales.txt that frame i is
+// written from: frames from one line are variants of one sentence.
+func (w *Words) FrameLine(i int) int { return w.frames[i].Line }
+
 // FrameKey returns the key of frame i.
 func (w *Words) FrameKey(i int) string { return w.frames[i].Key }
 
@@ -260,20 +423,43 @@ var frameField = regexp.MustCompile(`\{\{\.[A-Za-z]+\}\}`)
 func mustFrames(name string) []Frame {
 	var out []Frame
 	for _, l := range mustRawLines(name) {
-		t := template.Must(template.New(fmt.Sprintf("%s:%d", name, l.line)).Funcs(funcs).Option("missingkey=error").Parse(l.body))
-		// A frame has fields only, no actions, so it is matched back
-		// from a page by a regular expression.
-		parts := frameField.Split(l.body, -1)
-		if strings.Contains(strings.Join(parts, ""), "{{") {
-			panic(fmt.Sprintf("prompts: %s:%d: a rationale frame has fields only ({{.Phrase}}), no actions", name, l.line))
+		for _, body := range alternatives(l.body) {
+			t, re := mustFieldsOnly(name, l.line, body)
+			out = append(out, Frame{Key: l.key, Line: l.line, tmpl: t, re: re})
 		}
-		for i, p := range parts {
-			parts[i] = regexp.QuoteMeta(p)
-		}
-		re := regexp.MustCompile("^(?s)" + strings.Join(parts, ".+?") + "$")
-		out = append(out, Frame{Key: l.key, tmpl: t, re: re})
 	}
 	return out
+}
+
+// alternative is one [[a|b|c]] choice of a rationale frame.
+var alternative = regexp.MustCompile(`\[\[([^\]]*)\]\]`)
+
+// alternatives expands a frame's [[a|b]] choices into every sentence
+// they write, in order.
+func alternatives(body string) []string {
+	loc := alternative.FindStringSubmatchIndex(body)
+	if loc == nil {
+		return []string{body}
+	}
+	var out []string
+	for _, choice := range strings.Split(body[loc[2]:loc[3]], "|") {
+		out = append(out, alternatives(body[:loc[0]]+choice+body[loc[1]:])...)
+	}
+	return out
+}
+
+// mustFieldsOnly parses a template of fields only ({{.Phrase}}), no
+// actions, and the regular expression that reads it back from a page.
+func mustFieldsOnly(name string, line int, body string) (*template.Template, *regexp.Regexp) {
+	t := template.Must(template.New(fmt.Sprintf("%s:%d", name, line)).Funcs(funcs).Option("missingkey=error").Parse(body))
+	parts := frameField.Split(body, -1)
+	if strings.Contains(strings.Join(parts, ""), "{{") {
+		panic(fmt.Sprintf("prompts: %s:%d: a line has fields only ({{.Phrase}}), no actions", name, line))
+	}
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return t, regexp.MustCompile("^(?s)" + strings.Join(parts, ".+?") + "$")
 }
 
 func execute(vs []*template.Template, n uint64, data any) string {
@@ -468,14 +654,93 @@ func phrase(task string, clause bool, whole, limit int) string {
 			words = words[:len(words)-1]
 			continue
 		}
-		words[len(words)-1] = last
 		break
 	}
+	words = wholeCut(strings.Fields(strings.TrimRight(strings.TrimSpace(task), ". ")), len(words))
+	words[len(words)-1] = strings.TrimRight(words[len(words)-1], ",;:-–—")
 	s = strings.Join(words, " ")
 	if r, size := utf8.DecodeRuneInString(s); r != utf8.RuneError && !isAcronym(words) {
 		s = string(unicode.ToLower(r)) + s[size:]
 	}
 	return s
+}
+
+// dangling are words a phrase does not end on although they are not
+// function words: each promises what follows ("activities related",
+// "prior", "due").
+var dangling = wordSet(`related relating pertaining prior due relative pursuant`)
+
+// wholeCut returns the first k words of the statement's tokens, or a
+// nearby cut if those end mid-way: on a function or dangling word, on an
+// infinitive without its object ("analyze information to determine"),
+// inside a list ("prepare rooms, sterile instruments") or on a list of
+// verbs without their object ("preside over, or serve"). It steps back
+// to the nearest natural cut first, then forward, then takes the whole
+// statement.
+func wholeCut(tokens []string, k int) []string {
+	n := len(tokens)
+	bare := func(w string) string { return strings.ToLower(strings.Trim(w, ",;:.()\"'")) }
+	valid := func(k int) bool {
+		last := bare(tokens[k-1])
+		if last == "" || IsFunctionWord(last) || dangling[last] {
+			return false
+		}
+		if k == n {
+			return true
+		}
+		if k >= 2 && bare(tokens[k-2]) == "to" {
+			return false // an infinitive without its object
+		}
+		if k >= 3 && (bare(tokens[k-2]) == "and" || bare(tokens[k-2]) == "or") {
+			// "design and create", "to check and ensure", "lay out and
+			// drill": verbs sharing the object the cut left off.
+			if IsFunctionWord(tokens[k-3]) || k == 3 {
+				return false
+			}
+			// After "to", a plural ("to persons or agencies") is a noun.
+			first := bare(tokens[k-3])
+			plural := strings.HasSuffix(first, "s") && !strings.HasSuffix(first, "ss")
+			if before := bare(tokens[k-4]); strings.HasSuffix(tokens[k-4], ",") || before == "and" || before == "or" || before == "to" && !plural {
+				return false
+			}
+		}
+		items := strings.Split(strings.TrimRight(strings.Join(tokens[:k], " "), ",;:"), ",")
+		if len(items) < 2 {
+			return true
+		}
+		// A comma before "using", "such as", "to"… closes the clause; one
+		// before another item, or "and"/"or", leaves a list in two.
+		if next := bare(tokens[k]); strings.HasSuffix(tokens[k-1], ",") && (next == "and" || next == "or" || !isBoundary(next) && !IsFunctionWord(next)) {
+			return false
+		}
+		lastItem := strings.Fields(items[len(items)-1])
+		if len(lastItem) > 0 && (lastItem[0] == "and" || lastItem[0] == "or") {
+			lastItem = lastItem[1:]
+		}
+		// Short items ahead of a one-word last item are verbs sharing an
+		// object the cut left off.
+		return !(len(lastItem) == 1 && len(strings.Fields(items[0])) <= 2)
+	}
+	natural := func(k int) bool {
+		return k == n || strings.HasSuffix(tokens[k-1], ",") || isBoundary(tokens[k]) || dangling[bare(tokens[k])]
+	}
+	if k > n {
+		k = n
+	}
+	if valid(k) {
+		return tokens[:k]
+	}
+	for j := k - 1; j >= 2; j-- {
+		if natural(j) && valid(j) {
+			return tokens[:j]
+		}
+	}
+	for j := k + 1; j <= n && j <= k+phraseMax; j++ {
+		if natural(j) && valid(j) {
+			return tokens[:j]
+		}
+	}
+	return tokens
 }
 
 // clauseEnd returns where the first clause of s ends.

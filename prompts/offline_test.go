@@ -89,7 +89,7 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 func TestRationaleFrames(t *testing.T) {
 	w := prompts.OfflineWords()
 	data := map[string]any{"Phrase": "schedule medical appointments", "Tool": "scheduling assistants", "Blocker": "care in person"}
-	keys := []string{"high", "high E1", "high E2", "mid", "low", "none", "none hands", "none presence", "none judgment"}
+	keys := []string{"high", "high E1", "high E2", "mid", "low", "little", "none", "none hands", "none presence", "none judgment"}
 	seen := 0
 	for _, key := range keys {
 		frames := w.Frames(key)
@@ -146,4 +146,50 @@ func TestSummariesAgree(t *testing.T) {
 	require.True(t, prompts.IsPlural("Clergy"))
 	require.True(t, prompts.IsPlural("Farmworkers and Laborers, Crop, Nursery, and Greenhouse"))
 	require.False(t, prompts.IsPlural("Software Developer"))
+}
+
+// A verb alone is not evidence: the lexicon names a physical, performing
+// or patient blocker, or a tool, only with the words that make it so.
+func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
+	w := prompts.OfflineWords()
+	for _, tc := range []struct {
+		task, code string
+		notWords   string
+	}{
+		{"Preside over, or serve on, boards of directors, management committees, or other governing boards.", "11-1011.00", "preparing and serving food by hand"},
+		{"Obtain and serve subpoenas.", "23-2011.00", "preparing and serving food by hand"},
+		{"Perform tax planning work.", "13-2011.00", "live performance"},
+		{"Calculate orbits and determine sizes, shapes, brightness, and motions of different celestial bodies.", "19-2011.00", "hands-on cutting and shaping"},
+		{"Appoint individuals to faculty positions.", "11-9033.00", "hands-on handling of materials"},
+		{"Monitor functioning of equipment to ensure system operates in conformance with specifications.", "15-1252.00", "operating machinery on site"},
+		{"Code patient data.", "29-2072.00", "care in person at the patient's side"},
+	} {
+		require.NotEqual(t, tc.notWords, w.Blocker(tc.task, tc.code).Words, tc.task)
+	}
+	require.NotEqual(t, "hands", w.Blocker("Monitor functioning of equipment to ensure system operates in conformance with specifications.", "15-1252.00").Kind)
+	require.NotEqual(t, "inventory and ordering software", w.Tool("Order, interpret, and evaluate diagnostic tests to identify and assess patient's condition.", "29-1141.00").Words)
+	require.NotEqual(t, "CAD and simulation software", w.Tool("Work with individuals, groups, and families to plan and implement programs designed to address their needs.", "29-1141.00").Words)
+	require.NotEqual(t, "accounting software", w.Tool("Make presentations to legislative and other groups regarding policies, programs, or budgets.", "11-1011.00").Words)
+	// With the evidence, the same verbs still name the blocker.
+	require.Equal(t, "preparing and serving food by hand", w.Blocker("Serve food and beverages to guests.", "35-3031.00").Words)
+	require.Equal(t, "live performance", w.Blocker("Perform music for live audiences.", "27-2042.00").Words)
+	require.Equal(t, "hands-on cutting and shaping", w.Blocker("Cut and shape stone to fit.", "47-2022.00").Words)
+	require.Equal(t, "inventory and ordering software", w.Tool("Order supplies and materials.", "43-6014.00").Words)
+}
+
+// A phrase never ends mid-way: not on an infinitive without its object,
+// a list of verbs without theirs, a list cut in two, or "related".
+func TestPhraseEndsAtANaturalBoundary(t *testing.T) {
+	for _, tc := range []struct{ task, want string }{
+		{"Analyze information to determine, recommend, and plan installation of a new system or modification of an existing system.", "analyze information"},
+		{"Engage in research activities related to the field of medical genetics or genetic counseling.", "engage in research activities related to the field"},
+		{"Engage in research activities related to nursing, such as studies of patient outcomes.", "engage in research activities"},
+		{"Stun animals prior to slaughtering, using electric stunners or captive bolt guns, and hang them on conveyors.", "stun animals"},
+		{"Preside over, or serve on, boards of directors, management committees, or other governing boards.",
+			"preside over, or serve on, boards of directors, management committees, or other governing boards"},
+		{"Prepare rooms, sterile instruments, equipment, and supplies, and hand them to surgeons.", "prepare rooms"},
+		{"Check to ensure that completed roofs are watertight.", "check to ensure that completed roofs are watertight"},
+	} {
+		require.Equal(t, tc.want, prompts.Phrase(tc.task), tc.task)
+	}
 }

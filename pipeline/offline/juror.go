@@ -311,14 +311,43 @@ func (o *Juror) statement(occ jury.Occupation, persona, name string, own jury.Ba
 		highest = highest && own.Score > j.Score
 	}
 	r := reactionTo(persona, own.Score, b.Headline)
+	// A line may call the top task exposed, or the bottom one held by a
+	// person, only if both the juror's vote and the panel's score (when
+	// the briefing names it) say so.
+	panel := map[string]int{}
+	for _, list := range [][]prompts.BriefedTask{b.MostExposed, b.LeastExposed, b.Dissent} {
+		for _, bt := range list {
+			panel[bt.ID] = bt.Score
+		}
+	}
+	// A task the briefing does not name is scored as a default panel
+	// of offline jurors would.
+	panelScore := func(t jury.Task) int {
+		if s, ok := panel[t.ID]; ok {
+			return s
+		}
+		return PanelMedian(o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text).Score(), seed, occ.Code, t.ID)
+	}
+	topScore, bottomScore := scores[ts[0].ID], scores[ts[len(ts)-1].ID]
+	topFloor := min(topScore, panelScore(ts[0]))
+	bottomCeiling := max(bottomScore, panelScore(ts[len(ts)-1]))
+	shape := []string{summaryKey(b.Headline)}
+	for cond, holds := range map[string]bool{
+		"exposed": topFloor >= 50, "held": bottomCeiling < 50, "dissent": len(b.Dissent) > 0,
+		"many": len(occ.Tasks) >= 20, "lowest": lowest && len(b.Jurors) > 1,
+	} {
+		if holds {
+			shape = append(shape, cond)
+		}
+	}
 	data := map[string]any{
 		"Title": occ.Title, "Name": name, "Headline": b.Headline, "Score": own.Score,
-		"Top": top, "TopScore": scores[ts[0].ID], "Bottom": bottom, "BottomScore": scores[ts[len(ts)-1].ID],
-		"Lowest": lowest, "Highest": highest,
+		"Top": top, "TopScore": topScore, "Bottom": bottom, "BottomScore": bottomScore,
+		"Lowest": lowest, "Highest": highest, "Tasks": len(occ.Tasks),
 	}
 	n := stableN(strconv.Itoa(seed), persona, occ.Code, "quote")
-	tries := uint64(o.words.Quotes(persona, string(r)))
-	quote := firstFitting(jury.MaxQuote, tries, func(i uint64) string { return o.words.Quote(persona, string(r), n+i, data) })
+	tries := uint64(o.words.Quotes(persona, string(r), shape))
+	quote := firstFitting(jury.MaxQuote, tries, func(i uint64) string { return o.words.Quote(persona, string(r), shape, n+i, data) })
 	return statementAnswer{Reaction: r, Quote: quote}
 }
 
@@ -371,7 +400,17 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 		// The page's least used frame that fits the task, so that no frame
 		// is read more than twice while a fitting one is unused; ties go
 		// round the frames from a number fixed by the seed and the page.
-		frames := o.words.Frames(frameKeys(t.Label, t.Score, blocker.Kind)...)
+		// Frames are chosen by line (variants of one line count as one),
+		// then a variant of the line by the same number.
+		var frames []int
+		variants := map[int][]int{}
+		for _, f := range o.words.Frames(frameKeys(t.Label, t.Score, blocker)...) {
+			l := o.words.FrameLine(f)
+			if len(variants[l]) == 0 {
+				frames = append(frames, l)
+			}
+			variants[l] = append(variants[l], f)
+		}
 		slices.SortStableFunc(frames, func(a, b int) int { return cmp.Compare(used[a], used[b]) })
 		least := 0
 		for least < len(frames) && used[frames[least]] == used[frames[0]] {
@@ -380,11 +419,17 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 		start := int((base + uint64(rank)*7) % uint64(least))
 		slices.Sort(frames[:least])
 		frames = append(frames[start:least:least], append(slices.Clone(frames[:start]), frames[least:]...)...)
-		r, pick := "", frames[0]
-		for _, f := range frames {
-			if s := o.words.Rationale(f, d); !written[s] && utf8.RuneCountInString(s) <= jury.MaxQuote && !jury.RestatesTask(s, task.Text) {
-				r, pick = s, f
-				break
+		r, pickLine := "", frames[0]
+		pick := variants[pickLine][0]
+	lines:
+		for _, l := range frames {
+			vs := variants[l]
+			for i := range vs {
+				f := vs[(int(base>>8)+rank+i)%len(vs)]
+				if s := o.words.Rationale(f, d); !written[s] && utf8.RuneCountInString(s) <= jury.MaxQuote && !jury.RestatesTask(s, task.Text) {
+					r, pick, pickLine = s, f, l
+					break lines
+				}
 			}
 		}
 		if r == "" {
@@ -393,7 +438,7 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 			d["Phrase"] = prompts.Phrase(task.Text)
 			r = firstFitting(jury.MaxQuote, 1, func(uint64) string { return o.words.Rationale(pick, d) })
 		}
-		used[pick]++
+		used[pickLine]++
 		written[r] = true
 		out.Tasks = append(out.Tasks, noteRationale{ID: t.ID, Rationale: r})
 	}
@@ -413,20 +458,25 @@ func summaryKey(headline int) string {
 }
 
 // frameKeys are the rationale frame keys that fit a task of the given
-// consensus label and score whose blocker is of kind blocker (see
-// prompts/offline/rationales.txt).
-func frameKeys(label jury.Label, score int, blocker string) []string {
+// consensus label and score whose blocker is blocker (see
+// prompts/offline/rationales.txt): a frame's claim follows the number
+// beside it, "most of" from 70, "part of" from 40, "some" from 30, and
+// "little" or "none" only under 30; a blocker's own frames only for a
+// blocker the lexicon named from the task's words.
+func frameKeys(label jury.Label, score int, blocker prompts.Term) []string {
 	switch {
 	case label != jury.E0 && score >= 70:
 		return []string{"high", "high " + string(label)}
-	case label != jury.E0 && score >= 40:
+	case score >= 40:
 		return []string{"mid"}
-	case label != jury.E0 || score >= 40:
+	case score >= 30:
 		return []string{"low"}
-	case score >= 20:
-		return []string{"none", "none " + blocker, "low"}
+	case label != jury.E0:
+		return []string{"little"}
+	case blocker.Default:
+		return []string{"none", "little"}
 	}
-	return []string{"none", "none " + blocker}
+	return []string{"none", "none " + blocker.Kind, "little"}
 }
 
 // pagePhrases names every task of occ by a phrase of its own, distinct

@@ -297,9 +297,10 @@ func TestCustomPersonaHasItsOwnVoice(t *testing.T) {
 	require.NotEqual(t, diplomat.Quote, skeptic.Quote)
 	words := prompts.OfflineWords()
 	for _, reaction := range jury.Reactions {
-		for n := range uint64(words.Quotes("diplomat", string(reaction))) {
-			tmpl := words.Quote("diplomat", string(reaction), n, map[string]any{"Title": occ.Title, "Name": "x", "Headline": r.Headline,
-				"Score": skeptic.Score, "Top": "", "TopScore": 0, "Bottom": "", "BottomScore": 0, "Lowest": false, "Highest": false})
+		every := prompts.QuoteShapes // every line of the Diplomat's, whatever its shape
+		for n := range uint64(words.Quotes("diplomat", string(reaction), every)) {
+			tmpl := words.Quote("diplomat", string(reaction), every, n, map[string]any{"Title": occ.Title, "Name": "x", "Headline": r.Headline,
+				"Score": skeptic.Score, "Top": "", "TopScore": 0, "Bottom": "", "BottomScore": 0, "Lowest": false, "Highest": false, "Tasks": 0})
 			prefix, _, _ := strings.Cut(tmpl, "‘")
 			require.False(t, prefix != "" && strings.HasPrefix(skeptic.Quote, prefix), "the Skeptic speaks with the Diplomat's line %q: %s", tmpl, skeptic.Quote)
 		}
