@@ -60,8 +60,11 @@ type Store struct {
 	// Now dates the answers this store saves (Response.Date); nil means
 	// time.Now. A replayed answer keeps the date it was saved with.
 	Now func() time.Time
-	// WriteFile writes a stored exchange; nil means atomicfile.WriteFile.
-	// Tests put a full disk here.
+	// WriteFile writes a stored exchange; nil means
+	// atomicfile.WriteFileUnsynced: atomic, made durable by the next
+	// report written on the same filesystem rather than by an fsync per
+	// answer (an answer lost with the power is asked again). Tests put a
+	// full disk here.
 	WriteFile func(path string, data []byte, perm os.FileMode) error
 	hits      atomic.Int64
 	// broken is the first write that failed: every later call fails with
@@ -239,6 +242,10 @@ func (s *Store) load(path, key string) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	if len(data) == 0 {
+		// What a power loss can leave of an answer stored unsynced.
+		return Response{}, fmt.Errorf("%s: empty: %w", path, fs.ErrNotExist)
+	}
 	var ex cassette
 	if err := json.Unmarshal(data, &ex); err != nil || ex.Key != key {
 		return Response{}, &Error{Kind: BadRequest, Provider: "store",
@@ -260,7 +267,7 @@ func (s *Store) save(path, key string, req Request, resp Response) error {
 	data := []byte(Redact(b.String(), s.secrets...))
 	write := s.WriteFile
 	if write == nil {
-		write = atomicfile.WriteFile
+		write = atomicfile.WriteFileUnsynced
 	}
 	if err := write(path, data, 0o644); err != nil {
 		return fmt.Errorf("store answer: %w", err)
