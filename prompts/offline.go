@@ -22,6 +22,61 @@ type Words struct {
 	quotes, summaries map[string][]*template.Template
 	frames            []Frame
 	lexicon           []lexLine
+	stems             stemIndex
+}
+
+// stemIndex finds the lexicon lines a word matches without trying every
+// stem of every line: by the word itself ("=word" stems) and by each of
+// its prefixes up to the longest stem.
+type stemIndex struct {
+	exact, prefix map[string][]int // → lexicon lines, in order
+	longest       int
+}
+
+func indexStems(lex []lexLine) stemIndex {
+	ix := stemIndex{exact: map[string][]int{}, prefix: map[string][]int{}}
+	for i, l := range lex {
+		for _, stem := range l.stems {
+			if exact, ok := strings.CutPrefix(stem, "="); ok {
+				ix.exact[exact] = appendLine(ix.exact[exact], i)
+				continue
+			}
+			ix.prefix[stem] = appendLine(ix.prefix[stem], i)
+			ix.longest = max(ix.longest, len(stem))
+		}
+	}
+	return ix
+}
+
+func appendLine(lines []int, i int) []int {
+	if n := len(lines); n > 0 && lines[n-1] == i {
+		return lines
+	}
+	return append(lines, i)
+}
+
+// first returns the first lexicon line that fits and has a stem matching
+// one of words, or -1.
+func (ix stemIndex) first(words []string, fits func(int) bool) int {
+	best := -1
+	try := func(lines []int) {
+		for _, i := range lines {
+			if best >= 0 && i >= best {
+				return
+			}
+			if fits(i) {
+				best = i
+				return
+			}
+		}
+	}
+	for _, tw := range words {
+		try(ix.exact[tw])
+		for k := 0; k <= len(tw) && k <= ix.longest; k++ {
+			try(ix.prefix[tw[:k]])
+		}
+	}
+	return best
 }
 
 // Frame is one rationale sentence frame of offline/rationales.txt.
@@ -64,11 +119,13 @@ func Band(score int) string {
 
 // OfflineWords returns the embedded offline words.
 func OfflineWords() *Words {
+	lex := mustLexicon("offline/lexicon.txt")
 	return &Words{
 		quotes:    mustLines("offline/quotes.txt"),
 		summaries: mustLines("offline/summaries.txt"),
 		frames:    mustFrames("offline/rationales.txt"),
-		lexicon:   mustLexicon("offline/lexicon.txt"),
+		lexicon:   lex,
+		stems:     indexStems(lex),
 	}
 }
 
@@ -149,17 +206,8 @@ func (w *Words) lookup(task, code string, kinds ...string) Term {
 		scopes = scopes[1:]
 	}
 	for _, scope := range scopes {
-		for _, l := range w.lexicon {
-			if !fits(l) {
-				continue
-			}
-			for _, stem := range l.stems {
-				for _, tw := range scope {
-					if exact, ok := strings.CutPrefix(stem, "="); ok && tw == exact || !ok && strings.HasPrefix(tw, stem) {
-						return Term{Kind: l.kind, Words: l.words}
-					}
-				}
-			}
+		if i := w.stems.first(scope, func(i int) bool { return fits(w.lexicon[i]) }); i >= 0 {
+			return Term{Kind: w.lexicon[i].kind, Words: w.lexicon[i].words}
 		}
 	}
 	for _, l := range w.lexicon {
