@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -254,17 +255,32 @@ func (s *Store) load(path, key string) (Response, error) {
 	return ex.Response, nil
 }
 
+// savePool holds the buffers stored exchanges are encoded into: a batch
+// saves one per answer, most of them at once when a Batch API batch
+// returns.
+var savePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (s *Store) save(path, key string, req Request, resp Response) error {
 	ex := cassette{Key: key, Call: req.Meta.String(), RecordedBy: s.Recorder, Request: keyOf(s.provider, req), Response: resp}
 	ex.Response.RateLimit = RateLimit{}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	b := savePool.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= 1<<20 {
+			b.Reset()
+			savePool.Put(b)
+		}
+	}()
+	b.Reset()
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(ex); err != nil {
 		return fmt.Errorf("store %s: %w", path, err)
 	}
-	data := []byte(Redact(b.String(), s.secrets...))
+	data := b.Bytes()
+	if text := b.String(); Redact(text, s.secrets...) != text {
+		data = []byte(Redact(text, s.secrets...))
+	}
 	write := s.WriteFile
 	if write == nil {
 		write = atomicfile.WriteFileUnsynced
