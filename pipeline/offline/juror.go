@@ -60,7 +60,9 @@ const memoSize = 256
 type derived struct {
 	occ   jury.Occupation
 	probs []exposure.Probs // by task, in occ.Tasks' order
-	once  sync.Once
+	// tools and blockers are the lexicon's terms for each task, by ID.
+	tools, blockers map[string]prompts.Term
+	once            sync.Once
 	// phrases are pagePhrases(occ), made on first use.
 	phrases map[string]string
 	panels  sync.Map // seed "\x00" task ID → panelScores
@@ -88,9 +90,11 @@ func (o *Juror) occupation(msgs []prompts.Message) (*derived, error) {
 	if err != nil {
 		return nil, err
 	}
-	d = &derived{occ: occ, probs: make([]exposure.Probs, len(occ.Tasks))}
+	d = &derived{occ: occ, probs: make([]exposure.Probs, len(occ.Tasks)),
+		tools: make(map[string]prompts.Term, len(occ.Tasks)), blockers: make(map[string]prompts.Term, len(occ.Tasks))}
 	for i, t := range occ.Tasks {
 		d.probs[i] = o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
+		d.tools[t.ID], d.blockers[t.ID] = o.words.Tool(t.Text, occ.Code), o.words.Blocker(t.Text, occ.Code)
 	}
 	o.seen.mu.Lock()
 	if o.seen.occs == nil || len(o.seen.occs) >= memoSize {
@@ -99,6 +103,14 @@ func (o *Juror) occupation(msgs []prompts.Message) (*derived, error) {
 	o.seen.occs[key] = d
 	o.seen.mu.Unlock()
 	return d, nil
+}
+
+// reason is Words.Reason for the task with this ID.
+func (d *derived) reason(id string, exposed bool) string {
+	if exposed {
+		return d.tools[id].Words
+	}
+	return d.blockers[id].Words
 }
 
 // pagePhrases returns pagePhrases(d.occ), made once.
@@ -337,7 +349,7 @@ func (o *Juror) ballot(d *derived, persona string, seed int) jury.Ballot {
 	b := jury.Ballot{}
 	for i, t := range occ.Tasks {
 		s := d.personaScore(persona, sd, i)
-		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(d.probs[i], s), Reason: o.words.Reason(t.Text, occ.Code, s >= 50)})
+		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(d.probs[i], s), Reason: d.reason(t.ID, s >= 50)})
 	}
 	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
 	return b
@@ -406,8 +418,8 @@ type noteRationale struct {
 	Rationale string `json:"rationale"`
 }
 
-func (o *Juror) note(d *derived, v prompts.Verdict, seed int) noteAnswer {
-	occ := d.occ
+func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
+	occ := terms.occ
 	sd := strconv.Itoa(seed)
 	consensus := map[string]prompts.VerdictTask{}
 	exposed := 0
@@ -417,7 +429,7 @@ func (o *Juror) note(d *derived, v prompts.Verdict, seed int) noteAnswer {
 			exposed++
 		}
 	}
-	phrase := d.pagePhrases()
+	phrase := terms.pagePhrases()
 	ts := ranked(occ, func(t jury.Task) int { return consensus[t.ID].Score })
 	top, bottom := ts[0], ts[len(ts)-1]
 	second := top
@@ -431,7 +443,7 @@ func (o *Juror) note(d *derived, v prompts.Verdict, seed int) noteAnswer {
 	data := map[string]any{
 		"Title": occ.Title, "Headline": v.Headline, "Band": v.Band, "Top": phrase[top.ID], "Second": phrase[second.ID],
 		"Bottom": phrase[bottom.ID], "TopScore": consensus[top.ID].Score, "BottomScore": consensus[bottom.ID].Score,
-		"TopTool": o.words.Tool(top.Text, occ.Code).Words, "BottomBlocker": o.words.Blocker(bottom.Text, occ.Code).Words,
+		"TopTool": terms.tools[top.ID].Words, "BottomBlocker": terms.blockers[bottom.ID].Words,
 		"Exposed": exposed, "Tasks": len(occ.Tasks), "Their": their, "Plural": their == "their",
 	}
 	out := noteAnswer{Summary: o.words.Summary(summaryKey(v.Headline), stableN(sd, occ.Code, "summary"), data)}
@@ -440,8 +452,8 @@ func (o *Juror) note(d *derived, v prompts.Verdict, seed int) noteAnswer {
 	base := stableN(sd, occ.Code, "rationale")
 	for rank, t := range v.Tasks {
 		task, _ := occ.Task(t.ID)
-		d := map[string]any{"Phrase": phrase[t.ID], "Tool": o.words.Tool(task.Text, occ.Code).Words}
-		blocker := o.words.Blocker(task.Text, occ.Code)
+		d := map[string]any{"Phrase": phrase[t.ID], "Tool": terms.tools[t.ID].Words}
+		blocker := terms.blockers[t.ID]
 		d["Blocker"] = blocker.Words
 		// The page's least used frame that fits the task, so that no frame
 		// is read more than twice while a fitting one is unused; ties go

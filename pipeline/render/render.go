@@ -170,6 +170,9 @@ func Markdown(s string) string {
 // Plain strips what a terminal or a page would interpret: ANSI escape
 // sequences and other control characters; line breaks become spaces.
 func Plain(s string) string {
+	if plainAlready(s) {
+		return s
+	}
 	var b strings.Builder
 	rs := []rune(s)
 	for i := 0; i < len(rs); i++ {
@@ -188,6 +191,25 @@ func Plain(s string) string {
 		}
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// plainAlready reports whether Plain would return s as it is: printable
+// ASCII, with single spaces between words and none at the ends. Most
+// text on a page is, and needs no rune-by-rune copy.
+func plainAlready(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // isBidiControl reports whether r changes the direction text is shown in
