@@ -117,7 +117,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%-34s %7s %9s %9s %6s %6s %10s %9s\n", "run", "calls", "wall", "ideal", "ratio", "429s", "cpu/call", "peak RSS")
 
 	out := filepath.Join(tmp, "out")
-	var env []string
+	// The last of these runs' server answers the resume and cache rows:
+	// the cache's keys name the endpoint.
+	var last *openaitest.Server
+	var lastEnv []string
+	defer func() {
+		if last != nil {
+			last.Close()
+		}
+	}()
 	if c.rows["limited"] || c.rows["resume"] || c.rows["cache"] {
 		var ratios []float64
 		for i := range max(1, c.repeat) {
@@ -125,11 +133,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 				break
 			}
 			os.RemoveAll(out)
-			var srv *openaitest.Server
-			srv, env = start(openaitest.WithWindowLimit(c.rpm))
+			if last != nil {
+				last.Close()
+			}
+			srv, env := start(openaitest.WithWindowLimit(c.rpm))
+			last, lastEnv = srv, env
 			// limits learned from the server: no --rpm/--tpm
 			first, err := measure(ctx, c.bin, batchArgs(out, "--concurrency", fmt.Sprint(c.concurrency)), env, out)
-			srv.Close()
 			if err != nil {
 				return err
 			}
@@ -160,8 +170,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	if c.rows["resume"] || c.rows["cache"] {
-		srv, env := start(openaitest.WithWindowLimit(c.rpm))
-		defer srv.Close()
+		env := lastEnv
 		args := batchArgs(out, "--concurrency", fmt.Sprint(c.concurrency))
 		if c.rows["resume"] {
 			again, err := measure(ctx, c.bin, args, env, out)
