@@ -20,9 +20,13 @@ fmt:
 build:
 	$(GO) build -o bin/jury ./cmd/jury
 
-## bench: the batch against a rate-limited fake server, `jury run` on a
-## synthetic 500 MB task file (fails above 200 MB RSS), then the Go
-## benchmarks (speed and memory targets live here, not in unit tests)
+## bench: the batch against a rate-limited fake server (three runs, a
+## storm, resume, rebuilt from cache), the catalog at a high limit and
+## through the Batch API (CPU per call, list prices), synthetic catalogs
+## of 923 and 10,000 occupations (peak RSS), the catalog offline; then
+## `jury run` on a synthetic 500 MB task file (fails above 200 MB RSS),
+## then the Go benchmarks (speed and memory targets live here, not in
+## unit tests)
 bench: build
 	$(GO) run ./cmd/jury-bench -bin bin/jury -tasks $(SHARED)/onet_tasks.tsv
 	$(GO) run ./cmd/jury-inputbench -bin bin/jury -size 500 -max-rss 200

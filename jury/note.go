@@ -167,9 +167,9 @@ func RestatesTask(rationale, task string) bool {
 	}
 	n := 0
 	for _, w := range contentWords(rationale) {
-		if !known[stem(w)] {
+		if st := stem(w); !known[st] {
 			n++
-			known[stem(w)] = true // a repeated word counts once
+			known[st] = true // a repeated word counts once
 		}
 	}
 	return n < MinNewWords
@@ -185,12 +185,16 @@ func contentWords(s string) []string {
 	return out
 }
 
+// stem is w's first five letters (runes), a substring of w.
 func stem(w string) string {
-	rs := []rune(w)
-	if len(rs) > 5 {
-		rs = rs[:5]
+	n := 0
+	for i := range w {
+		if n == 5 {
+			return w[:i]
+		}
+		n++
 	}
-	return string(rs)
+	return w
 }
 
 // fillers are words that add nothing to a rationale on their own.

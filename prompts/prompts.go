@@ -23,6 +23,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/onet-jury/jury/jury"
@@ -99,7 +100,11 @@ func DefaultLimits() Limits {
 }
 
 // BuiltinPersonas returns the four built-in personas in panel order.
-func BuiltinPersonas() []Persona {
+func BuiltinPersonas() []Persona { return slices.Clone(builtinPersonas()) }
+
+// builtinPersonas parses personas.json once: the offline juror asks for
+// them on every request.
+var builtinPersonas = sync.OnceValue(func() []Persona {
 	data, err := files.ReadFile("personas.json")
 	if err != nil {
 		panic(err) // embedded at build time
@@ -109,7 +114,7 @@ func BuiltinPersonas() []Persona {
 		panic(fmt.Sprintf("prompts: personas.json: %v", err))
 	}
 	return ps
-}
+})
 
 // Default returns the built-in templates with the built-in personas.
 func Default() *Set {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,6 +21,38 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	return WriteFiles([]File{{Path: path, Data: data}}, perm)
 }
 
+// WriteFileUnsynced replaces path with data atomically, as WriteFile
+// does, but leaves the data to the kernel instead of syncing it: a killed
+// process leaves the old content or the new, never a part, and a power
+// loss may leave the file empty (readers treat an empty file as absent).
+// The next WriteFiles on the same filesystem makes it durable with its
+// own files (on Linux one syncfs covers both). A cache writes this way:
+// an answer lost with the power is asked again.
+func WriteFileUnsynced(path string, data []byte, perm os.FileMode) error {
+	temp, err := writeTemp(path, data, perm)
+	if err != nil {
+		return err
+	}
+	if err := temp.close(); err != nil {
+		os.Remove(temp.name)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := rename(temp.name, path); err != nil {
+		os.Remove(temp.name)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// rename is os.Rename without its Lstat of newname (a system call per
+// file): renaming a file onto a directory fails all the same.
+func rename(oldname, newname string) error {
+	if err := syscall.Rename(oldname, newname); err != nil {
+		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: err}
+	}
+	return nil
+}
+
 // File is one file for WriteFiles.
 type File struct {
 	Path string
@@ -27,60 +60,140 @@ type File struct {
 }
 
 // WriteFiles writes several files so that none is renamed into place
-// until all are written, then renames them in the order given: put last
-// the file whose presence says the others are complete (report.json,
-// manifest.json), so that a crash between two renames never leaves it
-// beside a stale companion. A failure leaves no temporary file behind and
-// removes the files it had newly created.
+// until all are written and made durable in one commit (on Linux one
+// syncfs, shared with concurrent writers, rather than one fsync per
+// file), then renames them in the order given: put last the file whose
+// presence says the others are complete (report.json, manifest.json), so
+// that a crash between two renames never leaves it beside a stale
+// companion. A failure leaves no temporary file behind and removes the
+// files it had newly created.
 func WriteFiles(files []File, perm os.FileMode) (err error) {
-	temps := make([]string, len(files))
+	temps := make([]temp, len(files))
+	existed := make([]bool, len(files))
 	defer func() {
-		if err != nil {
-			for _, t := range temps {
-				if t != "" {
-					os.Remove(t)
-				}
+		for _, t := range temps {
+			t.close()
+			if err != nil && t.name != "" {
+				os.Remove(t.name)
 			}
 		}
 	}()
 	for i, file := range files {
 		path := file.Path
-		// Renaming onto a directory fails: fail before any file is renamed.
-		if info, err := os.Lstat(path); err == nil && info.IsDir() {
-			return fmt.Errorf("write %s: is a directory", path)
+		if len(files) > 1 {
+			// Renaming onto a directory fails: fail before any file is
+			// renamed. (Alone, a file fails at its rename, with nothing
+			// renamed.)
+			info, err := os.Lstat(path)
+			if err == nil && info.IsDir() {
+				return fmt.Errorf("write %s: is a directory", path)
+			}
+			existed[i] = err == nil
 		}
-		dir := filepath.Dir(path)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", dir, err)
+		if temps[i], err = writeTemp(path, file.Data, perm); err != nil {
+			return err
 		}
-		f, err := os.CreateTemp(dir, "."+filepath.Base(path)+tempTag+"*")
-		if err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		temps[i] = f.Name()
-		_, werr := f.Write(file.Data)
-		serr := f.Sync()
-		cerr := f.Close()
-		if err := errors.Join(werr, serr, cerr); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if err := os.Chmod(f.Name(), perm); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	if err := commit(temps); err != nil {
+		return fmt.Errorf("write %s: %w", files[0].Path, err)
+	}
+	for i := range temps {
+		if err := temps[i].close(); err != nil {
+			return fmt.Errorf("write %s: %w", files[i].Path, err)
 		}
 	}
 	var created []string // renamed into place where no file was
 	for i, file := range files {
-		_, statErr := os.Lstat(file.Path)
-		if err := os.Rename(temps[i], file.Path); err != nil {
+		if err := rename(temps[i].name, file.Path); err != nil {
 			for _, c := range created {
 				os.Remove(c)
 			}
 			return fmt.Errorf("write %s: %w", file.Path, err)
 		}
-		if errors.Is(statErr, fs.ErrNotExist) {
+		if !existed[i] {
 			created = append(created, file.Path)
 		}
-		temps[i] = ""
+		temps[i].name = ""
+	}
+	return nil
+}
+
+// temp is a written temporary file: its name and, until the commit, its
+// open descriptor and the device it is on.
+type temp struct {
+	name string
+	fd   int // -1 once closed
+	dev  uint64
+}
+
+func (t *temp) close() error {
+	if t.fd < 0 {
+		return nil
+	}
+	err := syscall.Close(t.fd)
+	t.fd = -1
+	return err
+}
+
+// writeTemp writes data to a new temporary file beside path, with
+// permissions perm whatever the umask, creating the directory if needed.
+// The file is left open for the commit. It uses the descriptor directly: an *os.File would try to register a
+// regular file with the network poller, three system calls more per file
+// for nothing.
+func writeTemp(path string, data []byte, perm os.FileMode) (temp, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	var fd int
+	var name string
+	for try := 0; ; try++ {
+		name = filepath.Join(dir, "."+base+tempTag+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		var err error
+		fd, err = syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o600)
+		if err == nil {
+			break
+		}
+		switch {
+		case errors.Is(err, syscall.EEXIST) && try < 10000:
+			continue
+		case errors.Is(err, syscall.ENOENT) && try == 0:
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return temp{}, fmt.Errorf("create %s: %w", filepath.Clean(dir), err)
+			}
+			continue
+		}
+		return temp{}, fmt.Errorf("write %s: %w", path, &fs.PathError{Op: "open", Path: name, Err: err})
+	}
+	err := writeAll(fd, data)
+	if err == nil {
+		err = syscall.Fchmod(fd, uint32(perm.Perm()))
+	}
+	var st syscall.Stat_t
+	if err == nil {
+		err = syscall.Fstat(fd, &st)
+	}
+	if err != nil {
+		syscall.Close(fd)
+		os.Remove(name)
+		return temp{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	return temp{name: name, fd: fd, dev: uint64(st.Dev)}, nil
+}
+
+func writeAll(fd int, data []byte) error {
+	for len(data) > 0 {
+		n, err := syscall.Write(fd, data)
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		data = data[n:]
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -286,4 +287,46 @@ func TestSweepRemovesOnlyLeftovers(t *testing.T) {
 			require.Equal(t, tc.kept, err == nil, "kept")
 		})
 	}
+}
+
+// TestWriteFilesConcurrently: writers sharing one commit each find all
+// their files in place, and no temporary file is left.
+func TestWriteFilesConcurrently(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make([]error, 32)
+	for i := range errs {
+		wg.Go(func() {
+			code := fmt.Sprintf("15-%04d.00", i)
+			errs[i] = atomicfile.WriteFiles([]atomicfile.File{
+				{Path: filepath.Join(dir, code, "report.md"), Data: []byte("md " + code)},
+				{Path: filepath.Join(dir, code, "report.json"), Data: []byte("json " + code)},
+			}, 0o644)
+			if errs[i] == nil {
+				errs[i] = atomicfile.WriteFileUnsynced(filepath.Join(dir, ".cache", code+".json"), []byte("answer "+code), 0o644)
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		require.NoError(t, err)
+		code := fmt.Sprintf("15-%04d.00", i)
+		require.Equal(t, "md "+code, readFile(t, filepath.Join(dir, code, "report.md")))
+		require.Equal(t, "json "+code, readFile(t, filepath.Join(dir, code, "report.json")))
+		require.Equal(t, "answer "+code, readFile(t, filepath.Join(dir, ".cache", code+".json")))
+	}
+	for _, p := range tree(t, dir) {
+		require.False(t, atomicfile.IsTemp(filepath.Base(p)), p)
+	}
+}
+
+func TestWriteFileUnsynced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache", "answer.json")
+	require.NoError(t, atomicfile.WriteFileUnsynced(path, []byte("first, longer\n"), 0o644))
+	require.NoError(t, atomicfile.WriteFileUnsynced(path, []byte("second\n"), 0o600))
+	require.Equal(t, "second\n", readFile(t, path), "replaced, not overwritten in place")
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	require.Equal(t, []string{"answer.json"}, tree(t, filepath.Dir(path)))
 }

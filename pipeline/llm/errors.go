@@ -248,7 +248,40 @@ func Redact(s string, secrets ...string) string {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}
-	return keyLike.ReplaceAllString(RedactURLs(s), "[redacted]")
+	s = RedactURLs(s)
+	if !mayHoldKey(s) {
+		return s
+	}
+	return keyLike.ReplaceAllString(s, "[redacted]")
+}
+
+// keyStarts are the literals every keyLike match begins with, after a
+// word boundary.
+var keyStarts = []string{"sk-", "Bearer", "AIza"}
+
+// mayHoldKey reports whether s holds one of keyStarts at a word boundary:
+// only then can keyLike match, so that the expression, slow over a stored
+// answer of many kilobytes, runs only where a key could be.
+func mayHoldKey(s string) bool {
+	for _, lit := range keyStarts {
+		for from := 0; ; {
+			i := strings.Index(s[from:], lit)
+			if i < 0 {
+				break
+			}
+			i += from
+			if i == 0 || !isWordByte(s[i-1]) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
+// isWordByte reports whether c is a word character of \b (ASCII).
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 // maxMessage bounds a provider's message in an error line: long enough

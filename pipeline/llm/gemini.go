@@ -80,7 +80,7 @@ func NewGemini(cfg GeminiConfig) (*Gemini, error) {
 	}
 	next := hc.Transport
 	if next == nil {
-		next = http.DefaultTransport
+		next = pooledTransport
 	}
 	hc.Transport = geminiTransport{next: next}
 	return &Gemini{client: NewOpenAI(OpenAIConfig{APIKey: cfg.APIKey, BaseURL: base, HTTPClient: hc}), key: cfg.APIKey}, nil

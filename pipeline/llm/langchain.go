@@ -248,7 +248,7 @@ func httpClient(hc *http.Client, auth func(h http.Header)) *http.Client {
 	}
 	next := out.Transport
 	if next == nil {
-		next = http.DefaultTransport
+		next = pooledTransport
 	}
 	out.Transport = &recorder{next: next, auth: auth}
 	return out

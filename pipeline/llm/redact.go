@@ -20,11 +20,61 @@ var secretParam = regexp.MustCompile(`(?i)key|token|secret|sig|pass|pwd|auth|cre
 // password, as in https://TOKEN@host), and the values of query parameters
 // whose names say they hold a credential (?key=…). Redact calls it, so
 // every error line and log that passes through Redact is covered.
+//
+// The regular expression runs only around each "://" of s, on the run of
+// characters a URL can hold: a stored answer of 11 KB with one URL in it
+// is scanned in microseconds, not by the expression at every offset.
 func RedactURLs(s string) string {
-	if !strings.Contains(s, "://") {
+	var b strings.Builder
+	done := 0 // s[:done] is in b, or nothing changed before it
+	changed := false
+	for from := 0; ; {
+		i := strings.Index(s[from:], "://")
+		if i < 0 {
+			break
+		}
+		i += from
+		start := i
+		for start > 0 && isSchemeByte(s[start-1]) {
+			start--
+		}
+		end := i + 3
+		for end < len(s) && isURLByte(s[end]) {
+			end++
+		}
+		// A URL lies inside [start, end): the scheme cannot hold a byte
+		// outside the scheme's class, the rest stops at the first byte
+		// the expression stops at. The byte before start is kept so that
+		// \b sees what the whole string would show it.
+		ctx := max(start-1, 0)
+		if red := urlLike.ReplaceAllStringFunc(s[ctx:end], redactURL); red != s[ctx:end] {
+			b.WriteString(s[done:ctx])
+			b.WriteString(red)
+			done, changed = end, true
+		}
+		from = end
+	}
+	if !changed {
 		return s
 	}
-	return urlLike.ReplaceAllStringFunc(s, redactURL)
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// isSchemeByte reports whether c can be part of a URL's scheme.
+func isSchemeByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'
+}
+
+// isURLByte reports whether urlLike's tail class [^\s"'<>`] holds c
+// (\s is RE2's ASCII [\t\n\f\r ]; every byte of a multi-byte
+// character is in the class).
+func isURLByte(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\f', '\r', '"', '\'', '<', '>', '`':
+		return false
+	}
+	return true
 }
 
 func redactURL(u string) string {

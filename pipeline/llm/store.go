@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -60,8 +61,11 @@ type Store struct {
 	// Now dates the answers this store saves (Response.Date); nil means
 	// time.Now. A replayed answer keeps the date it was saved with.
 	Now func() time.Time
-	// WriteFile writes a stored exchange; nil means atomicfile.WriteFile.
-	// Tests put a full disk here.
+	// WriteFile writes a stored exchange; nil means
+	// atomicfile.WriteFileUnsynced: atomic, made durable by the next
+	// report written on the same filesystem rather than by an fsync per
+	// answer (an answer lost with the power is asked again). Tests put a
+	// full disk here.
 	WriteFile func(path string, data []byte, perm os.FileMode) error
 	hits      atomic.Int64
 	// broken is the first write that failed: every later call fails with
@@ -239,6 +243,10 @@ func (s *Store) load(path, key string) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	if len(data) == 0 {
+		// What a power loss can leave of an answer stored unsynced.
+		return Response{}, fmt.Errorf("%s: empty: %w", path, fs.ErrNotExist)
+	}
 	var ex cassette
 	if err := json.Unmarshal(data, &ex); err != nil || ex.Key != key {
 		return Response{}, &Error{Kind: BadRequest, Provider: "store",
@@ -247,20 +255,35 @@ func (s *Store) load(path, key string) (Response, error) {
 	return ex.Response, nil
 }
 
+// savePool holds the buffers stored exchanges are encoded into: a batch
+// saves one per answer, most of them at once when a Batch API batch
+// returns.
+var savePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (s *Store) save(path, key string, req Request, resp Response) error {
 	ex := cassette{Key: key, Call: req.Meta.String(), RecordedBy: s.Recorder, Request: keyOf(s.provider, req), Response: resp}
 	ex.Response.RateLimit = RateLimit{}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	b := savePool.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= 1<<20 {
+			b.Reset()
+			savePool.Put(b)
+		}
+	}()
+	b.Reset()
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(ex); err != nil {
 		return fmt.Errorf("store %s: %w", path, err)
 	}
-	data := []byte(Redact(b.String(), s.secrets...))
+	data := b.Bytes()
+	if text := b.String(); Redact(text, s.secrets...) != text {
+		data = []byte(Redact(text, s.secrets...))
+	}
 	write := s.WriteFile
 	if write == nil {
-		write = atomicfile.WriteFile
+		write = atomicfile.WriteFileUnsynced
 	}
 	if err := write(path, data, 0o644); err != nil {
 		return fmt.Errorf("store answer: %w", err)

@@ -43,6 +43,26 @@ func TestStoreRecordsThenReplaysWithoutCalls(t *testing.T) {
 	require.Contains(t, string(data), `"finish_reason": "stop"`)
 }
 
+// TestStoreAsksAgainForAnEmptyFile: answers are stored without an fsync
+// each, so a power loss can leave an empty file; the store asks the
+// model again instead of failing on it.
+func TestStoreAsksAgainForAnEmptyFile(t *testing.T) {
+	srv := openaitest.New(t)
+	client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: canary, BaseURL: srv.URL()})
+	s := llm.NewStore(client, t.TempDir(), llm.ReplayOrRecord, "openai")
+	req := ballotRequest(t)
+	require.NoError(t, os.MkdirAll(filepath.Dir(s.Path(req)), 0o755))
+	require.NoError(t, os.WriteFile(s.Path(req), nil, 0o644))
+
+	resp, err := s.Complete(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, 1, srv.Count(), "the empty file is not an answer")
+	again, err := s.Complete(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, 1, srv.Count(), "the new answer is stored over it")
+	require.Equal(t, resp.Content, again.Content)
+}
+
 func TestStoreReplayOnlyNamesTheMissingExchange(t *testing.T) {
 	dir := t.TempDir()
 	called := false

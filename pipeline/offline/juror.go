@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/onet-jury/jury/jury"
@@ -39,6 +40,100 @@ import (
 type Juror struct {
 	model *exposure.Model
 	words *prompts.Words
+	seen  memo
+}
+
+// memo keeps what the offline juror derives from an occupation — the
+// occupation read back from the prompt, the model's prediction and the
+// panel's scores for each task, the page's phrases — for the nine
+// requests of its verdict, keyed by the occupation's message. It holds
+// at most memoSize occupations (a batch has far fewer in flight) and
+// starts afresh when full. Safe for concurrent use.
+type memo struct {
+	mu   sync.Mutex
+	occs map[string]*derived
+}
+
+const memoSize = 256
+
+// derived is what memo keeps of one occupation; read-only once made.
+type derived struct {
+	occ   jury.Occupation
+	probs []exposure.Probs // by task, in occ.Tasks' order
+	// tools and blockers are the lexicon's terms for each task, by ID.
+	tools, blockers map[string]prompts.Term
+	once            sync.Once
+	// phrases are pagePhrases(occ), made on first use.
+	phrases map[string]string
+	panels  sync.Map // seed "\x00" task ID → panelScores
+}
+
+// panelScores is PanelScores' answer for one task and seed.
+type panelScores struct {
+	byPersona map[string]int
+	other     int
+}
+
+// occupation returns what is derived from the occupation msgs carry.
+func (o *Juror) occupation(msgs []prompts.Message) (*derived, error) {
+	key := ""
+	if len(msgs) > 1 {
+		key = msgs[1].Content
+	}
+	o.seen.mu.Lock()
+	d := o.seen.occs[key]
+	o.seen.mu.Unlock()
+	if d != nil {
+		return d, nil
+	}
+	occ, err := prompts.DecodeOccupation(msgs)
+	if err != nil {
+		return nil, err
+	}
+	d = &derived{occ: occ, probs: make([]exposure.Probs, len(occ.Tasks)),
+		tools: make(map[string]prompts.Term, len(occ.Tasks)), blockers: make(map[string]prompts.Term, len(occ.Tasks))}
+	for i, t := range occ.Tasks {
+		d.probs[i] = o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
+		d.tools[t.ID], d.blockers[t.ID] = o.words.Tool(t.Text, occ.Code), o.words.Blocker(t.Text, occ.Code)
+	}
+	o.seen.mu.Lock()
+	if o.seen.occs == nil || len(o.seen.occs) >= memoSize {
+		o.seen.occs = map[string]*derived{}
+	}
+	o.seen.occs[key] = d
+	o.seen.mu.Unlock()
+	return d, nil
+}
+
+// reason is Words.Reason for the task with this ID.
+func (d *derived) reason(id string, exposed bool) string {
+	if exposed {
+		return d.tools[id].Words
+	}
+	return d.blockers[id].Words
+}
+
+// pagePhrases returns pagePhrases(d.occ), made once.
+func (d *derived) pagePhrases() map[string]string {
+	d.once.Do(func() { d.phrases = pagePhrases(d.occ) })
+	return d.phrases
+}
+
+// personaScore is persona's score for task i of the occupation, the
+// panel's scores (PanelScores) made once per task and seed.
+func (d *derived) personaScore(persona, seed string, i int) int {
+	t := d.occ.Tasks[i]
+	key := seed + "\x00" + t.ID
+	v, ok := d.panels.Load(key)
+	if !ok {
+		by, other := PanelScores(d.probs[i].Score(), func(p string) float64 { return stable(seed, p, d.occ.Code, t.ID) })
+		v, _ = d.panels.LoadOrStore(key, panelScores{by, other})
+	}
+	ps := v.(panelScores)
+	if s, ok := ps.byPersona[persona]; ok {
+		return s
+	}
+	return ps.other
 }
 
 // New loads the embedded exposure model.
@@ -62,7 +157,7 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 	for i, m := range req.Messages {
 		msgs[i] = prompts.Message{Role: m.Role, Content: m.Content}
 	}
-	occ, err := prompts.DecodeOccupation(msgs)
+	d, err := o.occupation(msgs)
 	if err != nil {
 		return llm.Response{}, o.badRequest(err)
 	}
@@ -73,7 +168,7 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 	var content any
 	switch name := schemaName(req); name {
 	case prompts.BallotSchemaName:
-		content = o.ballot(occ, personaOf(msgs), seed)
+		content = o.ballot(d, personaOf(msgs), seed)
 	case prompts.StatementSchemaName:
 		b, answer, err := prompts.DecodeBriefing(msgs)
 		if err != nil {
@@ -84,13 +179,13 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 			return llm.Response{}, o.badRequest(fmt.Errorf("ballot answer in the conversation: %w", err))
 		}
 		name, _ := prompts.DecodePersonaName(msgs)
-		content = o.statement(occ, personaOf(msgs), name, own, b, seed)
+		content = o.statement(d, personaOf(msgs), name, own, b, seed)
 	case prompts.NoteSchemaName:
 		v, err := prompts.DecodeVerdict(msgs)
 		if err != nil {
 			return llm.Response{}, o.badRequest(err)
 		}
-		content = o.note(occ, v, seed)
+		content = o.note(d, v, seed)
 	default:
 		return llm.Response{}, o.badRequest(fmt.Errorf("no offline answer for schema %q", name))
 	}
@@ -208,16 +303,6 @@ func PanelScores(s int, u func(persona string) float64) (map[string]int, int) {
 	return out, out["diplomat"]
 }
 
-// personaScore is persona's score for task t of occ, which the model
-// scores s.
-func personaScore(persona string, s int, seed string, occ jury.Occupation, t jury.Task) int {
-	scores, other := PanelScores(s, func(p string) float64 { return stable(seed, p, occ.Code, t.ID) })
-	if v, ok := scores[persona]; ok {
-		return v
-	}
-	return other
-}
-
 // PanelMedian is the consensus a default offline panel (the four
 // built-in personas, median) reaches on task taskID of occupation code
 // when the model scores it s and the request's seed is seed: the number
@@ -258,13 +343,13 @@ func ranked(occ jury.Occupation, score func(jury.Task) int) []jury.Task {
 	return ts
 }
 
-func (o *Juror) ballot(occ jury.Occupation, persona string, seed int) jury.Ballot {
+func (o *Juror) ballot(d *derived, persona string, seed int) jury.Ballot {
+	occ := d.occ
 	sd := strconv.Itoa(seed)
 	b := jury.Ballot{}
-	for _, t := range occ.Tasks {
-		p := o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
-		s := personaScore(persona, p.Score(), sd, occ, t)
-		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(p, s), Reason: o.words.Reason(t.Text, occ.Code, s >= 50)})
+	for i, t := range occ.Tasks {
+		s := d.personaScore(persona, sd, i)
+		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(d.probs[i], s), Reason: d.reason(t.ID, s >= 50)})
 	}
 	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
 	return b
@@ -294,13 +379,14 @@ func reactionTo(persona string, own, headline int) jury.Reaction {
 	return jury.AboutRight
 }
 
-func (o *Juror) statement(occ jury.Occupation, persona, name string, own jury.Ballot, b prompts.Briefing, seed int) statementAnswer {
+func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b prompts.Briefing, seed int) statementAnswer {
+	occ := d.occ
 	scores := map[string]int{}
 	for _, v := range own.Tasks {
 		scores[v.ID] = v.Score
 	}
 	ts := ranked(occ, func(t jury.Task) int { return scores[t.ID] })
-	phrase := pagePhrases(occ)
+	phrase := d.pagePhrases()
 	top, bottom := phrase[ts[0].ID], phrase[ts[len(ts)-1].ID]
 	lowest, highest := true, true
 	for _, j := range b.Jurors {
@@ -361,7 +447,8 @@ type noteRationale struct {
 	Rationale string `json:"rationale"`
 }
 
-func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswer {
+func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
+	occ := terms.occ
 	sd := strconv.Itoa(seed)
 	consensus := map[string]prompts.VerdictTask{}
 	exposed := 0
@@ -371,7 +458,7 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 			exposed++
 		}
 	}
-	phrase := pagePhrases(occ)
+	phrase := terms.pagePhrases()
 	ts := ranked(occ, func(t jury.Task) int { return consensus[t.ID].Score })
 	top, bottom := ts[0], ts[len(ts)-1]
 	second := top
@@ -385,7 +472,7 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 	data := map[string]any{
 		"Title": occ.Title, "Headline": v.Headline, "Band": v.Band, "Top": phrase[top.ID], "Second": phrase[second.ID],
 		"Bottom": phrase[bottom.ID], "TopScore": consensus[top.ID].Score, "BottomScore": consensus[bottom.ID].Score,
-		"TopTool": o.words.Tool(top.Text, occ.Code).Words, "BottomBlocker": o.words.Blocker(bottom.Text, occ.Code).Words,
+		"TopTool": terms.tools[top.ID].Words, "BottomBlocker": terms.blockers[bottom.ID].Words,
 		"Exposed": exposed, "Tasks": len(occ.Tasks), "Their": their, "Plural": their == "their",
 	}
 	out := noteAnswer{Summary: o.words.Summary(summaryKey(v.Headline), stableN(sd, occ.Code, "summary"), data)}
@@ -394,8 +481,8 @@ func (o *Juror) note(occ jury.Occupation, v prompts.Verdict, seed int) noteAnswe
 	base := stableN(sd, occ.Code, "rationale")
 	for rank, t := range v.Tasks {
 		task, _ := occ.Task(t.ID)
-		d := map[string]any{"Phrase": phrase[t.ID], "Tool": o.words.Tool(task.Text, occ.Code).Words}
-		blocker := o.words.Blocker(task.Text, occ.Code)
+		d := map[string]any{"Phrase": phrase[t.ID], "Tool": terms.tools[t.ID].Words}
+		blocker := terms.blockers[t.ID]
 		d["Blocker"] = blocker.Words
 		// The page's least used frame that fits the task, so that no frame
 		// is read more than twice while a fitting one is unused; ties go

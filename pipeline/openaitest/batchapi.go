@@ -231,6 +231,9 @@ func (s *Server) runBatch(job *batchJob) {
 		job.Status, job.ErrCode = "failed", "invalid_file"
 		return
 	}
+	if s.light {
+		delete(b.files, job.InputFileID)
+	}
 	b.seq++
 	job.OutputFileID = fmt.Sprintf("file-%04d", b.seq)
 	b.files[job.OutputFileID] = out.Bytes()

@@ -35,13 +35,14 @@ func BallotRequest(tb testing.TB) llm.Request {
 }
 
 // Occupations returns n small synthetic occupations with distinct codes
-// and task IDs, sorted by code, for batch tests.
+// and task IDs, sorted by code, for batch tests and benchmarks: 15-1000.00
+// to 15-9999.00, then on in major group 16 and above.
 func Occupations(n int) []jury.Occupation {
 	out := make([]jury.Occupation, n)
 	for i := range out {
 		base := 1000 * (i + 1)
 		out[i] = jury.Occupation{
-			Code:  fmt.Sprintf("15-%04d.00", 1000+i),
+			Code:  fmt.Sprintf("%02d-%04d.00", 15+i/9000, 1000+i%9000),
 			Title: fmt.Sprintf("Synthetic Occupation %d", i+1),
 			Tasks: []jury.Task{
 				{ID: strconv.Itoa(base + 1), Text: fmt.Sprintf("Prepare written reports on project %d.", i+1), Type: jury.Core},

@@ -45,6 +45,8 @@ type Server struct {
 
 	// noJSONSchema refuses response_format json_schema (WithoutJSONSchema).
 	noJSONSchema bool
+	// light keeps no request's body (WithoutBodies).
+	light bool
 }
 
 // Request is one request the server received, in arrival order.
@@ -114,6 +116,14 @@ func WithAnswerer(a Answerer) Option { return func(s *Server) { s.answer = a } }
 
 // WithLatency delays every response by the duration f returns.
 func WithLatency(f func() time.Duration) Option { return func(s *Server) { s.latency = f } }
+
+// WithoutBodies keeps of each request only its number, arrival time,
+// method, path and fault, not its headers and body, and forgets a Batch
+// API input file once its batch has run: for benchmarks of tens of
+// thousands of requests, whose bodies would otherwise fill the memory of
+// the process that measures. Requests then returns records without Body,
+// Header or Chat.
+func WithoutBodies() Option { return func(s *Server) { s.light = true } }
 
 // New starts a server and closes it when the test ends.
 func New(tb testing.TB, opts ...Option) *Server {
@@ -390,6 +400,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rec.Fault = fault
+	if s.light {
+		rec.Header, rec.Body, rec.Chat = nil, nil, ChatRequest{}
+	}
 	s.requests = append(s.requests, rec)
 	waiting := s.waiters[:0]
 	for _, wt := range s.waiters {

@@ -389,6 +389,12 @@ func TestPlain(t *testing.T) {
 		{"line separator U+2028", "first line\u2028second line", "first line second line"},
 		{"paragraph separator U+2029", "first paragraph\u2029second", "first paragraph second"},
 		{"markup is not Plain's business", "<b>*x*</b> [a](b)", "<b>*x*</b> [a](b)"},
+		{"plain ASCII is kept", "Review records, 91 % of 3 tasks.", "Review records, 91 % of 3 tasks."},
+		{"ASCII with two spaces", "a  b", "a b"},
+		{"ASCII with a space first", " a", "a"},
+		{"ASCII with a space last", "a ", "a"},
+		{"a single space", " ", ""},
+		{"ASCII then DEL", "ab\x7f", "ab"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -107,12 +107,37 @@ func Load(data []byte) (*Model, error) {
 		f.Weights = map[string][3]float64{}
 	}
 	m := &Model{features: f.Features, bias: f.Bias, weights: f.Weights, meta: f.Train}
-	return m.seal()
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	// The bytes are what Marshal wrote: hashing them gives the hash seal
+	// would, without encoding every weight again.
+	m.hash = hashOf(data)
+	return m, nil
 }
 
-// seal checks the weights are finite, so a corrupt file fails at load and
-// not as NaN probabilities later, and computes the model's hash.
+func hashOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:])[:16]
+}
+
+// seal checks the weights are finite and computes the model's hash from
+// its encoding.
 func (m *Model) seal() (*Model, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	data, err := m.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	m.hash = hashOf(data)
+	return m, nil
+}
+
+// check fails on a non-finite weight, so that a corrupt file fails at load
+// and not as NaN probabilities later.
+func (m *Model) check() error {
 	check := func(name string, w [3]float64) error {
 		for _, x := range w {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -122,20 +147,14 @@ func (m *Model) seal() (*Model, error) {
 		return nil
 	}
 	if err := check("bias", m.bias); err != nil {
-		return nil, err
+		return err
 	}
 	for name, w := range m.weights {
 		if err := check(strconv.Quote(name), w); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	data, err := m.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(data)
-	m.hash = "sha256:" + hex.EncodeToString(sum[:])[:16]
-	return m, nil
+	return nil
 }
 
 // Marshal encodes the model as JSON: a header, then one feature a line in
