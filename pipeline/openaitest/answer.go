@@ -116,7 +116,7 @@ func note(occ jury.Occupation, v prompts.Verdict) string {
 		occ.Title, v.Headline, v.Band, top, len(occ.Tasks))
 	for _, t := range v.Tasks {
 		out.Tasks = append(out.Tasks, rationale{ID: t.ID,
-			Rationale: fmt.Sprintf("The panel scored task %s at %d with label %s.", t.ID, t.Score, t.Label)})
+			Rationale: fmt.Sprintf("The panel scored task %s at %d with label %s, weighing the jurors' votes and their stated reasons.", t.ID, t.Score, t.Label)})
 	}
 	data, _ := json.Marshal(out)
 	return string(data)
