@@ -28,12 +28,18 @@ func batchOn(t *testing.T, srv *openaitest.Server, out string) (*batch.Runner, *
 	var model llm.Model = llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()})
 	model = llm.Limit(model, llm.NewLimiter(llm.Limits{}))
 	model = llm.Retry(model, llm.RetryPolicy{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Timeout: 5 * time.Second})
+	return runnerOn(model, out, 4)
+}
+
+// runnerOn puts the meter and the cache (out/.cache) around model and
+// returns a batch of concurrency occupations into out, every seat on it.
+func runnerOn(model llm.Model, out string, concurrency int) (*batch.Runner, *llm.Meter) {
 	meter := llm.NewMeter(llm.DefaultPrices(), 0)
 	model = llm.Metered(model, meter)
 	model = llm.NewStore(model, filepath.Join(out, ".cache"), llm.ReplayOrRecord, "openai")
 	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: "gpt-4o-mini"})
 	p.Seed, p.Version = 1, "test"
-	return &batch.Runner{Panel: p, Out: out, Concurrency: 4}, meter
+	return &batch.Runner{Panel: p, Out: out, Concurrency: concurrency}, meter
 }
 
 func TestBatchRunsEveryOccupationAndRerunsForFree(t *testing.T) {

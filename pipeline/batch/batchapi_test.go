@@ -12,11 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onet-jury/jury/pipeline/batch"
-	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/openaitest"
 	"github.com/onet-jury/jury/pipeline/outdir"
-	"github.com/onet-jury/jury/prompts"
 )
 
 // batchAPIOn returns a batch into out that calls srv through OpenAI's
@@ -31,14 +29,8 @@ func batchAPIOn(t *testing.T, srv *openaitest.Server, out string) (*batch.Runner
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { api.Close() })
-	var model llm.Model = llm.Retry(api, llm.RetryPolicy{Timeout: time.Hour,
-		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }})
-	meter := llm.NewMeter(llm.DefaultPrices(), 0)
-	model = llm.Metered(model, meter)
-	model = llm.NewStore(model, filepath.Join(out, ".cache"), llm.ReplayOrRecord, "openai")
-	p := deliberation.NewPanel(prompts.Default(), deliberation.Seat{Model: model, ModelName: "gpt-4o-mini"})
-	p.Seed, p.Version = 1, "test"
-	return &batch.Runner{Panel: p, Out: out, Concurrency: 100}, meter
+	return runnerOn(llm.Retry(api, llm.RetryPolicy{Timeout: time.Hour,
+		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}), out, 100)
 }
 
 func TestBatchThroughTheBatchAPI(t *testing.T) {
