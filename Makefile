@@ -2,6 +2,9 @@
 GO      ?= go
 SHARED  ?= ../shared/data/gpts-are-gpts
 WEIGHTS := pipeline/offline/exposure/weights.json.gz
+# JURY is the binary `make build` writes, kept out of the source tree's
+# folders (git ignores it).
+JURY    ?= .build/jury
 
 .PHONY: test vet fmt build bench golden cassettes fixtures-check model eval clean
 
@@ -18,7 +21,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 build:
-	$(GO) build -o bin/jury ./cmd/jury
+	$(GO) build -o $(JURY) ./cmd/jury
 
 ## bench: the batch against a rate-limited fake server (three runs, a
 ## storm, resume, rebuilt from cache), the catalog at a high limit and
@@ -28,8 +31,8 @@ build:
 ## then the Go benchmarks (speed and memory targets live here, not in
 ## unit tests)
 bench: build
-	$(GO) run ./cmd/jury-bench -bin bin/jury -tasks $(SHARED)/onet_tasks.tsv
-	$(GO) run ./cmd/jury-inputbench -bin bin/jury -size 500 -max-rss 200
+	$(GO) run ./cmd/jury-bench -bin $(JURY) -tasks $(SHARED)/onet_tasks.tsv
+	$(GO) run ./cmd/jury-inputbench -bin $(JURY) -size 500 -max-rss 200
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## golden: regenerate fixtures/golden by replaying fixtures/cassettes;
@@ -48,11 +51,11 @@ cassettes:
 fixtures-check: build
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	for f in fixtures/occupations/*.json; do \
-	  OPENAI_API_KEY=replay OPENAI_BASE_URL=http://127.0.0.1:9/v1 bin/jury run "$$f" --model jury-offline --replay fixtures/cassettes --out $$tmp/replay >/dev/null || exit 1; \
-	  bin/jury run "$$f" --offline --out $$tmp/offline >/dev/null 2>&1 || exit 1; \
+	  OPENAI_API_KEY=replay OPENAI_BASE_URL=http://127.0.0.1:9/v1 $(JURY) run "$$f" --model jury-offline --replay fixtures/cassettes --out $$tmp/replay >/dev/null || exit 1; \
+	  $(JURY) run "$$f" --offline --out $$tmp/offline >/dev/null 2>&1 || exit 1; \
 	done; \
-	echo "replayed fixtures vs goldens:"; bin/jury diff --format markdown --tolerance 0 fixtures/golden $$tmp/replay || exit 1; \
-	echo "fresh offline run vs goldens:"; bin/jury diff --format markdown fixtures/golden $$tmp/offline
+	echo "replayed fixtures vs goldens:"; $(JURY) diff --format markdown --tolerance 0 fixtures/golden $$tmp/replay || exit 1; \
+	echo "fresh offline run vs goldens:"; $(JURY) diff --format markdown fixtures/golden $$tmp/offline
 
 ## model: train (and calibrate) the offline juror's weights from the
 ## shared labels; byte-reproducible, so `git diff` shows a real change
@@ -66,4 +69,4 @@ eval:
 	$(GO) run ./cmd/jury-model cv -labels $(SHARED)/labels_train.tsv -folds 5
 
 clean:
-	rm -rf bin out
+	rm -rf .build out

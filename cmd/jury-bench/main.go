@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var c config
 	var rows string
 	fs := flag.NewFlagSet("jury-bench", flag.ContinueOnError)
-	fs.StringVar(&c.bin, "bin", "bin/jury", "the jury binary to measure")
+	fs.StringVar(&c.bin, "bin", ".build/jury", "the jury binary to measure")
 	fs.StringVar(&c.tasks, "tasks", "../shared/data/gpts-are-gpts/onet_tasks.tsv", "O*NET task file")
 	fs.IntVar(&c.occupations, "n", 200, "occupations in the rate-limited run")
 	fs.IntVar(&c.rpm, "rpm", 3000, "the fake server's hard requests-per-minute limit")

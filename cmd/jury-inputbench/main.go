@@ -34,7 +34,7 @@ const wanted = "29-2072.00"
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("jury-inputbench", flag.ContinueOnError)
-	bin := fs.String("bin", "bin/jury", "the jury binary to measure")
+	bin := fs.String("bin", ".build/jury", "the jury binary to measure")
 	sizeMB := fs.Int("size", 500, "size of the synthetic task file, in MB")
 	maxRSS := fs.Int("max-rss", 200, "the largest peak RSS of `jury run`, in MB, that passes")
 	batch := fs.Bool("batch", true, "also measure `jury batch --only CODE` (reads the whole catalog)")
