@@ -186,7 +186,7 @@ func TestBatchIsolatesAFailedOccupation(t *testing.T) {
 	bad := occs[2].Code
 	for _, juror := range []string{"The Diplomat", "The Optimist"} {
 		// Refused on both attempts: three answers each.
-		srv.Script(openaitest.And(openaitest.Occupation(bad), openaitest.Juror(juror)), repeatFault(openaitest.Refusal, 6)...)
+		srv.Script(openaitest.And(openaitest.Occupation(bad), openaitest.Juror(juror)), openaitest.Repeat(openaitest.Refusal, 6)...)
 	}
 	b, _ := batchOn(t, srv, out)
 	res, err := b.Run(context.Background(), occs)
@@ -339,14 +339,6 @@ func TestBatchCompletesThroughAFifthTransportFaultsAndAFifthBadAnswers(t *testin
 	for _, o := range occs {
 		require.Contains(t, files, filepath.Join(o.Code, "report.json"))
 	}
-}
-
-func repeatFault(f openaitest.Fault, n int) []openaitest.Fault {
-	out := make([]openaitest.Fault, n)
-	for i := range out {
-		out[i] = f
-	}
-	return out
 }
 
 func TestBatchMarksAnInvalidOccupationFailedAndGoesOn(t *testing.T) {

@@ -32,7 +32,7 @@ func TestBatchGoesOnPastARequestRejectedForItsContent(t *testing.T) {
 		big.Tasks = append(big.Tasks, jury.Task{ID: fmt.Sprint(900000 + i), Text: fmt.Sprintf("Handle case %d.", i), Type: jury.Core})
 	}
 	occs = append([]jury.Occupation{big}, occs...)
-	srv.Script(openaitest.Occupation(occs[2].Code), repeatFault(openaitest.Raw(400, nil, `{"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.","type":null,"param":"prompt","code":"content_filter","status":400}}`), 20)...)
+	srv.Script(openaitest.Occupation(occs[2].Code), openaitest.Repeat(openaitest.Raw(400, nil, `{"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.","type":null,"param":"prompt","code":"content_filter","status":400}}`), 20)...)
 	out := t.TempDir()
 	b, meter := batchOn(t, srv, out)
 	b.Concurrency = 1

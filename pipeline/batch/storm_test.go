@@ -23,7 +23,7 @@ func TestBatchCountsEveryAttempt(t *testing.T) {
 	occs := openaitest.Occupations(1)
 	for _, juror := range []string{"The Diplomat", "The Optimist"} {
 		// Refused on the first attempt (three answers each): no quorum.
-		srv.Script(openaitest.Juror(juror), repeatFault(openaitest.Refusal, 3)...)
+		srv.Script(openaitest.Juror(juror), openaitest.Repeat(openaitest.Refusal, 3)...)
 	}
 	b, meter := batchOn(t, srv, out)
 	res, err := b.Run(context.Background(), occs)
@@ -65,7 +65,7 @@ func TestBatchAsksALostJurorAgainLater(t *testing.T) {
 			lost := occs[1].Code
 			match := openaitest.And(openaitest.Occupation(lost), openaitest.Juror("The Diplomat"))
 			if tc.lostCalls > 0 {
-				srv.Script(match, repeatFault(openaitest.ServerError, tc.lostCalls)...)
+				srv.Script(match, openaitest.Repeat(openaitest.ServerError, tc.lostCalls)...)
 			} else {
 				srv.ByRequest(func(c openaitest.ChatRequest, _ int) openaitest.Fault {
 					if match(c) {

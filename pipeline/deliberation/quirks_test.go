@@ -57,13 +57,3 @@ func TestDeliberateRaisesTheBudgetAfterACutOff(t *testing.T) {
 	require.Greater(t, budgets[1], budgets[0], "the re-ask after a cut-off gets a larger budget")
 	require.Equal(t, srv.Count(), usage.Calls)
 }
-
-// repeatRaw is n copies of a raw fault, for every request of an
-// occupation.
-func repeatRaw(f openaitest.Fault, n int) []openaitest.Fault {
-	out := make([]openaitest.Fault, n)
-	for i := range out {
-		out[i] = f
-	}
-	return out
-}

@@ -69,7 +69,7 @@ func TestServerQuirks(t *testing.T) {
 			completion("1757876416.566", `"`+openaitest.AnswerHere+`"`))}, wantCalls: 1},
 		{name: "HTTP 200 with an error envelope is a rate limit, retried", faults: []openaitest.Fault{
 			openaitest.Raw(200, nil, `{"error":{"message":"Provider returned error","code":429}}`)}, wantCalls: 2},
-		{name: "HTTP 200 error envelopes until the retries run out", faults: repeat(
+		{name: "HTTP 200 error envelopes until the retries run out", faults: openaitest.Repeat(
 			openaitest.Raw(200, nil, `{"error":{"message":"Provider returned error","code":429}}`), 3),
 			wantCalls: 3, wantKind: llm.RateLimited, contains: "Provider returned error"},
 		{name: "HTTP 200 without choices or error is retried", faults: []openaitest.Fault{

@@ -56,12 +56,12 @@ func TestRetryFaultClasses(t *testing.T) {
 		{name: "429 retry-after 1", faults: []openaitest.Fault{openaitest.RateLimit("1")}, wantCalls: 2, wantWait: time.Second},
 		{name: "429 retry-after-ms 1500", faults: []openaitest.Fault{openaitest.RateLimitMs("1500")}, wantCalls: 2, wantWait: 1500 * time.Millisecond},
 		{name: "429 over the cap stops at once", faults: []openaitest.Fault{openaitest.RateLimit("600")}, wantCalls: 1, wantKind: llm.LongWait},
-		{name: "429s that name a wait have their own budget", faults: repeat(openaitest.RateLimit("2"), 5), wantCalls: 6, wantWait: 10 * time.Second},
-		{name: "429 budget exhausted", faults: repeat(openaitest.RateLimit("2"), 6), wantCalls: 6, wantKind: llm.RateLimited, wantWait: 10 * time.Second},
+		{name: "429s that name a wait have their own budget", faults: openaitest.Repeat(openaitest.RateLimit("2"), 5), wantCalls: 6, wantWait: 10 * time.Second},
+		{name: "429 budget exhausted", faults: openaitest.Repeat(openaitest.RateLimit("2"), 6), wantCalls: 6, wantKind: llm.RateLimited, wantWait: 10 * time.Second},
 		{name: "429 without a wait backs off", faults: []openaitest.Fault{openaitest.RateLimitNoWait}, wantCalls: 2, minWait: 500 * time.Millisecond},
 		{name: "500 then ok", faults: []openaitest.Fault{openaitest.ServerError}, wantCalls: 2, minWait: 500 * time.Millisecond},
 		{name: "503 html twice then ok", faults: []openaitest.Fault{openaitest.Unavailable, openaitest.Unavailable}, wantCalls: 3, minWait: 1500 * time.Millisecond},
-		{name: "three 500s exhaust two retries", faults: repeat(openaitest.ServerError, 3), wantCalls: 3, wantKind: llm.Transient, minWait: 1500 * time.Millisecond},
+		{name: "three 500s exhaust two retries", faults: openaitest.Repeat(openaitest.ServerError, 3), wantCalls: 3, wantKind: llm.Transient, minWait: 1500 * time.Millisecond},
 		{name: "connection reset", faults: []openaitest.Fault{openaitest.Reset}, wantCalls: 2, minWait: 500 * time.Millisecond},
 		{name: "malformed body", faults: []openaitest.Fault{openaitest.MalformedBody}, wantCalls: 2, minWait: 500 * time.Millisecond},
 		{name: "hang times out and is retried", faults: []openaitest.Fault{openaitest.Hang}, wantCalls: 2, minWait: 500 * time.Millisecond},
@@ -160,14 +160,6 @@ func TestClassifyStatus(t *testing.T) {
 	for _, tc := range cases {
 		require.Equal(t, tc.want, llm.ClassifyStatus(tc.status, tc.code), "%d %s", tc.status, tc.code)
 	}
-}
-
-func repeat(f openaitest.Fault, n int) []openaitest.Fault {
-	out := make([]openaitest.Fault, n)
-	for i := range out {
-		out[i] = f
-	}
-	return out
 }
 
 func TestRetryJittersNamedWaits(t *testing.T) {

@@ -60,3 +60,13 @@ func (s *Script[F]) Pick(n int, c ChatRequest) F {
 	var none F
 	return none
 }
+
+// Repeat returns n copies of f, for Script: "this juror's next n
+// requests fail this way".
+func Repeat[F any](f F, n int) []F {
+	out := make([]F, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}
