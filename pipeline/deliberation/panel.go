@@ -560,7 +560,7 @@ type forgetter interface {
 func answerProblems(resp llm.Response, parse func(string) []string) []string {
 	switch {
 	case resp.Refusal != "":
-		return []string{"the model refused: " + excerpt(resp.Refusal, maxRefusal)}
+		return []string{"the model refused: " + llm.Excerpt(resp.Refusal, maxRefusal)}
 	case resp.FinishReason == llm.FinishLength:
 		return []string{"the answer was cut off at the token limit (finish_reason length): answer more briefly, with the complete JSON object"}
 	}
@@ -570,23 +570,6 @@ func answerProblems(resp llm.Response, parse func(string) []string) []string {
 // maxRefusal bounds the part of a refusal kept as a problem: a page, a
 // re-ask and an error line need its first words, not megabytes.
 const maxRefusal = 300
-
-// excerpt is s on one line, cut after max runes with an ellipsis. It
-// looks at no more of s than it keeps.
-func excerpt(s string, max int) string {
-	cut := false
-	if len(s) > 4*max+4 {
-		s, cut = s[:4*max+4], true
-	}
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
-	if r := []rune(s); len(r) > max {
-		s, cut = string(r[:max]), true
-	}
-	if cut {
-		s += "…"
-	}
-	return s
-}
 
 func (p *Panel) provenance(occ jury.Occupation) jury.Provenance {
 	var models []string

@@ -103,9 +103,9 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " %s", e.Code)
 	}
 	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", oneLine(e.Message, maxMessage))
+		fmt.Fprintf(&b, ": %s", Excerpt(e.Message, maxMessage))
 	} else if e.Err != nil {
-		fmt.Fprintf(&b, ": %s", oneLine(e.Err.Error(), maxMessage))
+		fmt.Fprintf(&b, ": %s", Excerpt(e.Err.Error(), maxMessage))
 	}
 	switch e.Kind {
 	case Quota:
@@ -292,10 +292,22 @@ const maxMessage = 400
 // provider's error shape.
 const maxBody = 300
 
-func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
+// Excerpt is s on one line — runs of spaces and line breaks made one
+// space, invalid UTF-8 dropped — cut after max runes with an ellipsis. It
+// reads no more of s than it keeps, so a 2 MB refusal or error body costs
+// what its excerpt does. Error lines, logs and re-asks quote untrusted
+// text through it.
+func Excerpt(s string, max int) string {
+	cut := false
+	if len(s) > 4*max+4 {
+		s, cut = s[:4*max+4], true
+	}
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
 	if r := []rune(s); len(r) > max {
-		s = string(r[:max]) + "…"
+		s, cut = string(r[:max]), true
+	}
+	if cut {
+		s += "…"
 	}
 	return s
 }

@@ -249,7 +249,7 @@ func geminiFailure(status int, h http.Header, body []byte) *Error {
 		e.Kind = Quota
 	}
 	if e.Message == "" {
-		e.Message = fmt.Sprintf("%s (body: %s)", http.StatusText(status), oneLine(string(body), 80))
+		e.Message = fmt.Sprintf("%s (body: %s)", http.StatusText(status), Excerpt(string(body), 80))
 	}
 	return e
 }

@@ -176,7 +176,7 @@ func (c *LangChain) classify(status int, h http.Header, body []byte, err error) 
 	} else {
 		// A reset, a refused connection, or a 2xx whose body did not
 		// parse: like OpenAI's, worth another attempt.
-		e = &Error{Kind: Transient, Message: oneLine(strings.TrimPrefix(err.Error(), c.provider+": "), 200)}
+		e = &Error{Kind: Transient, Message: Excerpt(strings.TrimPrefix(err.Error(), c.provider+": "), 200)}
 	}
 	e.Provider = c.provider
 	e.Usage = Usage{Calls: 1}

@@ -367,7 +367,7 @@ func (c *OpenAI) classify(err error, h http.Header) error {
 		// A transport failure, or a 200 whose body is not JSON: both are
 		// worth another attempt.
 		e.Kind = Transient
-		e.Message = oneLine(err.Error(), 200)
+		e.Message = Excerpt(err.Error(), 200)
 	}
 	e.Message = Redact(e.Message, c.key)
 	e.Err = redactedError{msg: Redact(err.Error(), c.key), err: err}
@@ -393,7 +393,7 @@ func bodyExcerpt(body []byte) string {
 	if json.Compact(&b, body) == nil {
 		body = b.Bytes()
 	}
-	return oneLine(string(body), maxBody)
+	return Excerpt(string(body), maxBody)
 }
 
 // redactedError keeps an error's chain for errors.Is while its message has

@@ -101,7 +101,7 @@ func envelopeError(raw json.RawMessage) (int, []byte) {
 			msg = m.s + " (sent as HTTP 200)"
 		}
 		if e.Metadata.ProviderName.s != "" || e.Metadata.Raw.s != "" {
-			msg += fmt.Sprintf(" [upstream %s: %s]", e.Metadata.ProviderName.s, oneLine(e.Metadata.Raw.s, maxBody))
+			msg += fmt.Sprintf(" [upstream %s: %s]", e.Metadata.ProviderName.s, Excerpt(e.Metadata.Raw.s, maxBody))
 		}
 		var n looseNumber
 		if json.Unmarshal(e.Code, &n) == nil && n >= 400 && n < 600 {
