@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -21,11 +22,8 @@ import (
 type batchConfig struct {
 	runConfig
 	config.BatchOptions
-	only, shard string
-	concurrency int
-	retryFailed bool
-	yes         bool
-	warmCache   bool
+	batch.Options
+	yes bool
 }
 
 // confirmAbove is the number of paid answers above which `jury batch` on
@@ -38,26 +36,11 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		"Judge every occupation of an O*NET task file (or a subset) into DIR: DIR/<code>/report.*, DIR/manifest.json, DIR/index.md and DIR/index.html.\n"+
 			"Run the same command again to resume: finished occupations are kept and cached answers are not paid twice.\n"+
 			"A first SIGINT/SIGTERM stops new work and lets calls in flight finish; a second exits at once.", sys.stderr)
-	cfg.register(fs)
-	cfg.registerOffline(fs)
-	fs.BoolVar(&cfg.force, "force", false, forceFlag)
-	cfg.registerFullPanel(fs)
-	fs.StringVar(&cfg.only, "only", "", "comma-separated `codes`, or @FILE with one code a line (# comments)")
-	fs.StringVar(&cfg.shard, "shard", "", "`i/n`: take every n-th occupation of the sorted list, starting at i (0-based)")
-	fs.IntVar(&cfg.concurrency, "concurrency", 16, "occupations in flight (each asks its jurors concurrently)")
-	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute the provider allows (0: no limit; not given: learned from the provider's x-ratelimit-limit-requests, else this default)")
-	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute the provider allows (0: no limit; not given: learned from the provider's x-ratelimit-limit-tokens, else this default)")
-	fs.Float64Var(&cfg.MaxCost, "max-cost", 0, "stop before the next call would take this run's spending past `USD` (0: no limit)")
-	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "run only the occupations the manifest marks failed")
-	fs.StringVar(&cfg.Via, "via", config.ViaSync, "how to call the model: sync, or batch-api (OpenAI's Batch API: half price, up to 24 h)")
-	fs.StringVar(&cfg.Cache, "cache", "", "cache `dir`ectory of model answers (default DIR/.cache)")
-	fs.BoolVar(&cfg.NoCache, "no-cache", false, "do not cache model answers")
-	fs.DurationVar(&cfg.BatchPoll, "batch-poll", 5*time.Second, "with --via batch-api: first wait between status checks (grows to 1m)")
-	fs.DurationVar(&cfg.BatchIdle, "batch-collect", 2*time.Second, "with --via batch-api: submit once no new request came for this long")
-	fs.IntVar(&cfg.BatchTokens, "batch-tokens", llm.DefaultEnqueuedTokens, "with --via batch-api: estimated tokens in running batches at once (default: the first tier's enqueued-token limit for gpt-4o-mini)")
+	cfg.registerCalls(fs)
+	cfg.RegisterLimits(fs.FlagSet)
+	cfg.BatchOptions.Register(fs.FlagSet)
+	cfg.Options.Register(fs.FlagSet)
 	fs.BoolVar(&cfg.yes, "yes", false, fmt.Sprintf("start without asking, on a terminal, when the batch may pay for over %d answers", confirmAbove))
-	fs.BoolVar(&cfg.warmCache, "warm-cache", true, "send one juror of each round first and the others once it is answered, so that they hit the provider's prompt cache (--via sync)")
-	fs.StringVar(&cfg.Prices, "prices", "", "JSON `file` of model prices, {\"model\": {\"input\": USD/1M, \"output\": USD/1M}}, over the defaults")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -65,22 +48,17 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if len(pos) > 0 {
 		return usagef("batch takes no arguments, got %q: choose occupations with --only", pos[0])
 	}
-	if err := cfg.apply(fs, sys.getenv); err != nil {
+	tf, logger, err := cfg.Settle(fs.FlagSet, sys.getenv, sys.stderr)
+	if err != nil {
 		return err
 	}
-	if err := cfg.check(); err != nil {
-		return err
-	}
-	switch {
-	case cfg.tasks == "":
+	if cfg.Tasks == "" {
 		return usagef("batch needs --tasks FILE (an O*NET task file such as onet_tasks.tsv)")
-	case cfg.concurrency < 1:
-		return usagef("--concurrency %d: want 1 or more", cfg.concurrency)
 	}
 	if err := cfg.CheckBatch(cfg.BatchOptions); err != nil {
 		return err
 	}
-	occs, err := batch.Occupations(cfg.taskFile(), cfg.only, cfg.shard)
+	occs, err := cfg.Options.Occupations(tf)
 	if err != nil {
 		return err
 	}
@@ -93,34 +71,27 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return outdir.FlagError("--out", err)
 	}
 	defer lock.Release()
-	logger := cfg.logger(sys.stderr)
 	cfg.Logger, cfg.Now = logger, sys.now
 	st, err := cfg.BatchStack(cfg.BatchOptions, sys.getenv)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if cfg.Via == config.ViaBatchAPI {
-		// Every request in flight at once: a round of the deliberation
-		// fits in one batch.
-		cfg.concurrency = max(cfg.concurrency, len(occs))
-	}
 	panel, err := buildPanel(&cfg.runConfig, sys, st.Stack)
 	if err != nil {
 		return err
 	}
-	panel.Prices = st.Prices
+	st.Equip(panel)
 	if err := announce(sys, &cfg, panel, len(occs), st.Offline); err != nil {
 		return err
 	}
-	panel.WarmCache = cfg.warmCache && cfg.Via == config.ViaSync && !st.Offline
 	bar := newProgressBar(sys.stderr, st.Stack)
-	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.concurrency, RetryFailed: cfg.retryFailed,
-		RequireFullPanel: cfg.requireFullPanel, Lock: lock, Stop: sys.stop, Logger: logger, Progress: bar.update,
+	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: st.Concurrency(cfg.Concurrency, len(occs)), RetryFailed: cfg.RetryFailed,
+		RequireFullPanel: cfg.requireFullPanel, Lock: lock, Stop: sys.stop.Done(), Logger: logger, Progress: bar.update,
 		Writer: outdir.Writer{Force: cfg.force}}
 	if bar.tty {
 		// The bar replaces per-occupation log lines on a terminal.
-		b.Logger = slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: safeLogAttr}))
+		b.Logger, _ = config.Logging{Format: "text"}.Logger(sys.stderr, slog.LevelWarn)
 		panel.Logger = b.Logger
 	}
 	started := time.Now()
@@ -129,20 +100,11 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if res == nil {
 		return runErr
 	}
-	lr := res.LastRun(st.Stack, len(occs), started, time.Now())
-	limits := "none (offline)"
-	if !st.Offline {
-		limits = st.Limiter.Report().String()
-	}
-	logger.Info("batch finished", "done", lr.Done, "already_done", lr.AlreadyDone, "failed", lr.Failed, "not_started", lr.NotStarted,
-		"calls", lr.Calls, "cache_hits", lr.CacheHits, "429s", lr.RateLimited, "prompt_tokens", lr.PromptTokens, "cached_tokens", lr.CachedTokens,
-		"cost_usd", fmt.Sprintf("%.4f", lr.CostUSD), "seconds", fmt.Sprintf("%.1f", lr.Seconds), "limits", limits)
+	lr, err := res.Finish(cfg.Out, st.Stack, len(occs), started, logger)
+	runErr = cmp.Or(runErr, err) // the run's own error first
 	if n := len(lr.ShortPanel); n > 0 {
 		fmt.Fprintf(sys.stderr, "jury: %d %s published with fewer jurors than seats (see each page): %s\n",
 			n, plural(n, "verdict", "verdicts"), strings.Join(lr.ShortPanel, ", "))
-	}
-	if err := lr.Write(cfg.Out); err != nil && runErr == nil {
-		runErr = err
 	}
 	return runErr
 }
@@ -170,12 +132,10 @@ func (p *progressBar) update(bp batch.Progress) {
 	if bp.Total > 0 {
 		filled = width * (bp.Done + bp.Failed) / bp.Total
 	}
-	elapsed := time.Since(p.started).Seconds()
-	ran := bp.Done + bp.Failed - bp.Skipped
-	rate, eta := 0.0, "?"
-	if elapsed > 0 && ran > 0 {
-		rate = float64(ran) / elapsed
-		eta = (time.Duration(float64(bp.Total-bp.Done-bp.Failed)/rate) * time.Second).Round(time.Second).String()
+	rate, left, ok := bp.Pace(time.Since(p.started))
+	eta := "?"
+	if ok {
+		eta = left.String()
 	}
 	_, cost := p.st.Meter.Spent()
 	fmt.Fprintf(p.w, "\r[%s%s] %d/%d · %d failed · %.1f/s · ETA %s · 429s %d · $%.2f · %s ",

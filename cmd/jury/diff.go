@@ -39,19 +39,10 @@ func execDiff(_ context.Context, sys *system, args []string) error {
 		return err
 	}
 
-	old, err := outdir.LoadReports(pos[0])
+	res, err := outdir.Diff(pos[0], pos[1], opts)
 	if err != nil {
 		return err
 	}
-	cur, err := outdir.LoadReports(pos[1])
-	if err != nil {
-		return err
-	}
-	res, err := jury.Diff(old, cur, opts)
-	if err != nil {
-		return err
-	}
-
 	out, err := format.Render(res, wantsColour(sys))
 	if err != nil {
 		return err

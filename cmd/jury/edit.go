@@ -1,11 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"text/tabwriter"
 
 	"github.com/onet-jury/jury/jury"
@@ -32,24 +32,13 @@ func execEdit(_ context.Context, sys *system, args []string) error {
 	if err != nil {
 		return err
 	}
-	editor := sys.getenv("VISUAL")
-	if editor == "" {
-		editor = sys.getenv("EDITOR")
-	}
+	editor := cmp.Or(sys.getenv("VISUAL"), sys.getenv("EDITOR"))
 	if *print || editor == "" {
 		_, err := sys.stdout.Write(draft.Data)
 		fmt.Fprintf(sys.stderr, "jury: save your edits as %s; jury run, batch and render apply them\n", draft.Path)
 		return err
 	}
-	if err := draft.SaveStarter(); err != nil {
-		return err
-	}
-	cmd := exec.Command("sh", "-c", editor+` "$1"`, "sh", draft.Path)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, sys.stdout, sys.stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s: %w (edits.yaml is kept as it is)", editor, err)
-	}
-	w, err := draft.Apply()
+	w, err := draft.Edit(editor, os.Stdin, sys.stdout, sys.stderr)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 
 // panel parses the command line of a command that takes only flags and
 // returns the panel the settings describe.
-func (c *runConfig) panel(fs *flagSet, sys *system, args []string) (*config.PanelSpec, error) {
+func panelOf(c *config.Command, fs *flagSet, sys *system, args []string) (*config.PanelSpec, error) {
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -20,17 +20,17 @@ func (c *runConfig) panel(fs *flagSet, sys *system, args []string) (*config.Pane
 	if len(pos) > 0 {
 		return nil, usagef("%s takes no arguments", fs.Name())
 	}
-	if err := c.apply(fs, sys.getenv); err != nil {
+	if err := c.ApplyFlags(fs.FlagSet, sys.getenv); err != nil {
 		return nil, err
 	}
 	return c.Panel()
 }
 
 func execPersonas(ctx context.Context, sys *system, args []string) error {
-	var cfg runConfig
+	var cfg config.Command
 	fs := newFlagSet("personas", "[--config FILE]", "List the jurors of the panel, their voices, stances and seats, and where each was defined.", sys.stderr)
-	cfg.register(fs)
-	spec, err := cfg.panel(fs, sys, args)
+	cfg.Register(fs.FlagSet)
+	spec, err := panelOf(&cfg, fs, sys, args)
 	if err != nil {
 		return err
 	}
@@ -46,14 +46,13 @@ func execPersonas(ctx context.Context, sys *system, args []string) error {
 }
 
 func execConfig(ctx context.Context, sys *system, args []string) error {
-	var cfg runConfig
+	var cfg config.Command
 	fs := newFlagSet("config", "[--config FILE] [flags]",
 		"Print the effective configuration and where each value comes from: flag, environment, jury.yaml:line, or default.\n"+
 			"API keys are read only from the environment and never printed.", sys.stderr)
-	cfg.register(fs)
-	fs.IntVar(&cfg.RPM, "rpm", config.DefaultRPM, "requests per minute (as jury batch)")
-	fs.IntVar(&cfg.TPM, "tpm", config.DefaultTPM, "tokens per minute (as jury batch)")
-	spec, err := cfg.panel(fs, sys, args)
+	cfg.Register(fs.FlagSet)
+	cfg.RegisterLimits(fs.FlagSet)
+	spec, err := panelOf(&cfg, fs, sys, args)
 	if err != nil {
 		return err
 	}

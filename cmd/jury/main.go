@@ -27,14 +27,14 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	stop := make(chan struct{})
+	stop, stopWork := context.WithCancel(context.Background())
 	go func() {
 		// The first signal asks commands to stop starting work; the
 		// second exits at once. Finished work is already on disk: every
 		// file is written atomically as it is done.
 		<-sigs
 		fmt.Fprintln(os.Stderr, "jury: signal: no new work; what is in flight finishes (a second signal exits at once)")
-		close(stop)
+		stopWork()
 		<-sigs
 		cancel()
 		fmt.Fprintln(os.Stderr, "jury: second signal: exiting now")
@@ -46,13 +46,13 @@ func main() {
 }
 
 // system is what the process gives a command: its environment, its
-// input and output streams, the stop signal (closed on the first
-// SIGINT or SIGTERM) and the clock that dates verdicts (nil: time.Now).
+// input and output streams, the stop signal (done at the first SIGINT or
+// SIGTERM; nil: never) and the clock that dates verdicts (nil: time.Now).
 type system struct {
 	getenv         func(string) string
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	stop           <-chan struct{}
+	stop           context.Context
 	now            func() time.Time
 }
 
@@ -88,10 +88,7 @@ func usagef(format string, args ...any) error {
 
 // report prints err in one line and returns the exit code it maps to.
 func report(err error, stderr io.Writer) int {
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, flag.ErrHelp):
+	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
 	msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
@@ -127,6 +124,9 @@ func commands() []command {
 
 // run connects the command line to the subcommands; main only adds the OS.
 func run(ctx context.Context, args []string, sys *system) error {
+	if sys.stop == nil {
+		sys.stop = context.Background()
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(sys.stdout)
 		if len(args) == 0 {

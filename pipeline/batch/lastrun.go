@@ -1,6 +1,8 @@
 package batch
 
 import (
+	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/onet-jury/jury/pipeline/llm"
@@ -20,4 +22,16 @@ func (r *Result) LastRun(st *llm.Stack, occupations int, started, ended time.Tim
 		Calls: spent.Calls, Retries: spent.Retries, CacheHits: st.Hits(), RateLimited: st.Limiter.RateLimited(),
 		PromptTokens: spent.PromptTokens, CompletionTokens: spent.CompletionTokens, CostUSD: cost, NeedsReview: r.NeedsReview,
 		AskedAgain: r.AskedAgain, ShortPanel: r.ShortPanel}
+}
+
+// Finish ends a run of occupations: its LastRun (ended now) is logged in
+// one line, "batch finished", with the limits that bound it, and written
+// to out/last-run.json. The LastRun is returned even when the write
+// fails.
+func (r *Result) Finish(out string, st *llm.Stack, occupations int, started time.Time, logger *slog.Logger) (outdir.LastRun, error) {
+	lr := r.LastRun(st, occupations, started, time.Now())
+	logger.Info("batch finished", "done", lr.Done, "already_done", lr.AlreadyDone, "failed", lr.Failed, "not_started", lr.NotStarted,
+		"calls", lr.Calls, "cache_hits", lr.CacheHits, "429s", lr.RateLimited, "prompt_tokens", lr.PromptTokens, "cached_tokens", lr.CachedTokens,
+		"cost_usd", fmt.Sprintf("%.4f", lr.CostUSD), "seconds", fmt.Sprintf("%.1f", lr.Seconds), "limits", st.Limiter.Report().String())
+	return lr, lr.Write(out)
 }

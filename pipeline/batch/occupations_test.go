@@ -1,6 +1,7 @@
 package batch_test
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,6 +22,7 @@ func TestOccupationsReadsTheSelectedOccupationsOfATaskFile(t *testing.T) {
 		"15-1002.00\t2.0\tReview code.\tSupplemental\tReviewers\n"), 0o644))
 	cases := []struct {
 		name, only, shard string
+		inFlight          int      // --concurrency; 0 means 4
 		want              []string // codes, in order
 		wantErr           string
 	}{
@@ -29,10 +31,12 @@ func TestOccupationsReadsTheSelectedOccupationsOfATaskFile(t *testing.T) {
 		{name: "--shard", shard: "1/2", want: []string{"15-1002.00"}},
 		{name: "a code the file lacks", only: "15-9999.00", wantErr: "--only: occupation 15-9999.00 is not in the task file"},
 		{name: "an empty shard", only: "15-1001.00", shard: "1/2", wantErr: "no occupation selected"},
+		{name: "none in flight", inFlight: -1, wantErr: "--concurrency -1: want 1 or more"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			occs, err := batch.Occupations(onet.TaskFile{Path: tasks}, tc.only, tc.shard)
+			o := batch.Options{Only: tc.only, Shard: tc.shard, Concurrency: cmp.Or(tc.inFlight, 4)}
+			occs, err := o.Occupations(onet.TaskFile{Path: tasks})
 			if tc.wantErr != "" {
 				require.ErrorIs(t, err, jury.ErrInvalid)
 				require.ErrorContains(t, err, tc.wantErr)

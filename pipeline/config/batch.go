@@ -9,6 +9,7 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/atomicfile"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/outdir"
 )
@@ -40,8 +41,12 @@ type BatchOptions struct {
 	// llm.Stack).
 	BatchPoll, BatchIdle time.Duration
 	BatchTokens          int
-	Logger               *slog.Logger
-	Now                  func() time.Time
+	// WarmCache sends one juror of each round first and the others once
+	// it is answered, so that they hit the provider's prompt cache
+	// (--warm-cache; only on the synchronous path to a paid provider).
+	WarmCache bool
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // CheckBatch reports the first batch option no batch can run with, as
@@ -66,6 +71,28 @@ type BatchStack struct {
 	// Offline says the offline juror answers (OfflineReason): nothing is
 	// paid, so nothing is cached and no one is asked before the start.
 	Offline bool
+	// Via is how the batch calls the model: ViaSync or ViaBatchAPI.
+	Via string
+	// warm is BatchOptions.WarmCache.
+	warm bool
+}
+
+// Concurrency is how many occupations of n a batch keeps in flight when
+// asked for `asked`: on the Batch API every one, so that a round of the
+// deliberation fits in one batch.
+func (b *BatchStack) Concurrency(asked, n int) int {
+	if b.Via == ViaBatchAPI {
+		return max(asked, n)
+	}
+	return asked
+}
+
+// Equip gives panel the stack's prices and, when the options ask for it
+// and the batch calls a paid provider synchronously, the warm prompt
+// cache: one juror of each round first, the others once it is answered.
+func (b *BatchStack) Equip(panel *deliberation.Panel) {
+	panel.Prices = b.Prices
+	panel.WarmCache = b.warm && b.Via != ViaBatchAPI && !b.Offline
 }
 
 // BatchStack builds the model stack of a batch: pacing at the limits set
@@ -92,8 +119,9 @@ func (s *Settings) BatchStack(o BatchOptions, getenv func(string) string) (*Batc
 	if err != nil {
 		return nil, err
 	}
-	b := &BatchStack{Stack: st, Prices: prices, Offline: s.OfflineReason(spec, getenv, false) != ""}
+	b := &BatchStack{Stack: st, Prices: prices, Offline: s.OfflineReason(spec, getenv, false) != "", Via: ViaSync, warm: o.WarmCache}
 	if o.Via == ViaBatchAPI {
+		b.Via = ViaBatchAPI
 		if b.Offline {
 			return nil, jury.Invalidf("--via batch-api needs OPENAI_API_KEY (and no --offline)")
 		}

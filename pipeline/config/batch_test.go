@@ -9,6 +9,7 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/config"
+	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 )
 
@@ -53,6 +54,9 @@ func TestBatchStack(t *testing.T) {
 		batches bool
 		price   llm.Price // of gpt-4o-mini
 		rpm     int
+		// warm says the panel sends one juror of a round first, for the
+		// provider's prompt cache.
+		warm bool
 	}
 	defaultPrice := llm.DefaultPrices()["gpt-4o-mini"]
 	cases := []struct {
@@ -65,6 +69,10 @@ func TestBatchStack(t *testing.T) {
 	}{
 		{name: "a key: cached in OUT/.cache", env: withKey, o: config.BatchOptions{Via: config.ViaSync},
 			want: want{cache: ".cache", price: defaultPrice, rpm: config.DefaultRPM}},
+		{name: "a key and a warm prompt cache", env: withKey, o: config.BatchOptions{Via: config.ViaSync, WarmCache: true},
+			want: want{cache: ".cache", price: defaultPrice, rpm: config.DefaultRPM, warm: true}},
+		{name: "offline: no prompt cache to warm", o: config.BatchOptions{Via: config.ViaSync, WarmCache: true},
+			want: want{offline: true, price: defaultPrice, rpm: config.DefaultRPM}},
 		{name: "no key: the offline juror, nothing cached", o: config.BatchOptions{Via: config.ViaSync},
 			want: want{offline: true, price: defaultPrice, rpm: config.DefaultRPM}},
 		{name: "an Ollama panel with no OpenAI key is cached", yaml: "provider: ollama\n", o: config.BatchOptions{Via: config.ViaSync},
@@ -77,7 +85,7 @@ func TestBatchStack(t *testing.T) {
 			want: want{cache: ".cache", price: defaultPrice, rpm: 60}},
 		{name: "--prices over the defaults", env: withKey, o: config.BatchOptions{Via: config.ViaSync, Prices: prices},
 			want: want{cache: ".cache", price: llm.Price{Input: 1, Output: 4}, rpm: config.DefaultRPM}},
-		{name: "the Batch API at half price", env: withKey, o: config.BatchOptions{Via: config.ViaBatchAPI, Prices: prices},
+		{name: "the Batch API at half price", env: withKey, o: config.BatchOptions{Via: config.ViaBatchAPI, Prices: prices, WarmCache: true},
 			want: want{cache: ".cache", batches: true, price: llm.Price{Input: 0.5, Output: 2}, rpm: config.DefaultRPM}},
 		{name: "the Batch API needs a key", o: config.BatchOptions{Via: config.ViaBatchAPI},
 			wantErr: "--via batch-api needs OPENAI_API_KEY (and no --offline)"},
@@ -117,6 +125,15 @@ func TestBatchStack(t *testing.T) {
 			require.Equal(t, tc.want.price, st.Prices["gpt-4o-mini"])
 			require.Equal(t, tc.want.rpm, st.Limiter.Report().RPM)
 			require.NotNil(t, st.Meter, "the run's spending is counted")
+			var panel deliberation.Panel
+			st.Equip(&panel)
+			require.Equal(t, tc.want.price, panel.Prices["gpt-4o-mini"], "verdicts are priced as the meter prices them")
+			require.Equal(t, tc.want.warm, panel.WarmCache)
+			inFlight := 16
+			if tc.want.batches {
+				inFlight = 923 // every occupation: a round fits in one batch
+			}
+			require.Equal(t, inFlight, st.Concurrency(16, 923))
 		})
 	}
 }

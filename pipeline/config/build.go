@@ -113,3 +113,13 @@ func (s *Settings) RetryPolicy() llm.RetryPolicy {
 	}
 	return p
 }
+
+// BuildPanel resolves the panel (Panel) and builds it on st (Build); the
+// string says why the offline juror answers, "" when it does not.
+func (s *Settings) BuildPanel(getenv func(string) string, st *llm.Stack) (*deliberation.Panel, string, error) {
+	spec, err := s.Panel()
+	if err != nil {
+		return nil, "", err
+	}
+	return s.Build(spec, getenv, st)
+}

@@ -2,8 +2,11 @@ package outdir
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	iofs "io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/onet-jury/jury/jury"
@@ -59,4 +62,21 @@ func (d *EditDraft) SaveStarter() error {
 // report.json, report.md and report.html (Writer.Refresh).
 func (d *EditDraft) Apply() (Written, error) {
 	return Writer{}.Refresh(d.out, d.code)
+}
+
+// Edit saves the starter file when there is no edits.yaml yet, opens
+// edits.yaml in editor (a shell command such as $VISUAL or $EDITOR, given
+// the file as its last argument) on the streams given, and applies the
+// file when the editor exits. An editor that fails leaves edits.yaml as
+// it is and applies nothing.
+func (d *EditDraft) Edit(editor string, stdin io.Reader, stdout, stderr io.Writer) (Written, error) {
+	if err := d.SaveStarter(); err != nil {
+		return Written{}, err
+	}
+	cmd := exec.Command("sh", "-c", editor+` "$1"`, "sh", d.Path)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return Written{}, fmt.Errorf("%s: %w (edits.yaml is kept as it is)", editor, err)
+	}
+	return d.Apply()
 }
