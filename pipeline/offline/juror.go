@@ -343,6 +343,34 @@ func ranked(occ jury.Occupation, score func(jury.Task) int) []jury.Task {
 	return ts
 }
 
+// ends returns the task a page names as the most exposed and the one it
+// names as the least, of tasks ranked by score: among the tasks tied at
+// the top or at the bottom, the first core task (a reader takes the
+// task named for "the core of the job" to be one), else the first; two
+// tasks, when there are two.
+func ends(ts []jury.Task, score func(jury.Task) int) (top, bottom jury.Task) {
+	pick := func(want int, not string) jury.Task {
+		first := -1
+		for i, t := range ts {
+			if score(t) != want || t.ID == not {
+				continue
+			}
+			if t.Type != jury.Supplemental {
+				return t
+			}
+			if first < 0 {
+				first = i
+			}
+		}
+		if first < 0 {
+			return ts[len(ts)-1]
+		}
+		return ts[first]
+	}
+	top = pick(score(ts[0]), "")
+	return top, pick(score(ts[len(ts)-1]), top.ID)
+}
+
 func (o *Juror) ballot(d *derived, persona string, seed int) jury.Ballot {
 	occ := d.occ
 	sd := strconv.Itoa(seed)
@@ -385,9 +413,11 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 	for _, v := range own.Tasks {
 		scores[v.ID] = v.Score
 	}
-	ts := ranked(occ, func(t jury.Task) int { return scores[t.ID] })
+	score := func(t jury.Task) int { return scores[t.ID] }
+	ts := ranked(occ, score)
+	topTask, bottomTask := ends(ts, score)
 	phrase := d.pagePhrases()
-	top, bottom := phrase[ts[0].ID], phrase[ts[len(ts)-1].ID]
+	top, bottom := phrase[topTask.ID], phrase[bottomTask.ID]
 	lowest, highest := true, true
 	for _, j := range b.Jurors {
 		if j.Name == name {
@@ -414,9 +444,9 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 		}
 		return PanelMedian(o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text).Score(), seed, occ.Code, t.ID)
 	}
-	topScore, bottomScore := scores[ts[0].ID], scores[ts[len(ts)-1].ID]
-	topFloor := min(topScore, panelScore(ts[0]))
-	bottomCeiling := max(bottomScore, panelScore(ts[len(ts)-1]))
+	topScore, bottomScore := scores[topTask.ID], scores[bottomTask.ID]
+	topFloor := min(topScore, panelScore(topTask))
+	bottomCeiling := max(bottomScore, panelScore(bottomTask))
 	shape := []string{summaryKey(b.Headline)}
 	for cond, holds := range map[string]bool{
 		"exposed": topFloor >= 50, "held": bottomCeiling < 50, "dissent": len(b.Dissent) > 0,
@@ -459,11 +489,15 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 		}
 	}
 	phrase := terms.pagePhrases()
-	ts := ranked(occ, func(t jury.Task) int { return consensus[t.ID].Score })
-	top, bottom := ts[0], ts[len(ts)-1]
+	score := func(t jury.Task) int { return consensus[t.ID].Score }
+	ts := ranked(occ, score)
+	top, bottom := ends(ts, score)
 	second := top
-	if len(ts) > 1 {
-		second = ts[1]
+	for _, t := range ts {
+		if t.ID != top.ID {
+			second = t
+			break
+		}
 	}
 	their := "its"
 	if prompts.IsPlural(occ.Title) {
