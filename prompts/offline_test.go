@@ -67,10 +67,19 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		{"Translate documents from Spanish into English.", "27-3091.00", "tool", "machine translation"},
 		{"Lay and align bricks, blocks, or tiles to build or repair structures.", "47-2021.00", "hands", "hands-on building work on site"},
 		{"Repair and maintain hydraulic systems.", "49-3042.00", "hands", "hands-on repair"},
-		{"Counsel students with emotional problems.", "25-2057.00", "presence", "trust and a human relationship"},
+		{"Counsel students with emotional problems.", "25-2057.00", "presence", "a relationship built on trust"},
 		{"Negotiate contracts with suppliers.", "11-3061.00", "judgment", "negotiation"},
 		{"Compose original music, such as popular songs.", "27-2041.00", "judgment", "creative judgment and authorship"},
 		{"Analyze operations to evaluate performance of a company or its staff to determine areas of program improvement.", "11-1011.00", "tool", "data analysis software"},
+		// The examples after "such as" are what is sold, not what the
+		// seller installs.
+		{"Sell products requiring extensive technical expertise and support for installation and use, such as material handling equipment, numerical-control machinery, or computer systems.", "41-9031.00", "presence", "winning a buyer's trust"},
+		{"Analyze log files or other digital information to identify the perpetrators of network intrusions.", "15-1299.06", "tool", "data analysis software"},
+		{"Perform clerical duties, such as scheduling exams or special procedures, keeping records, or archiving computerized images.", "31-9092.00", "tool", "scheduling assistants"},
+		{"Direct the preparation and submission of regulatory agency applications.", "11-9199.01", "tool", "automated compliance checks against the rules"},
+		{"Process loan applications.", "43-4131.00", "tool", "OCR form capture"},
+		{"Answer questions and provide technical assistance and information to contractors or the public.", "13-1041.00", "tool", "chat assistants over the knowledge base"},
+		{"View images of checked bags and cargo, using remote screening equipment.", "33-9093.00", "tool", "computer vision"},
 	} {
 		var got prompts.Term
 		if tc.kind == "tool" {
