@@ -61,7 +61,7 @@ func (s *Set) canonicalRequests() []renderedRequest {
 			b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: 70, Label: jury.E2, Reason: "EHR search"})
 		}
 		answer, _ := json.Marshal(b)
-		msgs, schema = s.Statement(msgs, string(answer), r, b.Score)
+		msgs, schema = s.Statement(occ, p, string(answer), r, b.Score)
 		out = append(out, renderedRequest{"statement " + p.ID, msgs, schema})
 	}
 	msgs, schema := s.Foreperson(occ, r)

@@ -83,6 +83,13 @@ func TestHashFollowsEveryRenderedRequest(t *testing.T) {
 			require.NoError(t, err)
 			return s
 		}},
+		{"the juror's part of the statement request", func(t *testing.T) *Set {
+			m := copyFS(t)
+			m["templates/statement-juror.tmpl"].Data = append(m["templates/statement-juror.tmpl"].Data, " Be brief."...)
+			s, err := build(m, BuiltinPersonas(), DefaultLimits())
+			require.NoError(t, err)
+			return s
+		}},
 		{"the re-ask template", func(t *testing.T) *Set {
 			m := copyFS(t)
 			m["templates/reask.tmpl"].Data = append([]byte("Again. "), m["templates/reask.tmpl"].Data...)

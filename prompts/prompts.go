@@ -7,10 +7,12 @@
 // occupation with its tasks — are byte-identical for every juror of an
 // occupation, so providers' prompt caching applies to them, and the
 // persona's part comes last. Round 2: each juror's statement request
-// continues its own conversation — its ballot request and its ballot
-// answer, then the verdict — so that it answers the verdict with its
-// votes in mind. The foreperson's request shares the same two-message
-// prefix.
+// starts with the same two messages and the verdict, the same bytes for
+// every juror, and ends with the juror's own part — its persona, its
+// round-1 ballot answer and its score — so that it answers the verdict
+// with its votes in mind while the later jurors find everything before
+// that part in the provider's prompt cache. The foreperson's request
+// shares the same two-message prefix.
 package prompts
 
 import (
@@ -262,19 +264,34 @@ func (s *Set) Ballot(occ jury.Occupation, p Persona) ([]Message, Schema) {
 	return msgs, ballotSchema(occ, s.limits)
 }
 
-// Statement returns the messages and schema that ask a juror, in round 2,
-// to answer the verdict of r: its own ballot request and its valid ballot
-// answer (so that the conversation continues and its prefix is cached),
-// then the verdict as every juror sees it, then its own score.
-func (s *Set) Statement(ballot []Message, answer string, r *jury.Report, own int) ([]Message, Schema) {
-	msgs := slices.Clone(ballot)
-	msgs = append(msgs,
-		Message{Role: RoleAssistant, Content: answer},
+// Statement returns the messages and schema that ask persona p, in
+// round 2, to answer the verdict of r on occ. Everything every juror of
+// the verdict is sent comes first and byte-identical — the rubric, the
+// occupation, the verdict and what an answer must say — so that the
+// later jurors find it in the provider's prompt cache; the juror's own
+// part comes last: its persona, its valid round-1 ballot answer (the
+// votes and reasons it gave, compacted) and its own score.
+func (s *Set) Statement(occ jury.Occupation, p Persona, answer string, r *jury.Report, own int) ([]Message, Schema) {
+	msgs := append(s.prefix(occ),
 		Message{Role: RoleUser, Content: s.render("statement.tmpl", map[string]any{
-			"JSON": compactJSON(BriefingOf(r)), "Headline": r.Headline, "Own": own,
+			"JSON": compactJSON(BriefingOf(r)), "Headline": r.Headline,
 			"Gap": s.limits.ReactionGap, "MaxQuote": s.limits.MaxQuote,
+		})},
+		Message{Role: RoleUser, Content: s.render("statement-juror.tmpl", map[string]any{
+			"Name": p.Name, "Voice": p.Voice, "Example": p.Example, "Stance": p.Stance,
+			"Ballot": compactAnswer(answer), "Own": own, "Headline": r.Headline,
 		})})
 	return msgs, statementSchema(s.limits)
+}
+
+// compactAnswer is a JSON answer without the spacing a model may have
+// put in it; an answer that is not JSON is kept as it is.
+func compactAnswer(answer string) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(answer)); err != nil {
+		return answer
+	}
+	return b.String()
 }
 
 // Reask returns the user message that sends a juror its answer's problems.

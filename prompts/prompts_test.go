@@ -300,35 +300,53 @@ func TestConcurrentUse(t *testing.T) {
 	}
 }
 
-func TestStatementContinuesTheJurorsConversation(t *testing.T) {
+func TestStatementSharesTheVerdictAndEndsWithTheJuror(t *testing.T) {
 	s := prompts.Default()
 	occ := testOccupation()
 	r := testReport()
 	var first []prompts.Message
 	for i, p := range s.Personas() {
 		ballot, _ := s.Ballot(occ, p)
-		answer := `{"tasks":[],"score":7` + fmt.Sprint(i) + `}`
-		msgs, schema := s.Statement(ballot, answer, r, 70+i)
+		answer := "{\n  \"tasks\": [],\n  \"score\": 7" + fmt.Sprint(i) + "\n}"
+		msgs, schema := s.Statement(occ, p, answer, r, 70+i)
 		require.Equal(t, prompts.StatementSchema(), schema)
-		require.Len(t, msgs, 5)
-		require.Equal(t, ballot, msgs[:3], "%s: round 1's messages stay in context", p.ID)
-		require.Equal(t, prompts.Message{Role: prompts.RoleAssistant, Content: answer}, msgs[3], "%s: so does its ballot", p.ID)
-		last := msgs[4].Content
-		require.Contains(t, last, "83 %", "the headline")
-		require.Contains(t, last, fmt.Sprintf("Your own overall score was %d %%", 70+i))
-		require.NotContains(t, last, "quote is empty", "an invalid juror's problems are not shown")
+		require.Len(t, msgs, 4)
+		require.Equal(t, []string{prompts.RoleSystem, prompts.RoleUser, prompts.RoleUser, prompts.RoleUser},
+			[]string{msgs[0].Role, msgs[1].Role, msgs[2].Role, msgs[3].Role})
+		require.Equal(t, ballot[:2], msgs[:2], "%s: the rubric and the occupation of round 1, byte for byte", p.ID)
+		verdict := msgs[2].Content
+		require.Contains(t, verdict, "83 %", "the headline")
+		require.NotContains(t, verdict, "quote is empty", "an invalid juror's problems are not shown")
+		for _, other := range s.Personas() {
+			require.NotContains(t, verdict, other.Voice, "the shared verdict speaks to no juror in particular")
+		}
+		// The juror's own part comes last: its persona, its ballot answer
+		// (compacted) and its score.
+		own := msgs[3].Content
+		require.Contains(t, own, p.Name)
+		require.Contains(t, own, p.Voice)
+		require.Contains(t, own, p.Stance)
+		require.Contains(t, own, `{"tasks":[],"score":7`+fmt.Sprint(i)+`}`)
+		require.Contains(t, own, fmt.Sprintf("Your own overall score was %d %%", 70+i))
+		require.Contains(t, own, "83 %", "the headline")
+		for _, other := range s.Personas() {
+			if other.ID != p.ID {
+				require.NotContains(t, own, other.Name, "%s's part names %s", p.ID, other.ID)
+			}
+		}
+
+		b, ans, err := prompts.DecodeBriefing(msgs)
+		require.NoError(t, err)
+		require.JSONEq(t, answer, ans)
+		require.Equal(t, prompts.BriefingOf(r), b)
+		name, ok := prompts.DecodePersonaName(msgs)
+		require.True(t, ok)
+		require.Equal(t, p.Name, name)
 		if first == nil {
 			first = msgs
 			continue
 		}
-		require.Equal(t, first[:2], msgs[:2], "%s: the rubric and occupation are byte-identical across jurors", p.ID)
-		verdict := func(m prompts.Message) string { return m.Content[:strings.Index(m.Content, "Your own")] }
-		require.Equal(t, verdict(first[4]), verdict(msgs[4]), "%s: every juror is shown the same verdict", p.ID)
-
-		b, ans, err := prompts.DecodeBriefing(msgs)
-		require.NoError(t, err)
-		require.Equal(t, answer, ans)
-		require.Equal(t, prompts.BriefingOf(r), b)
+		require.Equal(t, first[:3], msgs[:3], "%s: everything before the juror's own part is byte-identical across jurors", p.ID)
 	}
 	b := prompts.BriefingOf(r)
 	require.Equal(t, 83, b.Headline)

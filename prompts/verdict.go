@@ -142,14 +142,19 @@ func DecodeOccupation(msgs []Message) (jury.Occupation, error) {
 // the juror was shown and the juror's own ballot answer.
 func DecodeBriefing(msgs []Message) (Briefing, string, error) {
 	var b Briefing
-	if len(msgs) < 5 || msgs[3].Role != RoleAssistant {
+	if len(msgs) < 4 || msgs[3].Role != RoleUser {
 		return b, "", fmt.Errorf("prompts: request has %d messages, want a statement request", len(msgs))
 	}
-	// The verdict is the fifth message; re-asks may follow it.
-	if err := decodeBlock(msgs[4].Content, &b); err != nil {
+	// The verdict is the third message, the juror's own part the fourth;
+	// re-asks may follow them.
+	if err := decodeBlock(msgs[2].Content, &b); err != nil {
 		return b, "", fmt.Errorf("prompts: verdict message: %w", err)
 	}
-	return b, msgs[3].Content, nil
+	var answer json.RawMessage
+	if err := decodeBlock(msgs[3].Content, &answer); err != nil {
+		return b, "", fmt.Errorf("prompts: juror's message: %w", err)
+	}
+	return b, string(answer), nil
 }
 
 // DecodeVerdict recovers the verdict from a request built by Foreperson.
@@ -181,19 +186,21 @@ func decodeBlock(content string, v any) error {
 }
 
 // DecodePersonaName recovers the name of the juror a ballot or statement
-// request speaks to, from its persona message; ok is false for a request
+// request speaks to, from its persona message (the third of a ballot
+// request, the fourth of a statement request); ok is false for a request
 // without one (the foreperson's).
 func DecodePersonaName(msgs []Message) (string, bool) {
-	if len(msgs) < 3 {
-		return "", false
-	}
 	const intro = "You sit on this panel as "
-	line, _, _ := strings.Cut(msgs[2].Content, "\n")
-	name, found := strings.CutPrefix(line, intro)
-	if !found {
-		return "", false
+	for i := 2; i < min(len(msgs), 4); i++ {
+		if msgs[i].Role != RoleUser {
+			continue
+		}
+		line, _, _ := strings.Cut(msgs[i].Content, "\n")
+		if name, found := strings.CutPrefix(line, intro); found {
+			return strings.TrimSuffix(name, "."), true
+		}
 	}
-	return strings.TrimSuffix(name, "."), true
+	return "", false
 }
 
 // DecodePersona recovers the persona a ballot or statement request speaks

@@ -1,8 +1,8 @@
 // Package deliberation runs one verdict in two rounds: it asks a panel of
 // jurors for their blind ballots, re-asks the ones whose answers are
-// invalid and decides the consensus; then each counted juror, continuing
-// its own conversation, answers the verdict with a reaction and the quote
-// readers see; then the foreperson writes the words. It writes nothing:
+// invalid and decides the consensus; then each counted juror, shown the
+// verdict and its own ballot again, answers the verdict with a reaction
+// and the quote readers see; then the foreperson writes the words. It writes nothing:
 // the report it returns goes to pipeline/outdir.
 package deliberation
 
@@ -178,7 +178,7 @@ func (p *Panel) Log() *slog.Logger {
 // Deliberate runs one verdict on occ. Round 1: every seat is asked
 // concurrently for its ballot, invalid answers are re-asked, and the
 // consensus is decided. Round 2: every counted seat is asked concurrently,
-// in its own conversation, for its reaction and quote; a seat whose
+// shown the verdict and its own ballot answer, for its reaction and quote; a seat whose
 // statement stays invalid keeps its ballot and is shown without a quote.
 // Then the foreperson writes the words. A fatal model error (quota, auth,
 // a bad request) cancels the other seats and is returned. A request
@@ -266,7 +266,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 	}
 	jurors := make([]jury.Juror, len(p.Seats))
 	dates := make([]string, len(p.Seats))
-	convs := make([][]prompts.Message, len(p.Seats))
+	answers := make([]string, len(p.Seats))
 	usages := make([]jury.Usage, len(p.Seats))
 	rejected := make([]error, len(p.Seats))
 	pl := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
@@ -276,9 +276,9 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 			if err := wait(ctx, i); err != nil {
 				return err
 			}
-			j, conv, u, date, err := p.ballot(ctx, occ, seat)
+			j, answer, u, date, err := p.ballot(ctx, occ, seat)
 			served(i)
-			jurors[i], convs[i], usages[i], dates[i] = j, conv, u, date
+			jurors[i], answers[i], usages[i], dates[i] = j, answer, u, date
 			if llm.KindOf(err) == llm.Rejected {
 				rejected[i], err = err, nil
 			}
@@ -327,7 +327,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 			if err := wait(ctx, i); err != nil {
 				return err
 			}
-			st, problems, u, err := p.statement(ctx, occ, seat, convs[i], report, jurors[i].Ballot.Score)
+			st, problems, u, err := p.statement(ctx, occ, seat, answers[i], report, jurors[i].Ballot.Score)
 			served(i)
 			statements[i], failed[i] = st, problems
 			usages[i] = usages[i].Add(u)
@@ -394,13 +394,13 @@ func usageByProvider(seats []Seat, usages []jury.Usage) []jury.ProviderUsage {
 }
 
 // ballot asks one seat for its ballot, re-asking while it is invalid. It
-// returns the conversation round 2 continues: the ballot request and the
-// valid answer (the invalid answers and re-asks are left out), or nil when
-// the ballot stayed invalid.
+// returns the valid answer, which round 2 shows the juror again (the
+// invalid answers and re-asks are left out), or "" when the ballot stayed
+// invalid.
 //
 // It also returns the date the ballot was cast: that recorded with the
 // last answer (a replayed one keeps its own), else today by p.Now.
-func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jury.Juror, []prompts.Message, jury.Usage, string, error) {
+func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jury.Juror, string, jury.Usage, string, error) {
 	msgs, schema := p.Prompts.Ballot(occ, seat.Persona)
 	j := jury.Juror{Persona: seat.Persona.ID, Name: seat.Persona.Name, Model: seat.ModelName}
 	var ballot jury.Ballot
@@ -424,18 +424,18 @@ func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jur
 	}
 	j.Ballot, j.Problems = ballot, problems
 	if err != nil || len(problems) > 0 {
-		return j, nil, usage, date, err
+		return j, "", usage, date, err
 	}
-	return j, append(msgs, prompts.Message{Role: prompts.RoleAssistant, Content: answer}), usage, date, nil
+	return j, answer, usage, date, nil
 }
 
 // statement asks a counted seat, in round 2, to answer the verdict of r,
-// re-asking while its statement is invalid. conv is its round-1
-// conversation; own its overall score. A statement still invalid after
+// re-asking while its statement is invalid. answer is its valid round-1
+// ballot answer; own its overall score. A statement still invalid after
 // the re-asks is returned as nil with its problems: the verdict stands
 // without that juror's quote.
-func (p *Panel) statement(ctx context.Context, occ jury.Occupation, seat Seat, conv []prompts.Message, r *jury.Report, own int) (*jury.Statement, []string, jury.Usage, error) {
-	msgs, schema := p.Prompts.Statement(conv[:len(conv)-1], conv[len(conv)-1].Content, r, own)
+func (p *Panel) statement(ctx context.Context, occ jury.Occupation, seat Seat, answer string, r *jury.Report, own int) (*jury.Statement, []string, jury.Usage, error) {
+	msgs, schema := p.Prompts.Statement(occ, seat.Persona, answer, r, own)
 	var st jury.Statement
 	problems, usage, err := p.converse(ctx, seat, occ.Code, seat.Persona.ID, "statement", msgs, schema, func(content string) []string {
 		var problems []string

@@ -312,8 +312,15 @@ func Juror(name string) Matcher {
 // the given display name ("The Diplomat"), including their re-asks.
 func Statement(name string) Matcher {
 	return func(c ChatRequest) bool {
-		return c.SchemaName() == "statement" && len(c.Messages) > 2 &&
-			strings.HasPrefix(c.Messages[2].Content, "You sit on this panel as "+name+".")
+		if c.SchemaName() != "statement" {
+			return false
+		}
+		for _, m := range c.Messages {
+			if strings.HasPrefix(m.Content, "You sit on this panel as "+name+".") {
+				return true
+			}
+		}
+		return false
 	}
 }
 
