@@ -279,7 +279,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 			j, conv, u, date, err := p.ballot(ctx, occ, seat)
 			served(i)
 			jurors[i], convs[i], usages[i], dates[i] = j, conv, u, date
-			if llm.KindOf(err) == llm.Rejected {
+			if spares(err) {
 				rejected[i], err = err, nil
 			}
 			return err
@@ -331,7 +331,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 			served(i)
 			statements[i], failed[i] = st, problems
 			usages[i] = usages[i].Add(u)
-			if llm.KindOf(err) == llm.Rejected {
+			if spares(err) {
 				rejected[i], err = err, nil
 			}
 			return err
@@ -364,6 +364,16 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 	report.Usage = total
 	report.UsageByProvider = usageByProvider(append(slices.Clone(p.Seats), p.Foreperson), append(usages, u))
 	return report, total, nil
+}
+
+// spares reports whether err ends the verdict without cancelling its
+// other seats: a request rejected for its content or size (they meet the
+// same answer, and a call cut off in flight could not be counted for
+// sure), or a call deferred to a later batch (llm.Deferral: the others
+// must be queued in the same batch).
+func spares(err error) bool {
+	k := llm.KindOf(err)
+	return k == llm.Rejected || k == llm.Deferred
 }
 
 // roundCost rounds dollars to a millionth of a cent, so that sums of
@@ -496,7 +506,7 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 			CachedTokens: u.CachedTokens, CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)}
 		usage = usage.Add(this)
 		if err != nil {
-			if llm.Final(err) || ctx.Err() != nil {
+			if llm.Final(err) || llm.KindOf(err) == llm.Deferred || ctx.Err() != nil {
 				return nil, usage, err
 			}
 			return []string{jury.NoAnswer + err.Error()}, usage, nil
