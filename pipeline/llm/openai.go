@@ -59,7 +59,7 @@ type OpenAI struct {
 	// API's uploads).
 	baseURL string
 	http    *http.Client
-	logger   *slog.Logger
+	logger  *slog.Logger
 	// jsonObject is set once the schema goes in the prompt instead of
 	// response_format: by configuration, or after the server refused
 	// json_schema.
