@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -123,8 +125,8 @@ type BatchAPI struct {
 	once    sync.Once
 
 	// answered are the answers of ended batches that no caller waited
-	// for, by request key: lines of answers files in StateDir.
-	answered map[string]answerRef
+	// for, by request: lines of answers files in StateDir.
+	answered map[reqID]answerRef
 	// failed are the failed lines of deferred requests, by key.
 	failed map[string]*lineFailure
 	// outstanding are the keys of deferred requests not answered yet;
@@ -132,6 +134,25 @@ type BatchAPI struct {
 	outstanding map[string]struct{}
 	settled     chan struct{}
 	files       []*answersFile
+}
+
+// reqID is a request key (Key: 32 hex digits) as 16 bytes: the index
+// of a catalog's answers holds one per call.
+type reqID [16]byte
+
+// idOf returns key's reqID; a key that is not ours maps to a hash of it.
+func idOf(key string) reqID {
+	var id reqID
+	if len(key) != 2*len(id) {
+		sum := sha256.Sum256([]byte(key))
+		copy(id[:], sum[:])
+		return id
+	}
+	if _, err := hex.Decode(id[:], []byte(key)); err != nil {
+		sum := sha256.Sum256([]byte(key))
+		copy(id[:], sum[:])
+	}
+	return id
 }
 
 // answerRef is where an answer sits: n bytes at off in file. served is
@@ -201,7 +222,7 @@ func NewBatchAPI(client *OpenAI, cfg BatchConfig) (*BatchAPI, error) {
 		return nil, errors.New("batch api: no state directory")
 	}
 	b := &BatchAPI{client: client, cfg: cfg, known: map[string]string{}, arrived: make(chan struct{}, 1), done: make(chan struct{}),
-		answered: map[string]answerRef{}, failed: map[string]*lineFailure{}, outstanding: map[string]struct{}{}, settled: make(chan struct{})}
+		answered: map[reqID]answerRef{}, failed: map[string]*lineFailure{}, outstanding: map[string]struct{}{}, settled: make(chan struct{})}
 	paths, _ := filepath.Glob(filepath.Join(cfg.StateDir, "*.json"))
 	for _, p := range paths {
 		var st batchState
@@ -259,8 +280,8 @@ func (b *BatchAPI) loadAnswers(path string) error {
 				CustomID string `json:"custom_id"`
 			}
 			if json.Unmarshal(line, &id) == nil && id.CustomID != "" {
-				if _, dup := b.answered[id.CustomID]; !dup {
-					b.answered[id.CustomID] = answerRef{file: af, off: off, n: int32(len(line))}
+				if _, dup := b.answered[idOf(id.CustomID)]; !dup {
+					b.answered[idOf(id.CustomID)] = answerRef{file: af, off: off, n: int32(len(line))}
 					af.unserved++
 				}
 			}
@@ -399,7 +420,7 @@ func (b *BatchAPI) deferCall(d *Deferral, key string, req Request) (Response, er
 func (b *BatchAPI) stored(key string, deferring bool) (r batchResult, ok bool, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if ref, found := b.answered[key]; found {
+	if ref, found := b.answered[idOf(key)]; found {
 		r, err := ref.read(b.client.key)
 		if err != nil {
 			return batchResult{}, false, err
@@ -412,7 +433,7 @@ func (b *BatchAPI) stored(key string, deferring bool) (r batchResult, ok bool, e
 		} else {
 			ref.served = true
 			ref.file.unserved--
-			b.answered[key] = ref
+			b.answered[idOf(key)] = ref
 		}
 		return r, true, nil
 	}
@@ -815,11 +836,11 @@ func (d *delivery) finish(keys []string, settle bool) {
 	defer b.mu.Unlock()
 	if af != nil {
 		for k, ref := range d.refs {
-			if _, dup := b.answered[k]; dup {
+			if _, dup := b.answered[idOf(k)]; dup {
 				continue
 			}
 			ref.file = af
-			b.answered[k] = ref
+			b.answered[idOf(k)] = ref
 			af.unserved++
 			delete(b.failed, k)
 		}
