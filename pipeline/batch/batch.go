@@ -30,7 +30,9 @@ import (
 type Runner struct {
 	Panel *deliberation.Panel
 	Out   string
-	// Concurrency is how many occupations are in flight; 0 means 8.
+	// Concurrency is how many occupations are in flight; 0 means 8. A
+	// panel that defers its calls (the Batch API) runs at most 32 at a
+	// time in each pass: an occupation waiting on a batch is not running.
 	Concurrency int
 	// RetryFailed runs only the occupations the manifest marks failed.
 	RetryFailed bool

@@ -185,7 +185,10 @@ func (p *Panel) Log() *slog.Logger {
 // rejected for its content or size (llm.Rejected) fails the verdict too,
 // but without cancelling the other seats: they send the same occupation
 // and meet the same answer, and a call cut off in flight could not be
-// counted for sure. Fewer valid ballots than the quorum returns an error
+// counted for sure. So does a call deferred to a later batch
+// (llm.Deferred, under an llm.Deferral): the verdict ends with that error
+// once every seat's call of the round is queued, and is deliberated again
+// when the batch is in. Fewer valid ballots than the quorum returns an error
 // wrapping jury.ErrNoQuorum. The returned usage counts every call made,
 // also on failure.
 func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Report, jury.Usage, error) {
