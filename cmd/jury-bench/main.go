@@ -45,6 +45,7 @@ type config struct {
 	concurrency     int
 	repeat          int
 	synthetic       string
+	vias            []string
 	rows            map[string]bool
 }
 
@@ -68,11 +69,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&c.concurrency, "concurrency", 32, "occupations in flight in the rate-limited runs")
 	fs.IntVar(&c.repeat, "repeat", 3, "runs of the rate-limited batch with limits learned (the spread of wall ÷ ideal)")
 	fs.StringVar(&c.synthetic, "synthetic", "923,10000", "sizes of the synthetic catalogs (openaitest.Occupations) measured for peak RSS")
+	vias := fs.String("vias", "sync,batch-api", "how the synthetic rows call the model: sync, batch-api or both")
 	fs.StringVar(&rows, "rows", strings.Join(allRows, ","), "rows to run: "+strings.Join(allRows, ","))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	c.rows = map[string]bool{}
+	for _, v := range strings.Split(*vias, ",") {
+		if v != "sync" && v != "batch-api" {
+			return fmt.Errorf("-vias: unknown via %q (want sync, batch-api)", v)
+		}
+		c.vias = append(c.vias, v)
+	}
 	for _, r := range strings.Split(rows, ",") {
 		if !slices.Contains(allRows, r) {
 			return fmt.Errorf("-rows: unknown row %q (want %s)", r, strings.Join(allRows, ","))
@@ -228,7 +236,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			if err := writeTaskFile(file, openaitest.Occupations(n)); err != nil {
 				return err
 			}
-			for _, via := range []string{"sync", "batch-api"} {
+			for _, via := range c.vias {
 				// No prompt cache: its prefixes would fill this process.
 				srv, env := start(openaitest.WithWindowLimit(highRPM), openaitest.WithoutPromptCache())
 				synOut := filepath.Join(tmp, fmt.Sprintf("synthetic-%d-%s", n, via))

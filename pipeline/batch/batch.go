@@ -30,7 +30,9 @@ import (
 type Runner struct {
 	Panel *deliberation.Panel
 	Out   string
-	// Concurrency is how many occupations are in flight; 0 means 8.
+	// Concurrency is how many occupations are in flight; 0 means 8. A
+	// panel that defers its calls (the Batch API) runs at most 32 at a
+	// time in each pass: an occupation waiting on a batch is not running.
 	Concurrency int
 	// RetryFailed runs only the occupations the manifest marks failed.
 	RetryFailed bool
@@ -177,8 +179,20 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 	// storm of 429s, a flaky connection) is not published but set aside;
 	// the second pass asks again once the others are done, and only then
 	// falls back to the quorum (or fails, with RequireFullPanel).
+	//
+	// A panel on the Batch API defers its calls (llm.Deferral): a pass
+	// queues every verdict's next round and gives the verdict up for now;
+	// once the batches are answered, the next pass deliberates the
+	// deferred verdicts again, replaying what was answered, until none is
+	// left. No goroutine waits on a batch, so a pass needs only a few.
 	var later []deferred
-	pass := func(items []deferred, final bool) {
+	dl := llm.NewDeferral()
+	dctx := llm.WithDeferral(ctx, dl)
+	if b.defers() {
+		conc = min(conc, deferredConcurrency)
+	}
+	onePass := func(items []deferred, final bool) []deferred {
+		var again []deferred
 		pl := pool.New().WithMaxGoroutines(conc)
 		for _, it := range items {
 			if b.stopRequested(&stopped) {
@@ -188,7 +202,13 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 				if b.stopRequested(&stopped) {
 					return
 				}
-				entry := b.one(ctx, it.occ, promptHash, !final || b.RequireFullPanel, it.spent)
+				entry := b.one(dctx, it, promptHash, !final || b.RequireFullPanel)
+				if entry.deferred {
+					mu.Lock()
+					again = append(again, deferred{occ: it.occ, spent: entry.lost, tried: entry.tried})
+					mu.Unlock()
+					return
+				}
 				if !final && errors.Is(entry.err, deliberation.ErrSeatLost) {
 					logger.Warn("a juror gave no answer: asking again at the end of the run", "code", it.occ.Code, "error", entry.Error)
 					mu.Lock()
@@ -236,6 +256,22 @@ func (b *Runner) Run(ctx context.Context, occs []jury.Occupation) (*Result, erro
 			})
 		}
 		pl.Wait()
+		return again
+	}
+	pass := func(items []deferred, final bool) {
+		for len(items) > 0 {
+			items = onePass(items, final)
+			if len(items) == 0 || b.stopRequested(&stopped) {
+				return
+			}
+			logger.Info("waiting for the batches of this round", "occupations", len(items))
+			if err := dl.Wait(ctx); err != nil {
+				stop(err)
+				return
+			}
+			// The same order as the first pass: a batch's lines follow the catalog.
+			slices.SortFunc(items, func(a, b deferred) int { return strings.Compare(a.occ.Code, b.occ.Code) })
+		}
 	}
 	first := make([]deferred, len(todo))
 	for i, occ := range todo {
@@ -338,11 +374,26 @@ func (b *Runner) needsReview(w outdir.Written) bool {
 	return w.Report.ReviewCount() > 0 || len(w.Warnings) > 0
 }
 
-// deferred is an occupation to deliberate and what earlier passes spent
-// on it.
+// deferred is an occupation to deliberate, what earlier passes spent on
+// it and how many of its attempts they ended.
 type deferred struct {
 	occ   jury.Occupation
 	spent jury.Usage
+	tried int
+}
+
+// deferredConcurrency bounds the occupations in flight in a pass whose
+// calls are deferred: none waits on the network, so a few keep the
+// cores busy, and memory does not grow with the catalog.
+const deferredConcurrency = 32
+
+// defers reports whether a seat of the panel defers its calls to a later
+// batch (the Batch API).
+func (b *Runner) defers() bool {
+	if llm.Defers(b.Panel.Foreperson.Model) {
+		return true
+	}
+	return slices.ContainsFunc(b.Panel.Seats, func(s deliberation.Seat) bool { return llm.Defers(s.Model) })
 }
 
 type outcome struct {
@@ -357,6 +408,10 @@ type outcome struct {
 	lost jury.Usage
 	// review is set when the report written needs a person's review.
 	review bool
+	// deferred is set when a call was deferred to a later batch: the
+	// occupation goes on in the next pass, where tried attempts are over.
+	deferred bool
+	tried    int
 }
 
 func oneLine(err error) string { return strings.Join(strings.Fields(llm.Redact(err.Error())), " ") }
@@ -364,7 +419,8 @@ func oneLine(err error) string { return strings.Join(strings.Fields(llm.Redact(e
 // one runs one occupation and writes its report. full refuses a verdict
 // short of a juror that never answered (deliberation.ErrSeatLost); spent
 // is what earlier passes paid for it, counted in the entry's usage.
-func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string, full bool, spent jury.Usage) outcome {
+func (b *Runner) one(ctx context.Context, it deferred, promptHash string, full bool) outcome {
+	occ, spent := it.occ, it.spent
 	e := outcome{ManifestEntry: outdir.ManifestEntry{Code: occ.Code, Title: occ.Title, InputHash: deliberation.InputHash(occ), PromptHash: promptHash}}
 	attempts := b.Attempts
 	if attempts <= 0 {
@@ -377,12 +433,18 @@ func (b *Runner) one(ctx context.Context, occ jury.Occupation, promptHash string
 	var r *jury.Report
 	var usage jury.Usage
 	var err error
-	for a := 1; a <= attempts; a++ {
+	for a := it.tried + 1; a <= attempts; a++ {
 		// Every attempt is paid for: the entry counts what each earlier
 		// one lost (its valid answers are replayed from the cache and
 		// counted again in the next attempt's usage).
 		spent = spent.Add(deliberation.Lost(usage, err))
 		r, usage, err = deliberate(ctx, occ)
+		if llm.KindOf(err) == llm.Deferred {
+			// Not over: the attempt goes on in the next pass.
+			e.deferred, e.tried = true, a-1
+			e.lost = spent.Add(deliberation.Lost(usage, err))
+			return e
+		}
 		if err == nil || llm.Final(err) || ctx.Err() != nil || errors.Is(err, jury.ErrInvalid) ||
 			(errors.Is(err, deliberation.ErrSeatLost) && !b.RequireFullPanel) {
 			break

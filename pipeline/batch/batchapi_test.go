@@ -142,3 +142,62 @@ func TestBatchAPIClassifiesFailedLinesLikeCalls(t *testing.T) {
 	require.Equal(t, llm.Quota, llm.KindOf(err))
 	require.True(t, llm.Fatal(err))
 }
+
+// TestBatchAPIDeferredCallsWaitOnDisk: under a Deferral a call returns at
+// once, its request waiting in a file under the state folder; the
+// batch's answer is kept in a file there too, so that a run stopped
+// before it used the answer hands it out in the next run without paying
+// for it again, and leaves nothing behind once it has.
+func TestBatchAPIDeferredCallsWaitOnDisk(t *testing.T) {
+	srv := openaitest.New(t, openaitest.WithBatchPolls(2))
+	state := t.TempDir()
+	req := openaitest.BallotRequest(t)
+	key := llm.Key("openai", req)
+	files := func(pattern string) []string {
+		paths, err := filepath.Glob(filepath.Join(state, pattern))
+		require.NoError(t, err)
+		return paths
+	}
+	synctest.Test(t, func(t *testing.T) {
+		client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL(), HTTPClient: srv.InProcess()})
+		api, err := llm.NewBatchAPI(client, llm.BatchConfig{StateDir: state, Idle: time.Hour, Poll: time.Minute})
+		require.NoError(t, err)
+		d := llm.NewDeferral()
+		ctx := llm.WithDeferral(context.Background(), d)
+
+		_, err = api.Complete(ctx, req)
+		require.Equal(t, llm.Deferred, llm.KindOf(err), "the call does not wait for its batch")
+		require.Zero(t, srv.BatchesCreated())
+		spool := files("queue-*.jsonl.tmp")
+		require.Len(t, spool, 1)
+		data, err := os.ReadFile(spool[0])
+		require.NoError(t, err)
+		require.Contains(t, string(data), `"custom_id":"`+key+`"`, "the request waits in the spool")
+
+		require.NoError(t, d.Wait(context.Background()))
+		require.Equal(t, 1, srv.BatchesCreated())
+		require.Len(t, files("*.answers.jsonl"), 1, "the answer waits on disk")
+		require.NoError(t, api.Close())
+		require.Len(t, files("*.answers.jsonl"), 1, "an answer not handed out outlives the run")
+	})
+
+	synctest.Test(t, func(t *testing.T) {
+		client := llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL(), HTTPClient: srv.InProcess()})
+		api, err := llm.NewBatchAPI(client, llm.BatchConfig{StateDir: state, Idle: time.Hour, Poll: time.Minute})
+		require.NoError(t, err)
+		for _, want := range []int{1, 0} {
+			// Handed out once with what it cost; asked again (an answer
+			// found invalid and forgotten), replayed for free.
+			resp, err := api.Complete(llm.WithDeferral(context.Background(), llm.NewDeferral()), req)
+			require.NoError(t, err)
+			require.NotEmpty(t, resp.Content)
+			require.Equal(t, want, resp.Usage.Calls)
+		}
+		require.NoError(t, api.Close())
+	})
+	require.Equal(t, 1, srv.BatchesCreated(), "paid once")
+	require.Equal(t, 1, srv.BatchLines())
+	entries, err := os.ReadDir(state)
+	require.NoError(t, err)
+	require.Empty(t, entries, "every answer handed out: nothing left behind")
+}

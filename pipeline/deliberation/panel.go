@@ -185,7 +185,10 @@ func (p *Panel) Log() *slog.Logger {
 // rejected for its content or size (llm.Rejected) fails the verdict too,
 // but without cancelling the other seats: they send the same occupation
 // and meet the same answer, and a call cut off in flight could not be
-// counted for sure. Fewer valid ballots than the quorum returns an error
+// counted for sure. So does a call deferred to a later batch
+// (llm.Deferred, under an llm.Deferral): the verdict ends with that error
+// once every seat's call of the round is queued, and is deliberated again
+// when the batch is in. Fewer valid ballots than the quorum returns an error
 // wrapping jury.ErrNoQuorum. The returned usage counts every call made,
 // also on failure.
 func (p *Panel) Deliberate(ctx context.Context, occ jury.Occupation) (*jury.Report, jury.Usage, error) {
@@ -279,7 +282,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 			j, answer, u, date, err := p.ballot(ctx, occ, seat)
 			served(i)
 			jurors[i], answers[i], usages[i], dates[i] = j, answer, u, date
-			if llm.KindOf(err) == llm.Rejected {
+			if spares(err) {
 				rejected[i], err = err, nil
 			}
 			return err
@@ -331,7 +334,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 			served(i)
 			statements[i], failed[i] = st, problems
 			usages[i] = usages[i].Add(u)
-			if llm.KindOf(err) == llm.Rejected {
+			if spares(err) {
 				rejected[i], err = err, nil
 			}
 			return err
@@ -364,6 +367,16 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 	report.Usage = total
 	report.UsageByProvider = usageByProvider(append(slices.Clone(p.Seats), p.Foreperson), append(usages, u))
 	return report, total, nil
+}
+
+// spares reports whether err ends the verdict without cancelling its
+// other seats: a request rejected for its content or size (they meet the
+// same answer, and a call cut off in flight could not be counted for
+// sure), or a call deferred to a later batch (llm.Deferral: the others
+// must be queued in the same batch).
+func spares(err error) bool {
+	k := llm.KindOf(err)
+	return k == llm.Rejected || k == llm.Deferred
 }
 
 // roundCost rounds dollars to a millionth of a cent, so that sums of
@@ -496,7 +509,7 @@ func (p *Panel) converse(ctx context.Context, seat Seat, code, juror, purpose st
 			CachedTokens: u.CachedTokens, CompletionTokens: u.CompletionTokens, CostUSD: p.prices().Cost(seat.ModelName, u)}
 		usage = usage.Add(this)
 		if err != nil {
-			if llm.Final(err) || ctx.Err() != nil {
+			if llm.Final(err) || llm.KindOf(err) == llm.Deferred || ctx.Err() != nil {
 				return nil, usage, err
 			}
 			return []string{jury.NoAnswer + err.Error()}, usage, nil

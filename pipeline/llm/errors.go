@@ -50,6 +50,11 @@ const (
 	// read-only folder): it stops the run before another call is paid for
 	// an answer that would be thrown away too.
 	Storage
+	// Deferred is a call a model took but answers later, in a later pass
+	// of the run (the Batch API under a Deferral): nothing is lost, and
+	// the verdict that made it is deliberated again once the answers are
+	// in. It is not retried and does not fail the verdict.
+	Deferred
 )
 
 // String names the kind in logs and messages.
@@ -75,6 +80,8 @@ func (k Kind) String() string {
 		return "wait over the cap"
 	case Storage:
 		return "storage"
+	case Deferred:
+		return "deferred"
 	}
 	return "unknown"
 }

@@ -55,7 +55,11 @@ type OpenAI struct {
 	client   *openai.Client
 	key      string
 	omitSeed bool
-	logger   *slog.Logger
+	// baseURL and http send what go-openai cannot stream (the Batch
+	// API's uploads).
+	baseURL string
+	http    *http.Client
+	logger  *slog.Logger
 	// jsonObject is set once the schema goes in the prompt instead of
 	// response_format: by configuration, or after the server refused
 	// json_schema.
@@ -76,7 +80,7 @@ func NewOpenAI(cfg OpenAIConfig) *OpenAI {
 	// go-openai drops the headers of a failed response; capture them so
 	// that retry-after can be honoured.
 	oc.HTTPClient = headerCapture{next: hc}
-	c := &OpenAI{client: openai.NewClientWithConfig(oc), key: cfg.APIKey, omitSeed: cfg.OmitSeed,
+	c := &OpenAI{client: openai.NewClientWithConfig(oc), key: cfg.APIKey, omitSeed: cfg.OmitSeed, baseURL: oc.BaseURL, http: hc,
 		logger: cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))}
 	c.jsonObject.Store(cfg.ResponseFormat == ResponseJSONObject)
 	return c

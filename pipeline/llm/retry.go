@@ -219,6 +219,11 @@ func finalError(e *Error, spent Usage) error {
 	out := *e
 	out.Usage = spent
 	out.Usage.Retries = retries(spent.Calls)
+	if e.Kind == Deferred {
+		// The calls spent before a deferral failed, and their request is
+		// sent again in a later batch: every one of them is a retry.
+		out.Usage.Retries = spent.Calls
+	}
 	return &out
 }
 

@@ -131,7 +131,7 @@ func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 		// Asking the model again would pay for an answer it cannot keep.
 		// Stored answers are still served below.
 		if resp, err := s.load(path, key); err == nil {
-			s.hits.Add(1)
+			s.hit(ctx)
 			return resp, nil
 		}
 		return Response{}, e
@@ -140,7 +140,7 @@ func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 		resp, err := s.load(path, key)
 		switch {
 		case err == nil:
-			s.hits.Add(1)
+			s.hit(ctx)
 			return resp, nil
 		case !errors.Is(err, fs.ErrNotExist):
 			return Response{}, err
@@ -172,6 +172,15 @@ func (s *Store) Complete(ctx context.Context, req Request) (Response, error) {
 		return Response{}, e
 	}
 	return resp, nil
+}
+
+// hit counts an answer served from disk, unless it is one this run
+// stored in an earlier pass of a Deferral (LaterPass): replaying those is
+// how a deferred verdict moves on, not a cache hit.
+func (s *Store) hit(ctx context.Context) {
+	if !LaterPass(ctx) {
+		s.hits.Add(1)
+	}
 }
 
 // storageError is the one line a failed write of the store becomes:
