@@ -86,7 +86,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	bar := newProgressBar(sys.stderr, st.Stack)
-	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: st.Concurrency(cfg.Concurrency, len(occs)), RetryFailed: cfg.RetryFailed,
+	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.Concurrency, RetryFailed: cfg.RetryFailed,
 		RequireFullPanel: cfg.requireFullPanel, Lock: lock, Stop: sys.stop.Done(), Logger: logger, Progress: bar.update,
 		Writer: outdir.Writer{Force: cfg.force}}
 	if bar.tty {

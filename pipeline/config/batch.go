@@ -77,16 +77,6 @@ type BatchStack struct {
 	warm bool
 }
 
-// Concurrency is how many occupations of n a batch keeps in flight when
-// asked for `asked`: on the Batch API every one, so that a round of the
-// deliberation fits in one batch.
-func (b *BatchStack) Concurrency(asked, n int) int {
-	if b.Via == ViaBatchAPI {
-		return max(asked, n)
-	}
-	return asked
-}
-
 // Equip gives panel the stack's prices and, when the options ask for it
 // and the batch calls a paid provider synchronously, the warm prompt
 // cache: one juror of each round first, the others once it is answered.
