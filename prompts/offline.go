@@ -25,6 +25,47 @@ type Words struct {
 	summaries map[string][]*template.Template
 	frames    []Frame
 	lexicon   []lexLine
+	// stems indexes the lexicon's stems by the words they match, so
+	// that a lookup reads only the stems a task's words can match, not
+	// every line of the lexicon.
+	stems stemIndex
+}
+
+// stemRef names one stem of the lexicon: stems[stem] of lexicon[line].
+type stemRef struct{ line, stem int }
+
+// stemIndex finds the lexicon stems that match a word: an exact stem
+// ("=word") by the word, any other by one of the word's prefixes.
+type stemIndex struct {
+	exact, prefix map[string][]stemRef
+	longest       int // the longest prefix stem, in bytes
+}
+
+func newStemIndex(lexicon []lexLine) stemIndex {
+	x := stemIndex{exact: map[string][]stemRef{}, prefix: map[string][]stemRef{}}
+	for i, l := range lexicon {
+		for j, s := range l.stems {
+			if exact, ok := strings.CutPrefix(s.stem, "="); ok {
+				x.exact[exact] = append(x.exact[exact], stemRef{i, j})
+				continue
+			}
+			x.prefix[s.stem] = append(x.prefix[s.stem], stemRef{i, j})
+			x.longest = max(x.longest, len(s.stem))
+		}
+	}
+	return x
+}
+
+// matching calls f with every stem that matches the word w (matches).
+func (x *stemIndex) matching(w string, f func(stemRef)) {
+	for _, r := range x.exact[w] {
+		f(r)
+	}
+	for k := 0; k <= min(len(w), x.longest); k++ {
+		for _, r := range x.prefix[w[:k]] {
+			f(r)
+		}
+	}
 }
 
 // quoteLine is one line of offline/quotes.txt: a template and the shape
@@ -85,6 +126,41 @@ type lexStem struct {
 	// one of these stems too ("serv" is food only beside "food" or
 	// "beverage"); empty: the stem alone is evidence enough.
 	with []string
+	// company indexes with, so that the check reads a few words, not the
+	// whole set of stems ("+$things" has hundreds).
+	company *stemSet
+}
+
+// stemSet tells whether any of a list of lexicon stems matches a word.
+type stemSet struct {
+	exact, prefix map[string]bool
+	longest       int
+}
+
+func newStemSet(stems []string) *stemSet {
+	set := &stemSet{exact: map[string]bool{}, prefix: map[string]bool{}}
+	for _, s := range stems {
+		if exact, ok := strings.CutPrefix(s, "="); ok {
+			set.exact[exact] = true
+			continue
+		}
+		set.prefix[s] = true
+		set.longest = max(set.longest, len(s))
+	}
+	return set
+}
+
+// matches reports whether a stem of the set matches w (matches).
+func (set *stemSet) matches(w string) bool {
+	if set.exact[w] {
+		return true
+	}
+	for k := 0; k <= min(len(w), set.longest); k++ {
+		if set.prefix[w[:k]] {
+			return true
+		}
+	}
+	return false
 }
 
 // matches reports whether stem (a lexicon stem, "=word" for the exact
@@ -107,6 +183,12 @@ func (s lexStem) evidenced(w string, words []string) bool {
 	}
 	for _, other := range words {
 		if other == w {
+			continue
+		}
+		if s.company != nil {
+			if s.company.matches(other) {
+				return true
+			}
 			continue
 		}
 		for _, c := range s.with {
@@ -132,12 +214,14 @@ func Band(score int) string {
 // OfflineWords returns the embedded offline words.
 func OfflineWords() *Words {
 	quotes, quoteRE := mustQuotes("offline/quotes.txt")
+	lexicon := mustLexicon("offline/lexicon.txt")
 	return &Words{
 		quotes:    quotes,
 		quoteRE:   quoteRE,
 		summaries: mustLines("offline/summaries.txt"),
 		frames:    mustFrames("offline/rationales.txt"),
-		lexicon:   mustLexicon("offline/lexicon.txt"),
+		lexicon:   lexicon,
+		stems:     newStemIndex(lexicon),
 	}
 }
 
@@ -269,18 +353,21 @@ func (w *Words) lookup(task, code string, kinds ...string) Term {
 	if kinds[0] == "tool" {
 		scopes = scopes[1:]
 	}
+	// The first line of the lexicon with a stem evidenced by a word of
+	// the scope: of the stems that match the scope's words (the index),
+	// the one on the earliest line that fits.
 	for _, scope := range scopes {
-		for _, l := range w.lexicon {
-			if !fits(l) {
-				continue
-			}
-			for _, stem := range l.stems {
-				for _, tw := range scope {
-					if stem.evidenced(tw, words) {
-						return Term{Kind: l.kind, Words: l.words}
-					}
+		first := len(w.lexicon)
+		for _, tw := range scope {
+			w.stems.matching(tw, func(r stemRef) {
+				if r.line < first && fits(w.lexicon[r.line]) && w.lexicon[r.line].stems[r.stem].evidenced(tw, words) {
+					first = r.line
 				}
-			}
+			})
+		}
+		if first < len(w.lexicon) {
+			l := w.lexicon[first]
+			return Term{Kind: l.kind, Words: l.words}
 		}
 	}
 	for _, l := range w.lexicon {
@@ -350,6 +437,9 @@ func mustLexicon(name string) []lexLine {
 			s := lexStem{stem: stem, with: slices.Clone(all)}
 			if with != "" {
 				s.with = append(s.with, expandSets(name, i+1, strings.Split(with, "+"), sets)...)
+			}
+			if len(s.with) > 0 {
+				s.company = newStemSet(s.with)
 			}
 			l.stems = append(l.stems, s)
 		}
