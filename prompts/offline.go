@@ -38,7 +38,8 @@ type stemRef struct{ line, stem int }
 // ("=word") by the word, any other by one of the word's prefixes.
 type stemIndex struct {
 	exact, prefix map[string][]stemRef
-	longest       int // the longest prefix stem, in bytes
+	longest       int    // the longest prefix stem, in bytes
+	lengths       uint64 // bit n: some prefix stem is n bytes long (n < 64)
 }
 
 func newStemIndex(lexicon []lexLine) stemIndex {
@@ -51,6 +52,9 @@ func newStemIndex(lexicon []lexLine) stemIndex {
 			}
 			x.prefix[s.stem] = append(x.prefix[s.stem], stemRef{i, j})
 			x.longest = max(x.longest, len(s.stem))
+			if len(s.stem) < 64 {
+				x.lengths |= 1 << len(s.stem)
+			}
 		}
 	}
 	return x
@@ -62,6 +66,9 @@ func (x *stemIndex) matching(w string, f func(stemRef)) {
 		f(r)
 	}
 	for k := 0; k <= min(len(w), x.longest); k++ {
+		if k < 64 && x.lengths&(1<<k) == 0 {
+			continue
+		}
 		for _, r := range x.prefix[w[:k]] {
 			f(r)
 		}
@@ -300,10 +307,23 @@ func mustQuotes(name string) (map[string][]quoteLine, []*regexp.Regexp) {
 var Blockers = []string{"hands", "presence", "judgment"}
 
 // Tool names the technology that takes task over, by the task's words.
-func (w *Words) Tool(task, code string) Term { return w.lookup(task, code, "tool") }
+func (w *Words) Tool(task, code string) Term {
+	t := w.read(task)
+	return w.lookup(&t, code, "tool")
+}
 
 // Blocker names what keeps a person on task, by the task's words.
-func (w *Words) Blocker(task, code string) Term { return w.lookup(task, code, Blockers...) }
+func (w *Words) Blocker(task, code string) Term {
+	t := w.read(task)
+	return w.lookup(&t, code, Blockers...)
+}
+
+// Terms returns Tool(task, code) and Blocker(task, code), reading the
+// task's words once.
+func (w *Words) Terms(task, code string) (tool, blocker Term) {
+	t := w.read(task)
+	return w.lookup(&t, code, "tool"), w.lookup(&t, code, Blockers...)
+}
 
 // Reason returns a juror's round-1 reason for a task: the tool that takes
 // it over when exposed is true, else what keeps a person on it.
@@ -323,16 +343,38 @@ func (w *Words) Lexicon() []Term {
 	return out
 }
 
-// lookup returns the first line of one of kinds whose stem matches the
-// task's verb (blockers only), else its first line whose stem matches any
-// of its words, else the default line of the first kind.
-func (w *Words) lookup(task, code string, kinds ...string) Term {
+// taskWords is a task read for the lexicon: its words, lower case, and
+// every stem of the lexicon that matches one of them.
+type taskWords struct {
+	words []string
+	hits  []stemHit
+}
+
+// stemHit is a stem that matches the task's word words[word].
+type stemHit struct {
+	word int
+	ref  stemRef
+}
+
+// read splits task into its words and finds the stems that match them.
+func (w *Words) read(task string) taskWords {
 	words := strings.FieldsFunc(strings.ToLower(task), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	})
 	if len(words) == 0 {
 		words = []string{""}
 	}
+	t := taskWords{words: words}
+	for i, tw := range words {
+		w.stems.matching(tw, func(r stemRef) { t.hits = append(t.hits, stemHit{i, r}) })
+	}
+	return t
+}
+
+// lookup returns the first line of one of kinds whose stem matches the
+// task's verb (blockers only), else its first line whose stem matches any
+// of its words, else the default line of the first kind.
+func (w *Words) lookup(t *taskWords, code string, kinds ...string) Term {
 	fits := func(l lexLine) bool {
 		if !slicesContains(kinds, l.kind) {
 			return false
@@ -349,21 +391,20 @@ func (w *Words) lookup(task, code string, kinds ...string) Term {
 	}
 	// A blocker is told by the task's verb first ("Teach students to
 	// operate machinery" is teaching); a tool by its most specific word.
-	scopes := [][]string{words[:1], words}
+	scopes := []int{1, len(t.words)} // the scope is the first n words
 	if kinds[0] == "tool" {
 		scopes = scopes[1:]
 	}
 	// The first line of the lexicon with a stem evidenced by a word of
 	// the scope: of the stems that match the scope's words (the index),
 	// the one on the earliest line that fits.
-	for _, scope := range scopes {
+	for _, n := range scopes {
 		first := len(w.lexicon)
-		for _, tw := range scope {
-			w.stems.matching(tw, func(r stemRef) {
-				if r.line < first && fits(w.lexicon[r.line]) && w.lexicon[r.line].stems[r.stem].evidenced(tw, words) {
-					first = r.line
-				}
-			})
+		for _, h := range t.hits {
+			if h.word < n && h.ref.line < first && fits(w.lexicon[h.ref.line]) &&
+				w.lexicon[h.ref.line].stems[h.ref.stem].evidenced(t.words[h.word], t.words) {
+				first = h.ref.line
+			}
 		}
 		if first < len(w.lexicon) {
 			l := w.lexicon[first]

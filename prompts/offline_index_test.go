@@ -127,11 +127,14 @@ func TestStemIndexNamesWhatTheScanNamed(t *testing.T) {
 	for _, tk := range tasks {
 		require.Equal(t, w.scanLookup(tk.text, tk.code, "tool"), w.Tool(tk.text, tk.code), "tool of %q (%s)", tk.text, tk.code)
 		require.Equal(t, w.scanLookup(tk.text, tk.code, Blockers...), w.Blocker(tk.text, tk.code), "blocker of %q (%s)", tk.text, tk.code)
+		tool, blocker := w.Terms(tk.text, tk.code)
+		require.Equal(t, w.Tool(tk.text, tk.code), tool, "Terms' tool of %q (%s)", tk.text, tk.code)
+		require.Equal(t, w.Blocker(tk.text, tk.code), blocker, "Terms' blocker of %q (%s)", tk.text, tk.code)
 	}
 	t.Logf("%d tasks: the index names what the scan named", len(tasks))
 }
 
-// BenchmarkLexicon names the tool and the blocker of every task of the
+// BenchmarkLexicon names the tool and the blocker (Terms) of every task of the
 // shared catalog.
 func BenchmarkLexicon(b *testing.B) {
 	if _, err := os.Stat(sharedTasks); err != nil {
@@ -152,8 +155,7 @@ func BenchmarkLexicon(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for _, tk := range tasks {
-			w.Tool(tk.text, tk.code)
-			w.Blocker(tk.text, tk.code)
+			w.Terms(tk.text, tk.code)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tasks)), "ns/task")

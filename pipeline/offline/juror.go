@@ -94,7 +94,7 @@ func (o *Juror) occupation(msgs []prompts.Message) (*derived, error) {
 		tools: make(map[string]prompts.Term, len(occ.Tasks)), blockers: make(map[string]prompts.Term, len(occ.Tasks))}
 	for i, t := range occ.Tasks {
 		d.probs[i] = o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
-		d.tools[t.ID], d.blockers[t.ID] = o.words.Tool(t.Text, occ.Code), o.words.Blocker(t.Text, occ.Code)
+		d.tools[t.ID], d.blockers[t.ID] = o.words.Terms(t.Text, occ.Code)
 	}
 	o.seen.mu.Lock()
 	if o.seen.occs == nil || len(o.seen.occs) >= memoSize {
