@@ -38,9 +38,10 @@ import (
 // own votes bear out. Answers are deterministic for a request's seed, and
 // always pass jury's validation. Safe for concurrent use.
 type Juror struct {
-	model *exposure.Model
-	words *prompts.Words
-	seen  memo
+	model    *exposure.Model
+	words    *prompts.Words
+	personas []prompts.Persona // the built-in ones, by which it tells a persona
+	seen     memo
 }
 
 // memo keeps what the offline juror derives from an occupation — the
@@ -66,6 +67,50 @@ type derived struct {
 	// phrases are pagePhrases(occ), made on first use.
 	phrases map[string]string
 	panels  sync.Map // seed "\x00" task ID → panelScores
+	// briefings and ballots are the round-2 requests' verdict messages
+	// and ballot answers read back, by their text: the four jurors of a
+	// verdict are shown the same verdict.
+	briefings sync.Map // verdict message → prompts.Briefing
+	ballots   sync.Map // ballot answer → jury.Ballot
+}
+
+// briefing is prompts.DecodeBriefing(msgs), each verdict message read once.
+func (d *derived) briefing(msgs []prompts.Message) (prompts.Briefing, string, error) {
+	if len(msgs) < 5 || msgs[3].Role != prompts.RoleAssistant {
+		return prompts.DecodeBriefing(msgs) // its error
+	}
+	if b, ok := d.briefings.Load(msgs[4].Content); ok {
+		return b.(prompts.Briefing), msgs[3].Content, nil
+	}
+	b, answer, err := prompts.DecodeBriefing(msgs)
+	if err == nil {
+		d.briefings.Store(msgs[4].Content, b)
+	}
+	return b, answer, err
+}
+
+// ballot reads a ballot answer back, each answer once.
+func (d *derived) ballot(answer string) (jury.Ballot, error) {
+	if b, ok := d.ballots.Load(answer); ok {
+		return b.(jury.Ballot), nil
+	}
+	var b jury.Ballot
+	if err := json.Unmarshal([]byte(answer), &b); err != nil {
+		return b, err
+	}
+	d.ballots.Store(answer, b)
+	return b, nil
+}
+
+// probsOf is the model's prediction for task t of the occupation, as
+// made for the first round; ok is false for a task it does not have.
+func (d *derived) probsOf(t jury.Task) (p exposure.Probs, ok bool) {
+	for i, u := range d.occ.Tasks {
+		if u.ID == t.ID && u.Text == t.Text && u.Type == t.Type {
+			return d.probs[i], true
+		}
+	}
+	return p, false
 }
 
 // panelScores is PanelScores' answer for one task and seed.
@@ -142,7 +187,7 @@ func New() (*Juror, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Juror{model: m, words: prompts.OfflineWords()}, nil
+	return &Juror{model: m, words: prompts.OfflineWords(), personas: prompts.BuiltinPersonas()}, nil
 }
 
 // Weights identifies the exposure model's weights for provenance.
@@ -168,18 +213,18 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 	var content any
 	switch name := schemaName(req); name {
 	case prompts.BallotSchemaName:
-		content = o.ballot(d, personaOf(msgs), seed)
+		content = o.ballot(d, o.personaOf(msgs), seed)
 	case prompts.StatementSchemaName:
-		b, answer, err := prompts.DecodeBriefing(msgs)
+		b, answer, err := d.briefing(msgs)
 		if err != nil {
 			return llm.Response{}, o.badRequest(err)
 		}
-		var own jury.Ballot
-		if err := json.Unmarshal([]byte(answer), &own); err != nil {
+		own, err := d.ballot(answer)
+		if err != nil {
 			return llm.Response{}, o.badRequest(fmt.Errorf("ballot answer in the conversation: %w", err))
 		}
 		name, _ := prompts.DecodePersonaName(msgs)
-		content = o.statement(d, personaOf(msgs), name, own, b, seed)
+		content = o.statement(d, o.personaOf(msgs), name, own, b, seed)
 	case prompts.NoteSchemaName:
 		v, err := prompts.DecodeVerdict(msgs)
 		if err != nil {
@@ -198,8 +243,8 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 
 // personaOf tells the persona by the words of the request, as a model
 // would: a built-in persona by its name, any other as "custom".
-func personaOf(msgs []prompts.Message) string {
-	if p, ok := prompts.DecodePersona(msgs, prompts.BuiltinPersonas()); ok {
+func (o *Juror) personaOf(msgs []prompts.Message) string {
+	if p, ok := prompts.DecodePersona(msgs, o.personas); ok {
 		return p.ID
 	}
 	return "custom"
@@ -218,12 +263,13 @@ func schemaName(req llm.Request) string {
 
 // stable returns a number in [0, 1) fixed by its parts.
 func stable(parts ...string) float64 {
-	h := sha256.New()
+	var buf [128]byte
+	b := buf[:0]
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		b = append(append(b, p...), 0)
 	}
-	return float64(binary.BigEndian.Uint64(h.Sum(nil)[:8])>>11) / (1 << 53)
+	sum := sha256.Sum256(b)
+	return float64(binary.BigEndian.Uint64(sum[:8])>>11) / (1 << 53)
 }
 
 func stableN(parts ...string) uint64 { return uint64(stable(parts...) * (1 << 32)) }
@@ -246,7 +292,7 @@ func lean(persona string, s int, u float64) float64 {
 
 // panelPersonas are the built-in personas whose leans the offline juror
 // balances: a default panel.
-var panelPersonas = []string{"diplomat", "chaos-agent", "contrarian", "optimist"}
+var panelPersonas = [4]string{"diplomat", "chaos-agent", "contrarian", "optimist"}
 
 // PanelScores returns the four built-in personas' scores for a task the
 // model scores s, keyed by persona, and the score any other persona
@@ -265,17 +311,17 @@ var panelPersonas = []string{"diplomat", "chaos-agent", "contrarian", "optimist"
 // centre, sits a few points from s; a persona not built in takes the
 // Diplomat's score.
 func PanelScores(s int, u func(persona string) float64) (map[string]int, int) {
-	raw := make([]float64, len(panelPersonas))
+	var raw [len(panelPersonas)]float64
 	for i, p := range panelPersonas {
 		raw[i] = lean(p, s, u(p))
 	}
 	clamped := func(x float64) float64 { return math.Max(0, math.Min(100, x)) }
 	median := func(shift float64) float64 {
-		v := make([]float64, len(raw))
+		var v [len(raw)]float64
 		for i, x := range raw {
 			v[i] = clamped(x + shift)
 		}
-		slices.Sort(v)
+		slices.Sort(v[:])
 		return (v[1] + v[2]) / 2
 	}
 	// median is non-decreasing in shift, and equal to s on an interval
@@ -412,7 +458,11 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 		if s, ok := panel[t.ID]; ok {
 			return s
 		}
-		return PanelMedian(o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text).Score(), seed, occ.Code, t.ID)
+		p, ok := d.probsOf(t)
+		if !ok {
+			p = o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
+		}
+		return PanelMedian(p.Score(), seed, occ.Code, t.ID)
 	}
 	topScore, bottomScore := scores[ts[0].ID], scores[ts[len(ts)-1].ID]
 	topFloor := min(topScore, panelScore(ts[0]))
