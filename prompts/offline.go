@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
 	"unicode"
@@ -78,7 +79,7 @@ func (x *stemIndex) matching(w string, f func(stemRef)) {
 // quoteLine is one line of offline/quotes.txt: a template and the shape
 // of verdict it needs.
 type quoteLine struct {
-	tmpl  *template.Template
+	tmpl  *fieldsOnly
 	needs []string // QuoteShapes that must all hold
 	index int      // its number among all quote lines, for QuoteFrameOf
 }
@@ -105,7 +106,7 @@ type Frame struct {
 	// Line is the frame's line in the file: the variants that one line
 	// writes with [[a|b]] alternatives share it.
 	Line int
-	tmpl *template.Template
+	tmpl *fieldsOnly
 	re   *regexp.Regexp
 }
 
@@ -238,11 +239,10 @@ func OfflineWords() *Words {
 // "custom" lines, not another persona's voice.
 func (w *Words) Quote(persona, reaction string, shape []string, n uint64, data any) string {
 	vs := w.fitting(persona, reaction, shape)
-	ts := make([]*template.Template, len(vs))
-	for i, v := range vs {
-		ts[i] = v.tmpl
+	if len(vs) == 0 {
+		return execute(nil, n, data) // its panic
 	}
-	return execute(ts, n, data)
+	return vs[n%uint64(len(vs))].tmpl.execute(data)
 }
 
 // Quotes returns how many quote lines persona has for a reaction that
@@ -527,7 +527,7 @@ func (w *Words) Frames(keys ...string) []int {
 // Rationale renders rationale frame i (an index from Frames) with data:
 // .Phrase, .Tool and .Blocker.
 func (w *Words) Rationale(i int, data any) string {
-	return execute([]*template.Template{w.frames[i].tmpl}, 0, data)
+	return w.frames[i].tmpl.execute(data)
 }
 
 // FrameOf returns the index of the frame a rationale was written from, or
@@ -579,18 +579,53 @@ func alternatives(body string) []string {
 	return out
 }
 
+// fieldsOnly is a template of fields only ({{.Phrase}}), no actions: the
+// text between its fields (parts, one more than fields) and the fields'
+// names, so that it is filled in without executing the template.
+type fieldsOnly struct {
+	tmpl          *template.Template
+	parts, fields []string
+}
+
+// execute renders the template with data, as execute does: a map whose
+// fields are strings and ints is filled in directly (what the template
+// prints for them), anything else goes through the template.
+func (f *fieldsOnly) execute(data any) string {
+	if m, ok := data.(map[string]any); ok {
+		var b strings.Builder
+		for i, field := range f.fields {
+			b.WriteString(f.parts[i])
+			switch v := m[field].(type) {
+			case string:
+				b.WriteString(v)
+			case int:
+				b.WriteString(strconv.Itoa(v))
+			default:
+				return execute([]*template.Template{f.tmpl}, 0, data)
+			}
+		}
+		b.WriteString(f.parts[len(f.fields)])
+		return capitalise(b.String())
+	}
+	return execute([]*template.Template{f.tmpl}, 0, data)
+}
+
 // mustFieldsOnly parses a template of fields only ({{.Phrase}}), no
 // actions, and the regular expression that reads it back from a page.
-func mustFieldsOnly(name string, line int, body string) (*template.Template, *regexp.Regexp) {
+func mustFieldsOnly(name string, line int, body string) (*fieldsOnly, *regexp.Regexp) {
 	t := template.Must(template.New(fmt.Sprintf("%s:%d", name, line)).Funcs(funcs).Option("missingkey=error").Parse(body))
 	parts := frameField.Split(body, -1)
 	if strings.Contains(strings.Join(parts, ""), "{{") {
 		panic(fmt.Sprintf("prompts: %s:%d: a line has fields only ({{.Phrase}}), no actions", name, line))
 	}
+	f := &fieldsOnly{tmpl: t, parts: slices.Clone(parts)}
+	for _, m := range frameField.FindAllString(body, -1) {
+		f.fields = append(f.fields, m[len("{{."):len(m)-len("}}")])
+	}
 	for i, p := range parts {
 		parts[i] = regexp.QuoteMeta(p)
 	}
-	return t, regexp.MustCompile("^(?s)" + strings.Join(parts, ".+?") + "$")
+	return f, regexp.MustCompile("^(?s)" + strings.Join(parts, ".+?") + "$")
 }
 
 func execute(vs []*template.Template, n uint64, data any) string {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"text/template"
 	"unicode"
 
 	"github.com/stretchr/testify/require"
@@ -159,4 +160,37 @@ func BenchmarkLexicon(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tasks)), "ns/task")
+}
+
+// Every quote line and rationale frame, filled in without its template,
+// reads as its template writes it: strings (opening a sentence or not),
+// numbers, and values of other types through the template itself.
+func TestFieldsOnlyFillInAsTheirTemplates(t *testing.T) {
+	w := OfflineWords()
+	var all []*fieldsOnly
+	for _, lines := range w.quotes {
+		for _, q := range lines {
+			all = append(all, q.tmpl)
+		}
+	}
+	for _, f := range w.frames {
+		all = append(all, f.tmpl)
+	}
+	require.NotEmpty(t, all)
+	datas := []map[string]any{}
+	for _, v := range []any{"speech recognition", "‘quoted’ words, and more. then a sentence", "", 83, 0} {
+		d := map[string]any{}
+		for _, f := range all {
+			for _, field := range f.fields {
+				d[field] = v
+			}
+		}
+		datas = append(datas, d)
+	}
+	for _, f := range all {
+		for _, d := range datas {
+			require.Equal(t, execute([]*template.Template{f.tmpl}, 0, d), f.execute(d), "%s with %v", f.tmpl.Name(), d)
+		}
+	}
+	t.Logf("%d quote lines and frames", len(all))
 }

@@ -539,15 +539,7 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 		// round the frames from a number fixed by the seed and the page.
 		// Frames are chosen by line (variants of one line count as one),
 		// then a variant of the line by the same number.
-		var frames []int
-		variants := map[int][]int{}
-		for _, f := range o.words.Frames(frameKeys(t.Label, t.Score, blocker)...) {
-			l := o.words.FrameLine(f)
-			if len(variants[l]) == 0 {
-				frames = append(frames, l)
-			}
-			variants[l] = append(variants[l], f)
-		}
+		frames, variants := o.frameLines(frameKeys(t.Label, t.Score, blocker))
 		slices.SortStableFunc(frames, func(a, b int) int { return cmp.Compare(used[a], used[b]) })
 		least := 0
 		for least < len(frames) && used[frames[least]] == used[frames[0]] {
@@ -557,10 +549,10 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 		slices.Sort(frames[:least])
 		frames = append(frames[start:least:least], append(slices.Clone(frames[:start]), frames[least:]...)...)
 		r, pickLine := "", frames[0]
-		pick := variants[pickLine][0]
+		pick := variants(pickLine)[0]
 	lines:
 		for _, l := range frames {
-			vs := variants[l]
+			vs := variants(l)
 			for i := range vs {
 				f := vs[(int(base>>8)+rank+i)%len(vs)]
 				if s := o.words.Rationale(f, d); !written[s] && utf8.RuneCountInString(s) <= jury.MaxQuote && !jury.RestatesTask(s, task.Text) {
@@ -580,6 +572,43 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 		out.Tasks = append(out.Tasks, noteRationale{ID: t.ID, Rationale: r})
 	}
 	return out
+}
+
+// frameLines returns the lines of the rationale frames that fit keys,
+// in file order, and the frames (variants) each line writes.
+func (o *Juror) frameLines(keys []string) (lines []int, variants func(line int) []int) {
+	fs := o.words.Frames(keys...)
+	// The variants of a line are next to each other among the frames;
+	// runs[i] are those of lines[i], fs[runs[i]:runs[i+1]].
+	var runs []int
+	for i, f := range fs {
+		if l := o.words.FrameLine(f); len(lines) == 0 || lines[len(lines)-1] != l {
+			if slices.Contains(lines, l) {
+				return frameLinesApart(o.words, fs)
+			}
+			lines, runs = append(lines, l), append(runs, i)
+		}
+	}
+	runs = append(runs, len(fs))
+	first := slices.Clone(lines)
+	return lines, func(line int) []int {
+		i := slices.Index(first, line)
+		return fs[runs[i]:runs[i+1]]
+	}
+}
+
+// frameLinesApart is frameLines for frames whose variants are not all
+// next to each other.
+func frameLinesApart(words *prompts.Words, fs []int) (lines []int, variants func(line int) []int) {
+	byLine := map[int][]int{}
+	for _, f := range fs {
+		l := words.FrameLine(f)
+		if len(byLine[l]) == 0 {
+			lines = append(lines, l)
+		}
+		byLine[l] = append(byLine[l], f)
+	}
+	return lines, func(line int) []int { return byLine[line] }
 }
 
 // summaryKey is the summary set for a headline: high from 60 (the page's
