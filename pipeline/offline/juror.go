@@ -47,9 +47,10 @@ type Juror struct {
 // memo keeps what the offline juror derives from an occupation — the
 // occupation read back from the prompt, the model's prediction and the
 // panel's scores for each task, the page's phrases — for the nine
-// requests of its verdict, keyed by the occupation's message. It holds
-// at most memoSize occupations (a batch has far fewer in flight) and
-// starts afresh when full. Safe for concurrent use.
+// requests of its verdict, keyed by the occupation's message, until the
+// foreperson's answer. It holds at most memoSize occupations (a batch has
+// far fewer in flight) and starts afresh when full. Safe for concurrent
+// use.
 type memo struct {
 	mu   sync.Mutex
 	occs map[string]*derived
@@ -67,39 +68,40 @@ type derived struct {
 	// phrases are pagePhrases(occ), made on first use.
 	phrases map[string]string
 	panels  sync.Map // seed "\x00" task ID → panelScores
-	// briefings and ballots are the round-2 requests' verdict messages
-	// and ballot answers read back, by their text: the four jurors of a
-	// verdict are shown the same verdict.
-	briefings sync.Map // verdict message → prompts.Briefing
-	ballots   sync.Map // ballot answer → jury.Ballot
+	// briefings are the round-2 requests' verdicts read back, by their
+	// JSON (prompts.BriefingBlock): the four jurors of a verdict are
+	// shown the same one.
+	briefings sync.Map // JSON block → prompts.Briefing
+	// ballots are the ballots this juror answered, by the answer's text,
+	// so that a round-2 request need not parse its own ballot back.
+	ballots sync.Map // answer → jury.Ballot
 }
 
-// briefing is prompts.DecodeBriefing(msgs), each verdict message read once.
+// briefing is prompts.DecodeBriefing(msgs), each verdict decoded once.
 func (d *derived) briefing(msgs []prompts.Message) (prompts.Briefing, string, error) {
-	if len(msgs) < 5 || msgs[3].Role != prompts.RoleAssistant {
+	block, ok := prompts.BriefingBlock(msgs)
+	if !ok {
 		return prompts.DecodeBriefing(msgs) // its error
 	}
-	if b, ok := d.briefings.Load(msgs[4].Content); ok {
+	if b, ok := d.briefings.Load(block); ok {
 		return b.(prompts.Briefing), msgs[3].Content, nil
 	}
 	b, answer, err := prompts.DecodeBriefing(msgs)
 	if err == nil {
-		d.briefings.Store(msgs[4].Content, b)
+		d.briefings.Store(block, b)
 	}
 	return b, answer, err
 }
 
-// ballot reads a ballot answer back, each answer once.
+// ballot reads a ballot answer back: one this juror wrote as it wrote
+// it, any other by parsing it.
 func (d *derived) ballot(answer string) (jury.Ballot, error) {
 	if b, ok := d.ballots.Load(answer); ok {
 		return b.(jury.Ballot), nil
 	}
 	var b jury.Ballot
-	if err := json.Unmarshal([]byte(answer), &b); err != nil {
-		return b, err
-	}
-	d.ballots.Store(answer, b)
-	return b, nil
+	err := json.Unmarshal([]byte(answer), &b)
+	return b, err
 }
 
 // probsOf is the model's prediction for task t of the occupation, as
@@ -119,12 +121,24 @@ type panelScores struct {
 	other     int
 }
 
+// memoKey is the memo's key for a request: its occupation message.
+func memoKey(msgs []prompts.Message) string {
+	if len(msgs) > 1 {
+		return msgs[1].Content
+	}
+	return ""
+}
+
+// forget drops what is kept of the occupation msgs carry.
+func (m *memo) forget(msgs []prompts.Message) {
+	m.mu.Lock()
+	delete(m.occs, memoKey(msgs))
+	m.mu.Unlock()
+}
+
 // occupation returns what is derived from the occupation msgs carry.
 func (o *Juror) occupation(msgs []prompts.Message) (*derived, error) {
-	key := ""
-	if len(msgs) > 1 {
-		key = msgs[1].Content
-	}
+	key := memoKey(msgs)
 	o.seen.mu.Lock()
 	d := o.seen.occs[key]
 	o.seen.mu.Unlock()
@@ -231,12 +245,18 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 			return llm.Response{}, o.badRequest(err)
 		}
 		content = o.note(d, v, seed)
+		// The foreperson speaks last: the verdict needs no more of what
+		// the memo keeps (a later request derives it again).
+		o.seen.forget(msgs)
 	default:
 		return llm.Response{}, o.badRequest(fmt.Errorf("no offline answer for schema %q", name))
 	}
 	data, err := json.Marshal(content)
 	if err != nil {
 		return llm.Response{}, o.badRequest(err)
+	}
+	if b, ok := content.(jury.Ballot); ok {
+		d.ballots.Store(string(data), b)
 	}
 	return llm.Response{Content: string(data), FinishReason: llm.FinishStop, Model: llm.OfflineModelName, Usage: llm.Usage{Calls: 1}}, nil
 }
