@@ -133,7 +133,8 @@ func pages(r *jury.Report, parent string) (md, page []byte, err error) {
 	if page, err = render.HTMLPageWith(r, opts); err != nil {
 		return nil, nil, err
 	}
-	return stamp(md), stamp(page), nil
+	// The pages are new, ours to append to.
+	return stampOwned(md), stampOwned(page), nil
 }
 
 // writeChanged writes, together and atomically and in the order given,

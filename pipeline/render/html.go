@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"io"
 	"slices"
 	"strings"
 
@@ -74,11 +75,13 @@ func HTMLPage(r *jury.Report) ([]byte, error) { return HTMLPageWith(r, PageOptio
 // "edited" (the model's value in the mark's title), and what needs a
 // person's review says so.
 func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
-	var b bytes.Buffer
-	if err := htmlTemplates.ExecuteTemplate(&b, "report.html.tmpl", pageData{Report: r, Index: opts.Index}); err != nil {
+	page, err := executePage(func(w io.Writer) error {
+		return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", pageData{Report: r, Index: opts.Index})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("render %s report.html: %w", r.Occupation.Code, err)
 	}
-	return keepPercent(b.Bytes()), nil
+	return page, nil
 }
 
 // indexPage is what index.html.tmpl is given.

@@ -9,7 +9,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"text/template"
 	"unicode"
 	"unicode/utf8"
@@ -82,8 +84,10 @@ var editFuncs = map[string]any{
 // JSON renders a report as report.json: indented, keys in struct order,
 // HTML characters left as written, ending in a newline.
 func JSON(r *jury.Report) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	b := pageBuffers.Get().(*bytes.Buffer)
+	defer pageBuffers.Put(b)
+	b.Reset()
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(r); err != nil {
 		return nil, fmt.Errorf("render %s report.json: %w", r.Occupation.Code, err)
@@ -156,11 +160,11 @@ func MarkdownPage(r *jury.Report) ([]byte, error) { return MarkdownPageWith(r, P
 // MarkdownPageWith is MarkdownPage with options. What a person edited is
 // marked "edited", and what needs a person's review says so.
 func MarkdownPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
-	var b bytes.Buffer
-	if err := mdTemplate.Execute(&b, pageData{Report: r, Index: opts.Index}); err != nil {
+	page, err := executePage(func(w io.Writer) error { return mdTemplate.Execute(w, pageData{Report: r, Index: opts.Index}) })
+	if err != nil {
 		return nil, fmt.Errorf("render %s report.md: %w", r.Occupation.Code, err)
 	}
-	return keepPercent(b.Bytes()), nil
+	return page, nil
 }
 
 // OfflineModel is the model name the offline juror answers as
@@ -179,11 +183,34 @@ func Offline(r *jury.Report) bool {
 	return len(r.Provenance.Models) > 0
 }
 
+// pageSpare is the room keepPercent leaves after a page.
+const pageSpare = 256
+
+// pageBuffers hold pages while their templates run: a page is copied
+// out of its buffer once (keepPercent), and the buffer serves the next.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// executePage runs a page's template into a pooled buffer and returns
+// the page, its percentages kept with their numbers (keepPercent).
+func executePage(execute func(w io.Writer) error) ([]byte, error) {
+	b := pageBuffers.Get().(*bytes.Buffer)
+	defer pageBuffers.Put(b)
+	b.Reset()
+	if err := execute(b); err != nil {
+		return nil, err
+	}
+	return keepPercent(b.Bytes()), nil
+}
+
 // keepPercent joins every "91 %" of a page with a non-breaking space, so
 // that a line never breaks between a number and its percent sign. (A
 // regular expression did this at a tenth of a page's render time.)
+//
+// The page is copied into a slice of its exact size with room for
+// pageSpare more bytes, so that a writer's last line (outdir's marker)
+// is appended without another copy.
 func keepPercent(page []byte) []byte {
-	out := make([]byte, 0, len(page)+64)
+	out := make([]byte, 0, len(page)+bytes.Count(page, []byte(" %"))+pageSpare)
 	rest := page
 	for {
 		i := bytes.Index(rest, []byte(" %"))
