@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
-	"io"
 	"slices"
 	"strings"
 
@@ -75,7 +74,7 @@ func HTMLPage(r *jury.Report) ([]byte, error) { return HTMLPageWith(r, PageOptio
 // "edited" (the model's value in the mark's title), and what needs a
 // person's review says so.
 func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
-	page, err := executePage(func(w io.Writer) error {
+	page, err := executePage(func(w *bytes.Buffer) error {
 		return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", pageData{Report: r, Index: opts.Index})
 	})
 	if err != nil {

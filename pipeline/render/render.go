@@ -9,10 +9,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
-	"text/template"
 	"unicode"
 	"unicode/utf8"
 
@@ -22,15 +20,6 @@ import (
 //go:embed templates/*.tmpl
 var files embed.FS
 
-var mdTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.FuncMap{
-	"md":      Markdown,
-	"mixed":   mixedPanel,
-	"persona": func(r *jury.Report, id string) string { return Markdown(personaName(r, id)) },
-	"add":     func(a, b int) int { return a + b },
-	"join":    strings.Join,
-	"offline": Offline,
-}).Funcs(editFuncs).ParseFS(files, "templates/report.md.tmpl"))
-
 // PageOptions are what a page shows beside its report.
 type PageOptions struct {
 	// Index is the address of the batch's index page, linked from the top
@@ -38,7 +27,7 @@ type PageOptions struct {
 	Index string
 }
 
-// pageData is what the report templates are given: the report, whose
+// pageData is what the report.html template is given: the report, whose
 // fields they read as their own, and the page options.
 type pageData struct {
 	*jury.Report
@@ -49,36 +38,47 @@ type pageData struct {
 // thing shows a person's value, why it needs review, and the headline
 // the jurors reacted to (the model's, when a score edit moved it).
 var editFuncs = map[string]any{
-	"edited": func(r *jury.Report, kind, target string) bool { return r.Edited(jury.EditKind(kind), target) },
-	"review": func(r *jury.Report, kind, target string) string { return r.NeedsReview(jury.EditKind(kind), target) },
-	"reacted": func(r *jury.Report) int {
-		if r.Edits != nil {
-			return r.Edits.ModelHeadline
-		}
-		return r.Headline
-	},
-	"editCount": func(r *jury.Report) int {
-		n := 0
-		if r.Edits != nil {
-			for _, a := range r.Edits.Applied {
-				if a.State != jury.EditOrphaned {
-					n++
-				}
-			}
-		}
-		return n
-	},
+	"edited":      func(r *jury.Report, kind, target string) bool { return r.Edited(jury.EditKind(kind), target) },
+	"review":      func(r *jury.Report, kind, target string) string { return r.NeedsReview(jury.EditKind(kind), target) },
+	"reacted":     reactedHeadline,
+	"editCount":   editCount,
 	"reviewCount": func(r *jury.Report) int { return r.ReviewCount() },
-	"scoreReason": func(r *jury.Report, id string) string {
-		if r.Edits != nil {
-			for _, a := range r.Edits.Applied {
-				if a.Kind == jury.EditScore && a.Target == id && a.State != jury.EditOrphaned && a.ModelScore != nil {
-					return fmt.Sprintf("jury %d %%: %s", *a.ModelScore, a.Reason)
-				}
+	"scoreReason": scoreReason,
+}
+
+// reactedHeadline is the headline the jurors reacted to: the model's,
+// when a person's score edit moved it.
+func reactedHeadline(r *jury.Report) int {
+	if r.Edits != nil {
+		return r.Edits.ModelHeadline
+	}
+	return r.Headline
+}
+
+// editCount counts the edits a page shows (orphaned ones are not).
+func editCount(r *jury.Report) int {
+	n := 0
+	if r.Edits != nil {
+		for _, a := range r.Edits.Applied {
+			if a.State != jury.EditOrphaned {
+				n++
 			}
 		}
-		return ""
-	},
+	}
+	return n
+}
+
+// scoreReason is the mark beside a task's score a person edited: the
+// jury's score and the person's reason; "" for a score not edited.
+func scoreReason(r *jury.Report, id string) string {
+	if r.Edits != nil {
+		for _, a := range r.Edits.Applied {
+			if a.Kind == jury.EditScore && a.Target == id && a.State != jury.EditOrphaned && a.ModelScore != nil {
+				return fmt.Sprintf("jury %d %%: %s", *a.ModelScore, a.Reason)
+			}
+		}
+	}
+	return ""
 }
 
 // JSON renders a report as report.json: indented, keys in struct order,
@@ -160,7 +160,10 @@ func MarkdownPage(r *jury.Report) ([]byte, error) { return MarkdownPageWith(r, P
 // MarkdownPageWith is MarkdownPage with options. What a person edited is
 // marked "edited", and what needs a person's review says so.
 func MarkdownPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
-	page, err := executePage(func(w io.Writer) error { return mdTemplate.Execute(w, pageData{Report: r, Index: opts.Index}) })
+	page, err := executePage(func(b *bytes.Buffer) error {
+		mdPage{b: b, r: r}.write(opts)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("render %s report.md: %w", r.Occupation.Code, err)
 	}
@@ -192,7 +195,7 @@ var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // executePage runs a page's template into a pooled buffer and returns
 // the page, its percentages kept with their numbers (keepPercent).
-func executePage(execute func(w io.Writer) error) ([]byte, error) {
+func executePage(execute func(b *bytes.Buffer) error) ([]byte, error) {
 	b := pageBuffers.Get().(*bytes.Buffer)
 	defer pageBuffers.Put(b)
 	b.Reset()
