@@ -67,7 +67,10 @@ type derived struct {
 	once            sync.Once
 	// phrases are pagePhrases(occ), made on first use.
 	phrases map[string]string
-	panels  sync.Map // seed "\x00" task ID → panelScores
+	// panels are the panel's scores (PanelScores) of every task, in
+	// occ.Tasks' order, by the request's seed; made on first use.
+	panelsMu sync.Mutex
+	panels   map[string][]panelScores
 	// briefings are the round-2 requests' verdicts read back, by their
 	// JSON (prompts.BriefingBlock): the four jurors of a verdict are
 	// shown the same one.
@@ -178,17 +181,28 @@ func (d *derived) pagePhrases() map[string]string {
 	return d.phrases
 }
 
-// personaScore is persona's score for task i of the occupation, the
-// panel's scores (PanelScores) made once per task and seed.
-func (d *derived) personaScore(persona, seed string, i int) int {
-	t := d.occ.Tasks[i]
-	key := seed + "\x00" + t.ID
-	v, ok := d.panels.Load(key)
-	if !ok {
-		by, other := PanelScores(d.probs[i].Score(), func(p string) float64 { return stable(seed, p, d.occ.Code, t.ID) })
-		v, _ = d.panels.LoadOrStore(key, panelScores{by, other})
+// panelFor returns the panel's scores of every task for a seed, made
+// once per seed.
+func (d *derived) panelFor(seed string) []panelScores {
+	d.panelsMu.Lock()
+	defer d.panelsMu.Unlock()
+	if ps, ok := d.panels[seed]; ok {
+		return ps
 	}
-	ps := v.(panelScores)
+	ps := make([]panelScores, len(d.occ.Tasks))
+	for i, t := range d.occ.Tasks {
+		by, other := PanelScores(d.probs[i].Score(), func(p string) float64 { return stable(seed, p, d.occ.Code, t.ID) })
+		ps[i] = panelScores{by, other}
+	}
+	if d.panels == nil {
+		d.panels = map[string][]panelScores{}
+	}
+	d.panels[seed] = ps
+	return ps
+}
+
+// score is persona's score in these panel scores of a task.
+func (ps panelScores) score(persona string) int {
 	if s, ok := ps.byPersona[persona]; ok {
 		return s
 	}
@@ -387,8 +401,8 @@ func PanelMedian(s, seed int, code, taskID string) int {
 
 // labelFor picks the most probable label that score allows.
 func labelFor(p exposure.Probs, score int) jury.Label {
-	order := []int{0, 1, 2}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(p[b], p[a]) })
+	order := [3]int{0, 1, 2}
+	slices.SortStableFunc(order[:], func(a, b int) int { return cmp.Compare(p[b], p[a]) })
 	for _, c := range order {
 		if l := jury.Labels[c]; l.Allows(score) {
 			return l
@@ -411,10 +425,13 @@ func ranked(occ jury.Occupation, score func(jury.Task) int) []jury.Task {
 
 func (o *Juror) ballot(d *derived, persona string, seed int) jury.Ballot {
 	occ := d.occ
-	sd := strconv.Itoa(seed)
+	panel := d.panelFor(strconv.Itoa(seed))
 	b := jury.Ballot{}
+	if len(occ.Tasks) > 0 { // none: no tasks, as before (null, not [])
+		b.Tasks = make([]jury.Vote, 0, len(occ.Tasks))
+	}
 	for i, t := range occ.Tasks {
-		s := d.personaScore(persona, sd, i)
+		s := panel[i].score(persona)
 		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(d.probs[i], s), Reason: d.reason(t.ID, s >= 50)})
 	}
 	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
