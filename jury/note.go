@@ -184,20 +184,20 @@ func RestatesTask(rationale, task string) bool {
 }
 
 // eachContentWord calls f with the content words of s, lower case, in
-// order (as strings.FieldsFunc splits it at every rune not a letter, then
-// words of three letters or more that are not fillers), until f returns
-// false.
+// order (as strings.FieldsFunc splits strings.ToLower(s) at every rune
+// not a letter, then words of three letters or more that are not
+// fillers), until f returns false. Only a word with capitals is lowered
+// (into a copy): the rest are substrings of s.
 func eachContentWord(s string, f func(w string) bool) {
-	lower := strings.ToLower(s)
 	start := -1
 	word := func(end int) bool {
-		w := lower[start:end]
+		w := strings.ToLower(s[start:end]) // rune by rune, as the whole string would be
 		start = -1
 		return utf8.RuneCountInString(w) < 3 || fillers[w] || f(w)
 	}
-	for i, r := range lower {
+	for i, r := range s {
 		switch {
-		case unicode.IsLetter(r):
+		case unicode.IsLetter(unicode.ToLower(r)):
 			if start < 0 {
 				start = i
 			}
@@ -208,7 +208,7 @@ func eachContentWord(s string, f func(w string) bool) {
 		}
 	}
 	if start >= 0 {
-		word(len(lower))
+		word(len(s))
 	}
 }
 

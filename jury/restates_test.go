@@ -58,7 +58,8 @@ func TestRestatesTaskAsTheScan(t *testing.T) {
 		texts = append(texts, r.Summary)
 	}
 	texts = append(texts, "", "the and for", "Records RECORD recorded records", "Scheduling schedules", "Élan élans ÉLAN café cafés",
-		"ab cd ef gh", "x2y z3w data2base", "new new new words", "one two three four five six", "\xff\xfe broken bytes here", "naïve façade coöperate")
+		"ab cd ef gh", "x2y z3w data2base", "new new new words", "one two three four five six", "\xff\xfe broken bytes here", "naïve façade coöperate",
+		"İstanbul ISTANBUL istanbul", "ΣΟΦΙΑ σοφια Σοφίας", "ǅemal Ǆemal ǆemal", "Ⅻ roman Ⅻnumerals ⅻ", "“Curly” ‘quotes’ don’t split")
 	n := 0
 	for _, a := range texts {
 		for _, b := range texts {
