@@ -36,26 +36,66 @@ type Words struct {
 type stemRef struct{ line, stem int }
 
 // stemIndex finds the lexicon stems that match a word: an exact stem
-// ("=word") by the word, any other by one of the word's prefixes.
+// ("=word") by the word, any other by one of the word's prefixes. It is
+// a trie of the stems' bytes: a word is read once, byte by byte, instead
+// of looking up each of its prefixes in a map.
 type stemIndex struct {
-	exact, prefix map[string][]stemRef
-	longest       int    // the longest prefix stem, in bytes
-	lengths       uint64 // bit n: some prefix stem is n bytes long (n < 64)
+	nodes []stemNode // nodes[0] is the root, the empty prefix
+}
+
+// stemNode is the prefix a path of the trie spells.
+type stemNode struct {
+	next   []stemEdge
+	prefix []stemRef // prefix stems that are this prefix: they match every word through here
+	exact  []stemRef // exact stems that are this word
+}
+
+type stemEdge struct {
+	b  byte
+	to int32
+}
+
+// add files ref under stem ("=word": exact).
+func (x *stemIndex) add(stem string, ref stemRef) {
+	if len(x.nodes) == 0 {
+		x.nodes = []stemNode{{}}
+	}
+	exact, isExact := strings.CutPrefix(stem, "=")
+	if isExact {
+		stem = exact
+	}
+	n := 0
+	for i := 0; i < len(stem); i++ {
+		to := x.child(n, stem[i])
+		if to < 0 {
+			to = len(x.nodes)
+			x.nodes[n].next = append(x.nodes[n].next, stemEdge{stem[i], int32(to)})
+			x.nodes = append(x.nodes, stemNode{})
+		}
+		n = to
+	}
+	if isExact {
+		x.nodes[n].exact = append(x.nodes[n].exact, ref)
+	} else {
+		x.nodes[n].prefix = append(x.nodes[n].prefix, ref)
+	}
+}
+
+// child is node n's child by byte b, or -1.
+func (x *stemIndex) child(n int, b byte) int {
+	for _, e := range x.nodes[n].next {
+		if e.b == b {
+			return int(e.to)
+		}
+	}
+	return -1
 }
 
 func newStemIndex(lexicon []lexLine) stemIndex {
-	x := stemIndex{exact: map[string][]stemRef{}, prefix: map[string][]stemRef{}}
+	var x stemIndex
 	for i, l := range lexicon {
 		for j, s := range l.stems {
-			if exact, ok := strings.CutPrefix(s.stem, "="); ok {
-				x.exact[exact] = append(x.exact[exact], stemRef{i, j})
-				continue
-			}
-			x.prefix[s.stem] = append(x.prefix[s.stem], stemRef{i, j})
-			x.longest = max(x.longest, len(s.stem))
-			if len(s.stem) < 64 {
-				x.lengths |= 1 << len(s.stem)
-			}
+			x.add(s.stem, stemRef{i, j})
 		}
 	}
 	return x
@@ -63,15 +103,41 @@ func newStemIndex(lexicon []lexLine) stemIndex {
 
 // matching calls f with every stem that matches the word w (matches).
 func (x *stemIndex) matching(w string, f func(stemRef)) {
-	for _, r := range x.exact[w] {
-		f(r)
+	if len(x.nodes) == 0 {
+		return
 	}
-	for k := 0; k <= min(len(w), x.longest); k++ {
-		if k < 64 && x.lengths&(1<<k) == 0 {
-			continue
-		}
-		for _, r := range x.prefix[w[:k]] {
+	n := 0
+	for k := 0; ; k++ {
+		for _, r := range x.nodes[n].prefix {
 			f(r)
+		}
+		if k == len(w) {
+			for _, r := range x.nodes[n].exact {
+				f(r)
+			}
+			return
+		}
+		if n = x.child(n, w[k]); n < 0 {
+			return
+		}
+	}
+}
+
+// any reports whether a stem matches the word w.
+func (x *stemIndex) any(w string) bool {
+	if len(x.nodes) == 0 {
+		return false
+	}
+	n := 0
+	for k := 0; ; k++ {
+		if len(x.nodes[n].prefix) > 0 {
+			return true
+		}
+		if k == len(w) {
+			return len(x.nodes[n].exact) > 0
+		}
+		if n = x.child(n, w[k]); n < 0 {
+			return false
 		}
 	}
 }
@@ -136,39 +202,17 @@ type lexStem struct {
 	with []string
 	// company indexes with, so that the check reads a few words, not the
 	// whole set of stems ("+$things" has hundreds).
-	company *stemSet
+	company *stemIndex
 }
 
-// stemSet tells whether any of a list of lexicon stems matches a word.
-type stemSet struct {
-	exact, prefix map[string]bool
-	longest       int
-}
-
-func newStemSet(stems []string) *stemSet {
-	set := &stemSet{exact: map[string]bool{}, prefix: map[string]bool{}}
+// newStemSet indexes a list of lexicon stems, to tell whether any of
+// them matches a word (stemIndex.any).
+func newStemSet(stems []string) *stemIndex {
+	var x stemIndex
 	for _, s := range stems {
-		if exact, ok := strings.CutPrefix(s, "="); ok {
-			set.exact[exact] = true
-			continue
-		}
-		set.prefix[s] = true
-		set.longest = max(set.longest, len(s))
+		x.add(s, stemRef{})
 	}
-	return set
-}
-
-// matches reports whether a stem of the set matches w (matches).
-func (set *stemSet) matches(w string) bool {
-	if set.exact[w] {
-		return true
-	}
-	for k := 0; k <= min(len(w), set.longest); k++ {
-		if set.prefix[w[:k]] {
-			return true
-		}
-	}
-	return false
+	return &x
 }
 
 // matches reports whether stem (a lexicon stem, "=word" for the exact
@@ -194,7 +238,7 @@ func (s lexStem) evidenced(w string, words []string) bool {
 			continue
 		}
 		if s.company != nil {
-			if s.company.matches(other) {
+			if s.company.any(other) {
 				return true
 			}
 			continue
