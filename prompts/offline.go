@@ -683,9 +683,32 @@ func execute(vs []*template.Template, n uint64, data any) string {
 	return capitalise(b.String())
 }
 
+// capitalised reports whether capitalise would leave s as it is: valid
+// UTF-8 (capitalise's copy replaces a broken byte) in which no sentence
+// opens with a lower-case letter. Most lines are.
+func capitalised(s string) bool {
+	start, prev := true, rune(0)
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return false
+		case start && unicode.IsLower(r):
+			return false
+		case start && (r == '“' || r == '‘'):
+		default:
+			start = i >= 1 && r == ' ' && (prev == '.' || prev == '!' || prev == '?')
+		}
+		prev = r
+	}
+	return true
+}
+
 // capitalise upper-cases the first letter of each sentence that a field
 // opened with a lower-case phrase ("speech recognition can…").
 func capitalise(s string) string {
+	if capitalised(s) {
+		return s
+	}
 	rs := []rune(s)
 	start := true // at the start of a sentence, or of a quotation opening one
 	for i, r := range rs {

@@ -194,3 +194,18 @@ func TestFieldsOnlyFillInAsTheirTemplates(t *testing.T) {
 	}
 	t.Logf("%d quote lines and frames", len(all))
 }
+
+// capitalise leaves a line as it is whenever capitalised says so (the
+// fast path), and capitalised says so of most lines already capitalised.
+func TestCapitalisedIsWhatCapitaliseLeaves(t *testing.T) {
+	fast := 0
+	for _, s := range []string{"", "Speech recognition does it.", "speech recognition does it.", "Done. then more", "Done! Then more",
+		"“quoted” start", "“lower” start", "‘x’ starts", "A.b c", "Ends with a dot.", "é accent", "É accent", "ok\xff broken", "Fine \ufffd char",
+		"Two  spaces. next", "Tab.\tnext", "It is 83 %. the rest", "It is 83 %. The rest"} {
+		if capitalised(s) {
+			require.Equal(t, s, capitalise(s), "%q", s)
+			fast++
+		}
+	}
+	require.GreaterOrEqual(t, fast, 8)
+}

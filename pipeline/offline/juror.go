@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -42,6 +43,16 @@ type Juror struct {
 	words    *prompts.Words
 	personas []prompts.Persona // the built-in ones, by which it tells a persona
 	seen     memo
+	// lines are frameLines' answers by their keys ("\x00"-joined): a
+	// handful of key sets serve every task.
+	lines sync.Map // keys → *frameGroups
+}
+
+// frameGroups are the rationale lines that fit a set of keys, in file
+// order, and their frames: those of lines[i] are fs[runs[i]:runs[i+1]].
+// Read-only once made.
+type frameGroups struct {
+	lines, fs, runs []int
 }
 
 // memo keeps what the offline juror derives from an occupation — the
@@ -612,25 +623,30 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 }
 
 // frameLines returns the lines of the rationale frames that fit keys,
-// in file order, and the frames (variants) each line writes.
+// in file order (a new slice, the caller's), and the frames (variants)
+// each line writes.
 func (o *Juror) frameLines(keys []string) (lines []int, variants func(line int) []int) {
-	fs := o.words.Frames(keys...)
-	// The variants of a line are next to each other among the frames;
-	// runs[i] are those of lines[i], fs[runs[i]:runs[i+1]].
-	var runs []int
-	for i, f := range fs {
-		if l := o.words.FrameLine(f); len(lines) == 0 || lines[len(lines)-1] != l {
-			if slices.Contains(lines, l) {
-				return frameLinesApart(o.words, fs)
+	key := strings.Join(keys, "\x00")
+	v, ok := o.lines.Load(key)
+	if !ok {
+		fs := o.words.Frames(keys...)
+		g := &frameGroups{fs: fs}
+		// The variants of a line are next to each other among the frames.
+		for i, f := range fs {
+			if l := o.words.FrameLine(f); len(g.lines) == 0 || g.lines[len(g.lines)-1] != l {
+				if slices.Contains(g.lines, l) {
+					return frameLinesApart(o.words, fs)
+				}
+				g.lines, g.runs = append(g.lines, l), append(g.runs, i)
 			}
-			lines, runs = append(lines, l), append(runs, i)
 		}
+		g.runs = append(g.runs, len(fs))
+		v, _ = o.lines.LoadOrStore(key, g)
 	}
-	runs = append(runs, len(fs))
-	first := slices.Clone(lines)
-	return lines, func(line int) []int {
-		i := slices.Index(first, line)
-		return fs[runs[i]:runs[i+1]]
+	g := v.(*frameGroups)
+	return slices.Clone(g.lines), func(line int) []int {
+		i := slices.Index(g.lines, line)
+		return g.fs[g.runs[i]:g.runs[i+1]]
 	}
 }
 
