@@ -987,7 +987,7 @@ func clauseEnd(s string) int {
 				break
 			}
 			i += from
-			if i > 0 && len(strings.Fields(s[:i])) >= stop.minWords {
+			if i > 0 && countFields(s[:i]) >= stop.minWords {
 				cut = min(cut, i)
 				break
 			}
@@ -995,6 +995,20 @@ func clauseEnd(s string) int {
 		}
 	}
 	return cut
+}
+
+// countFields is len(strings.Fields(s)), without the slice.
+func countFields(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			in = false
+		} else if !in {
+			in = true
+			n++
+		}
+	}
+	return n
 }
 
 // balanced drops words from the first one that opens a parenthesis or a

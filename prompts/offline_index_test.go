@@ -209,3 +209,10 @@ func TestCapitalisedIsWhatCapitaliseLeaves(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, fast, 8)
 }
+
+// countFields counts what strings.Fields would split.
+func TestCountFieldsIsLenFields(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a  b ", "a\tb\nc", "x\u00a0y\u2028z", "\xff broken \xfe", "one, two; three (four)"} {
+		require.Equal(t, len(strings.Fields(s)), countFields(s), "%q", s)
+	}
+}

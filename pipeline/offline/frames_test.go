@@ -1,6 +1,8 @@
 package offline
 
 import (
+	"math"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,4 +37,22 @@ func TestFrameLinesGroupVariantsByLine(t *testing.T) {
 		}
 	}
 	t.Logf("%d lines checked", seen)
+}
+
+// sort4 sorts as slices.Sort does, ties and zeros of either sign included.
+func TestSort4(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 1, 50, 50, 100, 33.3}
+	for _, a := range vals {
+		for _, b := range vals {
+			for _, c := range vals {
+				for _, d := range vals {
+					v, w := [4]float64{a, b, c, d}, []float64{a, b, c, d}
+					sort4(&v)
+					slices.Sort(w)
+					require.Equal(t, w[1]+w[2], v[1]+v[2])
+					require.True(t, slices.IsSorted(v[:]))
+				}
+			}
+		}
+	}
 }

@@ -249,10 +249,13 @@ func markdownAlready(p string) bool {
 	return !strings.ContainsAny(p, "\\`*_[]<>|~&@") && !strings.Contains(p, "://") && !containsFold(p, "www.")
 }
 
-// containsFold reports whether s contains sub, ASCII letters of either case.
+// containsFold reports whether s contains sub (whose first byte is an
+// ASCII letter), letters of either case: at each place s has that
+// letter, in either case.
 func containsFold(s, sub string) bool {
+	lower, upper := sub[0]|0x20, sub[0]&^0x20
 	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
+		if c := s[i]; (c == lower || c == upper) && strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true
 		}
 	}
