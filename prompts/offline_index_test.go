@@ -216,3 +216,29 @@ func TestCountFieldsIsLenFields(t *testing.T) {
 		require.Equal(t, len(strings.Fields(s)), countFields(s), "%q", s)
 	}
 }
+
+// BenchmarkPhrases names the tasks of every occupation of the shared
+// catalog, page by page.
+func BenchmarkPhrases(b *testing.B) {
+	if _, err := os.Stat(sharedTasks); err != nil {
+		b.Skip("../shared/data/gpts-are-gpts absent: skipping the phrases benchmark")
+	}
+	cat, err := onet.ReadCatalog(sharedTasks, "")
+	require.NoError(b, err)
+	var pages [][]string
+	for _, code := range cat.Codes() {
+		occ, err := cat.Occupation(code)
+		require.NoError(b, err)
+		var texts []string
+		for _, t := range occ.Tasks {
+			texts = append(texts, t.Text)
+		}
+		pages = append(pages, texts)
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, p := range pages {
+			Phrases(p)
+		}
+	}
+}
