@@ -484,6 +484,7 @@ func mustLexicon(name string) []lexLine {
 	}
 	var out []lexLine
 	sets := map[string][]string{}
+	companies := map[string]*stemIndex{}
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -524,7 +525,13 @@ func mustLexicon(name string) []lexLine {
 				s.with = append(s.with, expandSets(name, i+1, strings.Split(with, "+"), sets)...)
 			}
 			if len(s.with) > 0 {
-				s.company = newStemSet(s.with)
+				// Stems that need the same company (every stem of a
+				// "+$set" line) share one index of it.
+				key := strings.Join(s.with, " ")
+				if companies[key] == nil {
+					companies[key] = newStemSet(s.with)
+				}
+				s.company = companies[key]
 			}
 			l.stems = append(l.stems, s)
 		}
