@@ -3,6 +3,7 @@ package jury
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -160,29 +161,55 @@ const MinNewWords = 3
 // filler such as "this" or "task") are missing from the task statement,
 // words compared by their first five letters so that "records" matches
 // "record" and "scheduling" matches "schedule".
+//
+// The offline foreperson asks it of every rationale it considers and
+// validation of every rationale it reads: it allocates next to nothing
+// and stops at the MinNewWords-th new word.
 func RestatesTask(rationale, task string) bool {
-	known := map[string]bool{}
-	for _, w := range contentWords(task) {
-		known[stem(w)] = true
-	}
+	var buf [64]string
+	known := buf[:0] // stems; a task has few content words, a list beats a map
+	eachContentWord(task, func(w string) bool {
+		known = append(known, stem(w))
+		return true
+	})
 	n := 0
-	for _, w := range contentWords(rationale) {
-		if st := stem(w); !known[st] {
+	eachContentWord(rationale, func(w string) bool {
+		if st := stem(w); !slices.Contains(known, st) {
 			n++
-			known[st] = true // a repeated word counts once
+			known = append(known, st) // a repeated word counts once
 		}
-	}
+		return n < MinNewWords
+	})
 	return n < MinNewWords
 }
 
-func contentWords(s string) []string {
-	var out []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if utf8.RuneCountInString(w) >= 3 && !fillers[w] {
-			out = append(out, w)
+// eachContentWord calls f with the content words of s, lower case, in
+// order (as strings.FieldsFunc splits strings.ToLower(s) at every rune
+// not a letter, then words of three letters or more that are not
+// fillers), until f returns false. Only a word with capitals is lowered
+// (into a copy): the rest are substrings of s.
+func eachContentWord(s string, f func(w string) bool) {
+	start := -1
+	word := func(end int) bool {
+		w := strings.ToLower(s[start:end]) // rune by rune, as the whole string would be
+		start = -1
+		return utf8.RuneCountInString(w) < 3 || fillers[w] || f(w)
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(unicode.ToLower(r)):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			if !word(i) {
+				return
+			}
 		}
 	}
-	return out
+	if start >= 0 {
+		word(len(s))
+	}
 }
 
 // stem is w's first five letters (runes), a substring of w.

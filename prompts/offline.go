@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
 	"unicode"
@@ -25,12 +26,126 @@ type Words struct {
 	summaries map[string][]*template.Template
 	frames    []Frame
 	lexicon   []lexLine
+	// stems indexes the lexicon's stems by the words they match, so
+	// that a lookup reads only the stems a task's words can match, not
+	// every line of the lexicon.
+	stems stemIndex
+}
+
+// stemRef names one stem of the lexicon: stems[stem] of lexicon[line].
+type stemRef struct{ line, stem int }
+
+// stemIndex finds the lexicon stems that match a word: an exact stem
+// ("=word") by the word, any other by one of the word's prefixes. It is
+// a trie of the stems' bytes: a word is read once, byte by byte, instead
+// of looking up each of its prefixes in a map.
+type stemIndex struct {
+	nodes []stemNode // nodes[0] is the root, the empty prefix
+}
+
+// stemNode is the prefix a path of the trie spells.
+type stemNode struct {
+	next   []stemEdge
+	prefix []stemRef // prefix stems that are this prefix: they match every word through here
+	exact  []stemRef // exact stems that are this word
+}
+
+type stemEdge struct {
+	b  byte
+	to int32
+}
+
+// add files ref under stem ("=word": exact).
+func (x *stemIndex) add(stem string, ref stemRef) {
+	if len(x.nodes) == 0 {
+		x.nodes = []stemNode{{}}
+	}
+	exact, isExact := strings.CutPrefix(stem, "=")
+	if isExact {
+		stem = exact
+	}
+	n := 0
+	for i := 0; i < len(stem); i++ {
+		to := x.child(n, stem[i])
+		if to < 0 {
+			to = len(x.nodes)
+			x.nodes[n].next = append(x.nodes[n].next, stemEdge{stem[i], int32(to)})
+			x.nodes = append(x.nodes, stemNode{})
+		}
+		n = to
+	}
+	if isExact {
+		x.nodes[n].exact = append(x.nodes[n].exact, ref)
+	} else {
+		x.nodes[n].prefix = append(x.nodes[n].prefix, ref)
+	}
+}
+
+// child is node n's child by byte b, or -1.
+func (x *stemIndex) child(n int, b byte) int {
+	for _, e := range x.nodes[n].next {
+		if e.b == b {
+			return int(e.to)
+		}
+	}
+	return -1
+}
+
+func newStemIndex(lexicon []lexLine) stemIndex {
+	var x stemIndex
+	for i, l := range lexicon {
+		for j, s := range l.stems {
+			x.add(s.stem, stemRef{i, j})
+		}
+	}
+	return x
+}
+
+// matching calls f with every stem that matches the word w (matches).
+func (x *stemIndex) matching(w string, f func(stemRef)) {
+	if len(x.nodes) == 0 {
+		return
+	}
+	n := 0
+	for k := 0; ; k++ {
+		for _, r := range x.nodes[n].prefix {
+			f(r)
+		}
+		if k == len(w) {
+			for _, r := range x.nodes[n].exact {
+				f(r)
+			}
+			return
+		}
+		if n = x.child(n, w[k]); n < 0 {
+			return
+		}
+	}
+}
+
+// any reports whether a stem matches the word w.
+func (x *stemIndex) any(w string) bool {
+	if len(x.nodes) == 0 {
+		return false
+	}
+	n := 0
+	for k := 0; ; k++ {
+		if len(x.nodes[n].prefix) > 0 {
+			return true
+		}
+		if k == len(w) {
+			return len(x.nodes[n].exact) > 0
+		}
+		if n = x.child(n, w[k]); n < 0 {
+			return false
+		}
+	}
 }
 
 // quoteLine is one line of offline/quotes.txt: a template and the shape
 // of verdict it needs.
 type quoteLine struct {
-	tmpl  *template.Template
+	tmpl  *fieldsOnly
 	needs []string // QuoteShapes that must all hold
 	index int      // its number among all quote lines, for QuoteFrameOf
 }
@@ -57,7 +172,7 @@ type Frame struct {
 	// Line is the frame's line in the file: the variants that one line
 	// writes with [[a|b]] alternatives share it.
 	Line int
-	tmpl *template.Template
+	tmpl *fieldsOnly
 	re   *regexp.Regexp
 }
 
@@ -85,6 +200,19 @@ type lexStem struct {
 	// one of these stems too ("serv" is food only beside "food" or
 	// "beverage"); empty: the stem alone is evidence enough.
 	with []string
+	// company indexes with, so that the check reads a few words, not the
+	// whole set of stems ("+$things" has hundreds).
+	company *stemIndex
+}
+
+// newStemSet indexes a list of lexicon stems, to tell whether any of
+// them matches a word (stemIndex.any).
+func newStemSet(stems []string) *stemIndex {
+	var x stemIndex
+	for _, s := range stems {
+		x.add(s, stemRef{})
+	}
+	return &x
 }
 
 // matches reports whether stem (a lexicon stem, "=word" for the exact
@@ -107,6 +235,12 @@ func (s lexStem) evidenced(w string, words []string) bool {
 	}
 	for _, other := range words {
 		if other == w {
+			continue
+		}
+		if s.company != nil {
+			if s.company.any(other) {
+				return true
+			}
 			continue
 		}
 		for _, c := range s.with {
@@ -132,12 +266,14 @@ func Band(score int) string {
 // OfflineWords returns the embedded offline words.
 func OfflineWords() *Words {
 	quotes, quoteRE := mustQuotes("offline/quotes.txt")
+	lexicon := mustLexicon("offline/lexicon.txt")
 	return &Words{
 		quotes:    quotes,
 		quoteRE:   quoteRE,
 		summaries: mustLines("offline/summaries.txt"),
 		frames:    mustFrames("offline/rationales.txt"),
-		lexicon:   mustLexicon("offline/lexicon.txt"),
+		lexicon:   lexicon,
+		stems:     newStemIndex(lexicon),
 	}
 }
 
@@ -147,11 +283,10 @@ func OfflineWords() *Words {
 // "custom" lines, not another persona's voice.
 func (w *Words) Quote(persona, reaction string, shape []string, n uint64, data any) string {
 	vs := w.fitting(persona, reaction, shape)
-	ts := make([]*template.Template, len(vs))
-	for i, v := range vs {
-		ts[i] = v.tmpl
+	if len(vs) == 0 {
+		return execute(nil, n, data) // its panic
 	}
-	return execute(ts, n, data)
+	return vs[n%uint64(len(vs))].tmpl.execute(data)
 }
 
 // Quotes returns how many quote lines persona has for a reaction that
@@ -216,10 +351,23 @@ func mustQuotes(name string) (map[string][]quoteLine, []*regexp.Regexp) {
 var Blockers = []string{"hands", "presence", "judgment"}
 
 // Tool names the technology that takes task over, by the task's words.
-func (w *Words) Tool(task, code string) Term { return w.lookup(task, code, "tool") }
+func (w *Words) Tool(task, code string) Term {
+	t := w.read(task)
+	return w.lookup(&t, code, "tool")
+}
 
 // Blocker names what keeps a person on task, by the task's words.
-func (w *Words) Blocker(task, code string) Term { return w.lookup(task, code, Blockers...) }
+func (w *Words) Blocker(task, code string) Term {
+	t := w.read(task)
+	return w.lookup(&t, code, Blockers...)
+}
+
+// Terms returns Tool(task, code) and Blocker(task, code), reading the
+// task's words once.
+func (w *Words) Terms(task, code string) (tool, blocker Term) {
+	t := w.read(task)
+	return w.lookup(&t, code, "tool"), w.lookup(&t, code, Blockers...)
+}
 
 // Reason returns a juror's round-1 reason for a task: the tool that takes
 // it over when exposed is true, else what keeps a person on it.
@@ -239,16 +387,38 @@ func (w *Words) Lexicon() []Term {
 	return out
 }
 
-// lookup returns the first line of one of kinds whose stem matches the
-// task's verb (blockers only), else its first line whose stem matches any
-// of its words, else the default line of the first kind.
-func (w *Words) lookup(task, code string, kinds ...string) Term {
+// taskWords is a task read for the lexicon: its words, lower case, and
+// every stem of the lexicon that matches one of them.
+type taskWords struct {
+	words []string
+	hits  []stemHit
+}
+
+// stemHit is a stem that matches the task's word words[word].
+type stemHit struct {
+	word int
+	ref  stemRef
+}
+
+// read splits task into its words and finds the stems that match them.
+func (w *Words) read(task string) taskWords {
 	words := strings.FieldsFunc(strings.ToLower(task), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	})
 	if len(words) == 0 {
 		words = []string{""}
 	}
+	t := taskWords{words: words}
+	for i, tw := range words {
+		w.stems.matching(tw, func(r stemRef) { t.hits = append(t.hits, stemHit{i, r}) })
+	}
+	return t
+}
+
+// lookup returns the first line of one of kinds whose stem matches the
+// task's verb (blockers only), else its first line whose stem matches any
+// of its words, else the default line of the first kind.
+func (w *Words) lookup(t *taskWords, code string, kinds ...string) Term {
 	fits := func(l lexLine) bool {
 		if !slicesContains(kinds, l.kind) {
 			return false
@@ -265,22 +435,24 @@ func (w *Words) lookup(task, code string, kinds ...string) Term {
 	}
 	// A blocker is told by the task's verb first ("Teach students to
 	// operate machinery" is teaching); a tool by its most specific word.
-	scopes := [][]string{words[:1], words}
+	scopes := []int{1, len(t.words)} // the scope is the first n words
 	if kinds[0] == "tool" {
 		scopes = scopes[1:]
 	}
-	for _, scope := range scopes {
-		for _, l := range w.lexicon {
-			if !fits(l) {
-				continue
+	// The first line of the lexicon with a stem evidenced by a word of
+	// the scope: of the stems that match the scope's words (the index),
+	// the one on the earliest line that fits.
+	for _, n := range scopes {
+		first := len(w.lexicon)
+		for _, h := range t.hits {
+			if h.word < n && h.ref.line < first && fits(w.lexicon[h.ref.line]) &&
+				w.lexicon[h.ref.line].stems[h.ref.stem].evidenced(t.words[h.word], t.words) {
+				first = h.ref.line
 			}
-			for _, stem := range l.stems {
-				for _, tw := range scope {
-					if stem.evidenced(tw, words) {
-						return Term{Kind: l.kind, Words: l.words}
-					}
-				}
-			}
+		}
+		if first < len(w.lexicon) {
+			l := w.lexicon[first]
+			return Term{Kind: l.kind, Words: l.words}
 		}
 	}
 	for _, l := range w.lexicon {
@@ -312,6 +484,7 @@ func mustLexicon(name string) []lexLine {
 	}
 	var out []lexLine
 	sets := map[string][]string{}
+	companies := map[string]*stemIndex{}
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -350,6 +523,15 @@ func mustLexicon(name string) []lexLine {
 			s := lexStem{stem: stem, with: slices.Clone(all)}
 			if with != "" {
 				s.with = append(s.with, expandSets(name, i+1, strings.Split(with, "+"), sets)...)
+			}
+			if len(s.with) > 0 {
+				// Stems that need the same company (every stem of a
+				// "+$set" line) share one index of it.
+				key := strings.Join(s.with, " ")
+				if companies[key] == nil {
+					companies[key] = newStemSet(s.with)
+				}
+				s.company = companies[key]
 			}
 			l.stems = append(l.stems, s)
 		}
@@ -396,7 +578,7 @@ func (w *Words) Frames(keys ...string) []int {
 // Rationale renders rationale frame i (an index from Frames) with data:
 // .Phrase, .Tool and .Blocker.
 func (w *Words) Rationale(i int, data any) string {
-	return execute([]*template.Template{w.frames[i].tmpl}, 0, data)
+	return w.frames[i].tmpl.execute(data)
 }
 
 // FrameOf returns the index of the frame a rationale was written from, or
@@ -448,18 +630,53 @@ func alternatives(body string) []string {
 	return out
 }
 
+// fieldsOnly is a template of fields only ({{.Phrase}}), no actions: the
+// text between its fields (parts, one more than fields) and the fields'
+// names, so that it is filled in without executing the template.
+type fieldsOnly struct {
+	tmpl          *template.Template
+	parts, fields []string
+}
+
+// execute renders the template with data, as execute does: a map whose
+// fields are strings and ints is filled in directly (what the template
+// prints for them), anything else goes through the template.
+func (f *fieldsOnly) execute(data any) string {
+	if m, ok := data.(map[string]any); ok {
+		var b strings.Builder
+		for i, field := range f.fields {
+			b.WriteString(f.parts[i])
+			switch v := m[field].(type) {
+			case string:
+				b.WriteString(v)
+			case int:
+				b.WriteString(strconv.Itoa(v))
+			default:
+				return execute([]*template.Template{f.tmpl}, 0, data)
+			}
+		}
+		b.WriteString(f.parts[len(f.fields)])
+		return capitalise(b.String())
+	}
+	return execute([]*template.Template{f.tmpl}, 0, data)
+}
+
 // mustFieldsOnly parses a template of fields only ({{.Phrase}}), no
 // actions, and the regular expression that reads it back from a page.
-func mustFieldsOnly(name string, line int, body string) (*template.Template, *regexp.Regexp) {
+func mustFieldsOnly(name string, line int, body string) (*fieldsOnly, *regexp.Regexp) {
 	t := template.Must(template.New(fmt.Sprintf("%s:%d", name, line)).Funcs(funcs).Option("missingkey=error").Parse(body))
 	parts := frameField.Split(body, -1)
 	if strings.Contains(strings.Join(parts, ""), "{{") {
 		panic(fmt.Sprintf("prompts: %s:%d: a line has fields only ({{.Phrase}}), no actions", name, line))
 	}
+	f := &fieldsOnly{tmpl: t, parts: slices.Clone(parts)}
+	for _, m := range frameField.FindAllString(body, -1) {
+		f.fields = append(f.fields, m[len("{{."):len(m)-len("}}")])
+	}
 	for i, p := range parts {
 		parts[i] = regexp.QuoteMeta(p)
 	}
-	return t, regexp.MustCompile("^(?s)" + strings.Join(parts, ".+?") + "$")
+	return f, regexp.MustCompile("^(?s)" + strings.Join(parts, ".+?") + "$")
 }
 
 func execute(vs []*template.Template, n uint64, data any) string {
@@ -473,9 +690,32 @@ func execute(vs []*template.Template, n uint64, data any) string {
 	return capitalise(b.String())
 }
 
+// capitalised reports whether capitalise would leave s as it is: valid
+// UTF-8 (capitalise's copy replaces a broken byte) in which no sentence
+// opens with a lower-case letter. Most lines are.
+func capitalised(s string) bool {
+	start, prev := true, rune(0)
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return false
+		case start && unicode.IsLower(r):
+			return false
+		case start && (r == '“' || r == '‘'):
+		default:
+			start = i >= 1 && r == ' ' && (prev == '.' || prev == '!' || prev == '?')
+		}
+		prev = r
+	}
+	return true
+}
+
 // capitalise upper-cases the first letter of each sentence that a field
 // opened with a lower-case phrase ("speech recognition can…").
 func capitalise(s string) string {
+	if capitalised(s) {
+		return s
+	}
 	rs := []rune(s)
 	start := true // at the start of a sentence, or of a quotation opening one
 	for i, r := range rs {
@@ -754,7 +994,7 @@ func clauseEnd(s string) int {
 				break
 			}
 			i += from
-			if i > 0 && len(strings.Fields(s[:i])) >= stop.minWords {
+			if i > 0 && countFields(s[:i]) >= stop.minWords {
 				cut = min(cut, i)
 				break
 			}
@@ -762,6 +1002,20 @@ func clauseEnd(s string) int {
 		}
 	}
 	return cut
+}
+
+// countFields is len(strings.Fields(s)), without the slice.
+func countFields(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			in = false
+		} else if !in {
+			in = true
+			n++
+		}
+	}
+	return n
 }
 
 // balanced drops words from the first one that opens a parenthesis or a

@@ -157,6 +157,19 @@ func DecodeBriefing(msgs []Message) (Briefing, string, error) {
 	return b, string(answer), nil
 }
 
+// BriefingBlock returns the text DecodeBriefing reads the verdict from:
+// the JSON block of a statement request's verdict message. Requests with
+// the same block have the same Briefing, so a reader of many (the four
+// jurors of a verdict are shown the same one) can decode it once; ok is
+// false for a request DecodeBriefing refuses.
+func BriefingBlock(msgs []Message) (string, bool) {
+	if len(msgs) < 5 || msgs[3].Role != RoleAssistant {
+		return "", false
+	}
+	block, err := jsonBlock(msgs[4].Content)
+	return block, err == nil
+}
+
 // DecodeVerdict recovers the verdict from a request built by Foreperson.
 func DecodeVerdict(msgs []Message) (Verdict, error) {
 	var v Verdict
@@ -172,17 +185,26 @@ func DecodeVerdict(msgs []Message) (Verdict, error) {
 
 // decodeBlock decodes the first ```json fenced block of a message.
 func decodeBlock(content string, v any) error {
+	block, err := jsonBlock(content)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(block), v)
+}
+
+// jsonBlock returns the first ```json fenced block of a message.
+func jsonBlock(content string) (string, error) {
 	const open, closing = "```json\n", "\n```"
 	i := strings.Index(content, open)
 	if i < 0 {
-		return fmt.Errorf("no JSON block")
+		return "", fmt.Errorf("no JSON block")
 	}
 	rest := content[i+len(open):]
 	j := strings.Index(rest, closing)
 	if j < 0 {
-		return fmt.Errorf("JSON block not closed")
+		return "", fmt.Errorf("JSON block not closed")
 	}
-	return json.Unmarshal([]byte(rest[:j]), v)
+	return rest[:j], nil
 }
 
 // DecodePersonaName recovers the name of the juror a ballot or statement

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,7 +30,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 // own files (on Linux one syncfs covers both). A cache writes this way:
 // an answer lost with the power is asked again.
 func WriteFileUnsynced(path string, data []byte, perm os.FileMode) error {
-	temp, err := writeTemp(path, data, perm)
+	temp, _, err := writeTemp(path, data, perm)
 	if err != nil {
 		return err
 	}
@@ -78,9 +79,17 @@ func WriteFiles(files []File, perm os.FileMode) (err error) {
 			}
 		}
 	}()
+	var newDirs []string // made here: nothing was in them
 	for i, file := range files {
 		path := file.Path
-		if len(files) > 1 {
+		var made bool
+		if temps[i], made, err = writeTemp(path, file.Data, perm); err != nil {
+			return err
+		}
+		if made {
+			newDirs = append(newDirs, filepath.Dir(path))
+		}
+		if len(files) > 1 && !slices.Contains(newDirs, filepath.Dir(path)) {
 			// Renaming onto a directory fails: fail before any file is
 			// renamed. (Alone, a file fails at its rename, with nothing
 			// renamed.)
@@ -89,9 +98,6 @@ func WriteFiles(files []File, perm os.FileMode) (err error) {
 				return fmt.Errorf("write %s: is a directory", path)
 			}
 			existed[i] = err == nil
-		}
-		if temps[i], err = writeTemp(path, file.Data, perm); err != nil {
-			return err
 		}
 	}
 	if len(files) == 0 {
@@ -139,11 +145,12 @@ func (t *temp) close() error {
 }
 
 // writeTemp writes data to a new temporary file beside path, with
-// permissions perm whatever the umask, creating the directory if needed.
+// permissions perm whatever the umask, creating the directory if needed
+// (made: it did, so that nothing else is in it).
 // The file is left open for the commit. It uses the descriptor directly: an *os.File would try to register a
 // regular file with the network poller, three system calls more per file
 // for nothing.
-func writeTemp(path string, data []byte, perm os.FileMode) (temp, error) {
+func writeTemp(path string, data []byte, perm os.FileMode) (t temp, made bool, err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -161,14 +168,19 @@ func writeTemp(path string, data []byte, perm os.FileMode) (temp, error) {
 		case errors.Is(err, syscall.EEXIST) && try < 10000:
 			continue
 		case errors.Is(err, syscall.ENOENT) && try == 0:
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return temp{}, fmt.Errorf("create %s: %w", filepath.Clean(dir), err)
+			// Mostly a new folder of a batch, whose parent is there.
+			err := os.Mkdir(dir, 0o755)
+			made = err == nil
+			if err != nil && !errors.Is(err, fs.ErrExist) {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return temp{}, false, fmt.Errorf("create %s: %w", filepath.Clean(dir), err)
+				}
 			}
 			continue
 		}
-		return temp{}, fmt.Errorf("write %s: %w", path, &fs.PathError{Op: "open", Path: name, Err: err})
+		return temp{}, false, fmt.Errorf("write %s: %w", path, &fs.PathError{Op: "open", Path: name, Err: err})
 	}
-	err := writeAll(fd, data)
+	err = writeAll(fd, data)
 	if err == nil {
 		err = syscall.Fchmod(fd, uint32(perm.Perm()))
 	}
@@ -179,9 +191,9 @@ func writeTemp(path string, data []byte, perm os.FileMode) (temp, error) {
 	if err != nil {
 		syscall.Close(fd)
 		os.Remove(name)
-		return temp{}, fmt.Errorf("write %s: %w", path, err)
+		return temp{}, false, fmt.Errorf("write %s: %w", path, err)
 	}
-	return temp{name: name, fd: fd, dev: uint64(st.Dev)}, nil
+	return temp{name: name, fd: fd, dev: uint64(st.Dev)}, made, nil
 }
 
 func writeAll(fd int, data []byte) error {

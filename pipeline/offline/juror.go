@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -38,17 +39,29 @@ import (
 // own votes bear out. Answers are deterministic for a request's seed, and
 // always pass jury's validation. Safe for concurrent use.
 type Juror struct {
-	model *exposure.Model
-	words *prompts.Words
-	seen  memo
+	model    *exposure.Model
+	words    *prompts.Words
+	personas []prompts.Persona // the built-in ones, by which it tells a persona
+	seen     memo
+	// lines are frameLines' answers by their keys ("\x00"-joined): a
+	// handful of key sets serve every task.
+	lines sync.Map // keys → *frameGroups
+}
+
+// frameGroups are the rationale lines that fit a set of keys, in file
+// order, and their frames: those of lines[i] are fs[runs[i]:runs[i+1]].
+// Read-only once made.
+type frameGroups struct {
+	lines, fs, runs []int
 }
 
 // memo keeps what the offline juror derives from an occupation — the
 // occupation read back from the prompt, the model's prediction and the
 // panel's scores for each task, the page's phrases — for the nine
-// requests of its verdict, keyed by the occupation's message. It holds
-// at most memoSize occupations (a batch has far fewer in flight) and
-// starts afresh when full. Safe for concurrent use.
+// requests of its verdict, keyed by the occupation's message, until the
+// foreperson's answer. It holds at most memoSize occupations (a batch has
+// far fewer in flight) and starts afresh when full. Safe for concurrent
+// use.
 type memo struct {
 	mu   sync.Mutex
 	occs map[string]*derived
@@ -65,7 +78,55 @@ type derived struct {
 	once            sync.Once
 	// phrases are pagePhrases(occ), made on first use.
 	phrases map[string]string
-	panels  sync.Map // seed "\x00" task ID → panelScores
+	// panels are the panel's scores (PanelScores) of every task, in
+	// occ.Tasks' order, by the request's seed; made on first use.
+	panelsMu sync.Mutex
+	panels   map[string][]panelScores
+	// briefings are the round-2 requests' verdicts read back, by their
+	// JSON (prompts.BriefingBlock): the four jurors of a verdict are
+	// shown the same one.
+	briefings sync.Map // JSON block → prompts.Briefing
+	// ballots are the ballots this juror answered, by the answer's text,
+	// so that a round-2 request need not parse its own ballot back.
+	ballots sync.Map // answer → jury.Ballot
+}
+
+// briefing is prompts.DecodeBriefing(msgs), each verdict decoded once.
+func (d *derived) briefing(msgs []prompts.Message) (prompts.Briefing, string, error) {
+	block, ok := prompts.BriefingBlock(msgs)
+	if !ok {
+		return prompts.DecodeBriefing(msgs) // its error
+	}
+	if b, ok := d.briefings.Load(block); ok {
+		return b.(prompts.Briefing), msgs[3].Content, nil
+	}
+	b, answer, err := prompts.DecodeBriefing(msgs)
+	if err == nil {
+		d.briefings.Store(block, b)
+	}
+	return b, answer, err
+}
+
+// ballot reads a ballot answer back: one this juror wrote as it wrote
+// it, any other by parsing it.
+func (d *derived) ballot(answer string) (jury.Ballot, error) {
+	if b, ok := d.ballots.Load(answer); ok {
+		return b.(jury.Ballot), nil
+	}
+	var b jury.Ballot
+	err := json.Unmarshal([]byte(answer), &b)
+	return b, err
+}
+
+// probsOf is the model's prediction for task t of the occupation, as
+// made for the first round; ok is false for a task it does not have.
+func (d *derived) probsOf(t jury.Task) (p exposure.Probs, ok bool) {
+	for i, u := range d.occ.Tasks {
+		if u.ID == t.ID && u.Text == t.Text && u.Type == t.Type {
+			return d.probs[i], true
+		}
+	}
+	return p, false
 }
 
 // panelScores is PanelScores' answer for one task and seed.
@@ -74,12 +135,24 @@ type panelScores struct {
 	other     int
 }
 
+// memoKey is the memo's key for a request: its occupation message.
+func memoKey(msgs []prompts.Message) string {
+	if len(msgs) > 1 {
+		return msgs[1].Content
+	}
+	return ""
+}
+
+// forget drops what is kept of the occupation msgs carry.
+func (m *memo) forget(msgs []prompts.Message) {
+	m.mu.Lock()
+	delete(m.occs, memoKey(msgs))
+	m.mu.Unlock()
+}
+
 // occupation returns what is derived from the occupation msgs carry.
 func (o *Juror) occupation(msgs []prompts.Message) (*derived, error) {
-	key := ""
-	if len(msgs) > 1 {
-		key = msgs[1].Content
-	}
+	key := memoKey(msgs)
 	o.seen.mu.Lock()
 	d := o.seen.occs[key]
 	o.seen.mu.Unlock()
@@ -94,7 +167,7 @@ func (o *Juror) occupation(msgs []prompts.Message) (*derived, error) {
 		tools: make(map[string]prompts.Term, len(occ.Tasks)), blockers: make(map[string]prompts.Term, len(occ.Tasks))}
 	for i, t := range occ.Tasks {
 		d.probs[i] = o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
-		d.tools[t.ID], d.blockers[t.ID] = o.words.Tool(t.Text, occ.Code), o.words.Blocker(t.Text, occ.Code)
+		d.tools[t.ID], d.blockers[t.ID] = o.words.Terms(t.Text, occ.Code)
 	}
 	o.seen.mu.Lock()
 	if o.seen.occs == nil || len(o.seen.occs) >= memoSize {
@@ -119,17 +192,28 @@ func (d *derived) pagePhrases() map[string]string {
 	return d.phrases
 }
 
-// personaScore is persona's score for task i of the occupation, the
-// panel's scores (PanelScores) made once per task and seed.
-func (d *derived) personaScore(persona, seed string, i int) int {
-	t := d.occ.Tasks[i]
-	key := seed + "\x00" + t.ID
-	v, ok := d.panels.Load(key)
-	if !ok {
-		by, other := PanelScores(d.probs[i].Score(), func(p string) float64 { return stable(seed, p, d.occ.Code, t.ID) })
-		v, _ = d.panels.LoadOrStore(key, panelScores{by, other})
+// panelFor returns the panel's scores of every task for a seed, made
+// once per seed.
+func (d *derived) panelFor(seed string) []panelScores {
+	d.panelsMu.Lock()
+	defer d.panelsMu.Unlock()
+	if ps, ok := d.panels[seed]; ok {
+		return ps
 	}
-	ps := v.(panelScores)
+	ps := make([]panelScores, len(d.occ.Tasks))
+	for i, t := range d.occ.Tasks {
+		by, other := PanelScores(d.probs[i].Score(), func(p string) float64 { return stable(seed, p, d.occ.Code, t.ID) })
+		ps[i] = panelScores{by, other}
+	}
+	if d.panels == nil {
+		d.panels = map[string][]panelScores{}
+	}
+	d.panels[seed] = ps
+	return ps
+}
+
+// score is persona's score in these panel scores of a task.
+func (ps panelScores) score(persona string) int {
 	if s, ok := ps.byPersona[persona]; ok {
 		return s
 	}
@@ -142,7 +226,7 @@ func New() (*Juror, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Juror{model: m, words: prompts.OfflineWords()}, nil
+	return &Juror{model: m, words: prompts.OfflineWords(), personas: prompts.BuiltinPersonas()}, nil
 }
 
 // Weights identifies the exposure model's weights for provenance.
@@ -168,24 +252,27 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 	var content any
 	switch name := schemaName(req); name {
 	case prompts.BallotSchemaName:
-		content = o.ballot(d, personaOf(msgs), seed)
+		content = o.ballot(d, o.personaOf(msgs), seed)
 	case prompts.StatementSchemaName:
-		b, answer, err := prompts.DecodeBriefing(msgs)
+		b, answer, err := d.briefing(msgs)
 		if err != nil {
 			return llm.Response{}, o.badRequest(err)
 		}
-		var own jury.Ballot
-		if err := json.Unmarshal([]byte(answer), &own); err != nil {
+		own, err := d.ballot(answer)
+		if err != nil {
 			return llm.Response{}, o.badRequest(fmt.Errorf("ballot answer in the conversation: %w", err))
 		}
 		name, _ := prompts.DecodePersonaName(msgs)
-		content = o.statement(d, personaOf(msgs), name, own, b, seed)
+		content = o.statement(d, o.personaOf(msgs), name, own, b, seed)
 	case prompts.NoteSchemaName:
 		v, err := prompts.DecodeVerdict(msgs)
 		if err != nil {
 			return llm.Response{}, o.badRequest(err)
 		}
 		content = o.note(d, v, seed)
+		// The foreperson speaks last: the verdict needs no more of what
+		// the memo keeps (a later request derives it again).
+		o.seen.forget(msgs)
 	default:
 		return llm.Response{}, o.badRequest(fmt.Errorf("no offline answer for schema %q", name))
 	}
@@ -193,13 +280,16 @@ func (o *Juror) Complete(ctx context.Context, req llm.Request) (llm.Response, er
 	if err != nil {
 		return llm.Response{}, o.badRequest(err)
 	}
+	if b, ok := content.(jury.Ballot); ok {
+		d.ballots.Store(string(data), b)
+	}
 	return llm.Response{Content: string(data), FinishReason: llm.FinishStop, Model: llm.OfflineModelName, Usage: llm.Usage{Calls: 1}}, nil
 }
 
 // personaOf tells the persona by the words of the request, as a model
 // would: a built-in persona by its name, any other as "custom".
-func personaOf(msgs []prompts.Message) string {
-	if p, ok := prompts.DecodePersona(msgs, prompts.BuiltinPersonas()); ok {
+func (o *Juror) personaOf(msgs []prompts.Message) string {
+	if p, ok := prompts.DecodePersona(msgs, o.personas); ok {
 		return p.ID
 	}
 	return "custom"
@@ -218,12 +308,13 @@ func schemaName(req llm.Request) string {
 
 // stable returns a number in [0, 1) fixed by its parts.
 func stable(parts ...string) float64 {
-	h := sha256.New()
+	var buf [128]byte
+	b := buf[:0]
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		b = append(append(b, p...), 0)
 	}
-	return float64(binary.BigEndian.Uint64(h.Sum(nil)[:8])>>11) / (1 << 53)
+	sum := sha256.Sum256(b)
+	return float64(binary.BigEndian.Uint64(sum[:8])>>11) / (1 << 53)
 }
 
 func stableN(parts ...string) uint64 { return uint64(stable(parts...) * (1 << 32)) }
@@ -246,7 +337,7 @@ func lean(persona string, s int, u float64) float64 {
 
 // panelPersonas are the built-in personas whose leans the offline juror
 // balances: a default panel.
-var panelPersonas = []string{"diplomat", "chaos-agent", "contrarian", "optimist"}
+var panelPersonas = [4]string{"diplomat", "chaos-agent", "contrarian", "optimist"}
 
 // PanelScores returns the four built-in personas' scores for a task the
 // model scores s, keyed by persona, and the score any other persona
@@ -265,17 +356,17 @@ var panelPersonas = []string{"diplomat", "chaos-agent", "contrarian", "optimist"
 // centre, sits a few points from s; a persona not built in takes the
 // Diplomat's score.
 func PanelScores(s int, u func(persona string) float64) (map[string]int, int) {
-	raw := make([]float64, len(panelPersonas))
+	var raw [len(panelPersonas)]float64
 	for i, p := range panelPersonas {
 		raw[i] = lean(p, s, u(p))
 	}
 	clamped := func(x float64) float64 { return math.Max(0, math.Min(100, x)) }
 	median := func(shift float64) float64 {
-		v := make([]float64, len(raw))
+		var v [len(raw)]float64
 		for i, x := range raw {
 			v[i] = clamped(x + shift)
 		}
-		slices.Sort(v)
+		sort4(&v)
 		return (v[1] + v[2]) / 2
 	}
 	// median is non-decreasing in shift, and equal to s on an interval
@@ -303,6 +394,16 @@ func PanelScores(s int, u func(persona string) float64) (map[string]int, int) {
 	return out, out["diplomat"]
 }
 
+// sort4 sorts four numbers (none NaN) by a sorting network: PanelScores
+// sorts them a hundred times a task.
+func sort4(v *[4]float64) {
+	for _, p := range [5][2]int{{0, 1}, {2, 3}, {0, 2}, {1, 3}, {1, 2}} {
+		if v[p[0]] > v[p[1]] {
+			v[p[0]], v[p[1]] = v[p[1]], v[p[0]]
+		}
+	}
+}
+
 // PanelMedian is the consensus a default offline panel (the four
 // built-in personas, median) reaches on task taskID of occupation code
 // when the model scores it s and the request's seed is seed: the number
@@ -321,8 +422,8 @@ func PanelMedian(s, seed int, code, taskID string) int {
 
 // labelFor picks the most probable label that score allows.
 func labelFor(p exposure.Probs, score int) jury.Label {
-	order := []int{0, 1, 2}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(p[b], p[a]) })
+	order := [3]int{0, 1, 2}
+	slices.SortStableFunc(order[:], func(a, b int) int { return cmp.Compare(p[b], p[a]) })
 	for _, c := range order {
 		if l := jury.Labels[c]; l.Allows(score) {
 			return l
@@ -373,10 +474,13 @@ func ends(ts []jury.Task, score func(jury.Task) int) (top, bottom jury.Task) {
 
 func (o *Juror) ballot(d *derived, persona string, seed int) jury.Ballot {
 	occ := d.occ
-	sd := strconv.Itoa(seed)
+	panel := d.panelFor(strconv.Itoa(seed))
 	b := jury.Ballot{}
+	if len(occ.Tasks) > 0 { // none: no tasks, as before (null, not [])
+		b.Tasks = make([]jury.Vote, 0, len(occ.Tasks))
+	}
 	for i, t := range occ.Tasks {
-		s := d.personaScore(persona, sd, i)
+		s := panel[i].score(persona)
 		b.Tasks = append(b.Tasks, jury.Vote{ID: t.ID, Score: s, Label: labelFor(d.probs[i], s), Reason: d.reason(t.ID, s >= 50)})
 	}
 	b.Score = int(math.Round(jury.WeightedMean(occ, b.Tasks)))
@@ -442,7 +546,11 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 		if s, ok := panel[t.ID]; ok {
 			return s
 		}
-		return PanelMedian(o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text).Score(), seed, occ.Code, t.ID)
+		p, ok := d.probsOf(t)
+		if !ok {
+			p = o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
+		}
+		return PanelMedian(p.Score(), seed, occ.Code, t.ID)
 	}
 	topScore, bottomScore := scores[topTask.ID], scores[bottomTask.ID]
 	topFloor := min(topScore, panelScore(topTask))
@@ -523,15 +631,7 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 		// round the frames from a number fixed by the seed and the page.
 		// Frames are chosen by line (variants of one line count as one),
 		// then a variant of the line by the same number.
-		var frames []int
-		variants := map[int][]int{}
-		for _, f := range o.words.Frames(frameKeys(t.Label, t.Score, blocker)...) {
-			l := o.words.FrameLine(f)
-			if len(variants[l]) == 0 {
-				frames = append(frames, l)
-			}
-			variants[l] = append(variants[l], f)
-		}
+		frames, variants := o.frameLines(frameKeys(t.Label, t.Score, blocker))
 		slices.SortStableFunc(frames, func(a, b int) int { return cmp.Compare(used[a], used[b]) })
 		least := 0
 		for least < len(frames) && used[frames[least]] == used[frames[0]] {
@@ -541,10 +641,10 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 		slices.Sort(frames[:least])
 		frames = append(frames[start:least:least], append(slices.Clone(frames[:start]), frames[least:]...)...)
 		r, pickLine := "", frames[0]
-		pick := variants[pickLine][0]
+		pick := variants(pickLine)[0]
 	lines:
 		for _, l := range frames {
-			vs := variants[l]
+			vs := variants(l)
 			for i := range vs {
 				f := vs[(int(base>>8)+rank+i)%len(vs)]
 				if s := o.words.Rationale(f, d); !written[s] && utf8.RuneCountInString(s) <= jury.MaxQuote && !jury.RestatesTask(s, task.Text) {
@@ -564,6 +664,48 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 		out.Tasks = append(out.Tasks, noteRationale{ID: t.ID, Rationale: r})
 	}
 	return out
+}
+
+// frameLines returns the lines of the rationale frames that fit keys,
+// in file order (a new slice, the caller's), and the frames (variants)
+// each line writes.
+func (o *Juror) frameLines(keys []string) (lines []int, variants func(line int) []int) {
+	key := strings.Join(keys, "\x00")
+	v, ok := o.lines.Load(key)
+	if !ok {
+		fs := o.words.Frames(keys...)
+		g := &frameGroups{fs: fs}
+		// The variants of a line are next to each other among the frames.
+		for i, f := range fs {
+			if l := o.words.FrameLine(f); len(g.lines) == 0 || g.lines[len(g.lines)-1] != l {
+				if slices.Contains(g.lines, l) {
+					return frameLinesApart(o.words, fs)
+				}
+				g.lines, g.runs = append(g.lines, l), append(g.runs, i)
+			}
+		}
+		g.runs = append(g.runs, len(fs))
+		v, _ = o.lines.LoadOrStore(key, g)
+	}
+	g := v.(*frameGroups)
+	return slices.Clone(g.lines), func(line int) []int {
+		i := slices.Index(g.lines, line)
+		return g.fs[g.runs[i]:g.runs[i+1]]
+	}
+}
+
+// frameLinesApart is frameLines for frames whose variants are not all
+// next to each other.
+func frameLinesApart(words *prompts.Words, fs []int) (lines []int, variants func(line int) []int) {
+	byLine := map[int][]int{}
+	for _, f := range fs {
+		l := words.FrameLine(f)
+		if len(byLine[l]) == 0 {
+			lines = append(lines, l)
+		}
+		byLine[l] = append(byLine[l], f)
+	}
+	return lines, func(line int) []int { return byLine[line] }
 }
 
 // summaryKey is the summary set for a headline: high from 60 (the page's

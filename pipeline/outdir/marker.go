@@ -23,12 +23,15 @@ var ErrHandEdited = errors.New("changed by hand")
 // of the page above it.
 const markerPrefix = "<!-- jury sha256:"
 
-// stamp appends the marker of page to it.
-func stamp(page []byte) []byte {
+// stamp returns page with its marker appended, in a new slice.
+func stamp(page []byte) []byte { return stampOwned(page[:len(page):len(page)]) }
+
+// stampOwned appends the marker of page to it, in place when page has
+// room (render leaves some after a page): page is the caller's to give.
+func stampOwned(page []byte) []byte {
 	sum := sha256.Sum256(page)
-	marker := fmt.Sprintf("%s%s · written by jury from report.json and edits.yaml: change edits.yaml, not this file -->\n",
+	return fmt.Appendf(page, "%s%s · written by jury from report.json and edits.yaml: change edits.yaml, not this file -->\n",
 		markerPrefix, hex.EncodeToString(sum[:])[:16])
-	return append(page[:len(page):len(page)], marker...)
 }
 
 // handEdited reports whether the page at path was changed since jury

@@ -2,6 +2,8 @@ package outdir
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -53,9 +55,18 @@ func WriteReport(dir string, r *jury.Report) (string, error) {
 // person changed by hand is an ErrHandEdited error, and nothing is
 // written, unless w.Force.
 func (w Writer) WriteReport(dir string, r *jury.Report) (Written, error) {
-	files, written, err := w.prepare(filepath.Join(dir, r.Occupation.Code), r)
+	out := filepath.Join(dir, r.Occupation.Code)
+	// A verdict written for the first time finds no folder: nothing to
+	// read back (edits, hand edits, the files now there), one Lstat
+	// instead of six opens that fail.
+	_, statErr := os.Lstat(out)
+	fresh := errors.Is(statErr, fs.ErrNotExist)
+	files, written, err := w.prepare(out, r, fresh)
 	if err != nil {
 		return written, err
+	}
+	if fresh {
+		return written, atomicfile.WriteFiles(files, 0o644)
 	}
 	return written, writeChanged(files)
 }
@@ -74,7 +85,7 @@ func (w Writer) Refresh(dir, code string) (Written, error) {
 	if err := checkReport(file, &r); err != nil {
 		return Written{Dir: out}, err
 	}
-	files, written, err := w.prepare(out, r.ModelView())
+	files, written, err := w.prepare(out, r.ModelView(), false)
 	if err != nil {
 		return written, err
 	}
@@ -84,12 +95,16 @@ func (w Writer) Refresh(dir, code string) (Written, error) {
 // prepare renders what an occupation's directory out should hold for the
 // model's report: the files in the order they are written (report.json
 // last: when it is on disk, its pages are too), and what they will hold
-// (Written: its Dir set even on error).
-func (w Writer) prepare(out string, model *jury.Report) ([]atomicfile.File, Written, error) {
+// (Written: its Dir set even on error). A fresh directory is one that
+// does not exist yet: it has no edits and no pages to check.
+func (w Writer) prepare(out string, model *jury.Report, fresh bool) ([]atomicfile.File, Written, error) {
 	written := Written{Dir: out}
-	doc, err := ReadEdits(out)
-	if err != nil {
-		return nil, written, err
+	doc := &EditsDoc{Path: filepath.Join(out, EditsFile)}
+	if !fresh {
+		var err error
+		if doc, err = ReadEdits(out); err != nil {
+			return nil, written, err
+		}
 	}
 	shown, edits, recorded := jury.ApplyEdits(model, doc.Edits)
 	js, err := render.JSON(shown)
@@ -101,7 +116,7 @@ func (w Writer) prepare(out string, model *jury.Report) ([]atomicfile.File, Writ
 		return nil, written, err
 	}
 	mdPath, htmlPath := filepath.Join(out, "report.md"), filepath.Join(out, "report.html")
-	if !w.Force {
+	if !w.Force && !fresh {
 		if err := checkHandEdits(mdPath, htmlPath); err != nil {
 			return nil, written, err
 		}
@@ -133,7 +148,8 @@ func pages(r *jury.Report, parent string) (md, page []byte, err error) {
 	if page, err = render.HTMLPageWith(r, opts); err != nil {
 		return nil, nil, err
 	}
-	return stamp(md), stamp(page), nil
+	// The pages are new, ours to append to.
+	return stampOwned(md), stampOwned(page), nil
 }
 
 // writeChanged writes, together and atomically and in the order given,

@@ -98,7 +98,7 @@ func (w Writer) Rerender(dir string) (Rendered, error) {
 				errs[i] = err
 				return
 			}
-			out[i], written[i], errs[i] = w.prepare(filepath.Dir(files[i]), r.ModelView())
+			out[i], written[i], errs[i] = w.prepare(filepath.Dir(files[i]), r.ModelView(), false)
 		})
 	}
 	rp.Wait()

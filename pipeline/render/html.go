@@ -38,30 +38,20 @@ func cspHash(s string) string {
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }
 
-// htmlFuncs are the templates' helpers. Only our own embedded CSS and
-// script are marked safe; every text from a report goes through text
+// htmlFuncs are index.html's helpers. Only our own embedded CSS and
+// script are marked safe; every text from a manifest goes through text
 // (Plain) and html/template's escaping.
 var htmlFuncs = template.FuncMap{
-	"text":      func(v any) string { return Plain(fmt.Sprint(v)) },
-	"css":       func() template.CSS { return template.CSS(siteCSS) },
-	"js":        func() template.JS { return template.JS(indexJS) },
-	"persona":   func(r *jury.Report, id string) string { return Plain(personaName(r, id)) },
-	"mixed":     mixedPanel,
-	"add":       func(a, b int) int { return a + b },
-	"band":      bandClass,
-	"label":     labelWords,
-	"clamp":     clampScore,
-	"join":      func(s []string) string { return Plain(strings.Join(s, ", ")) },
-	"counted":   countedJurors,
-	"dissents":  dissentCount,
-	"linkable":  jury.ValidCode,
-	"reportCSP": func() string { return reportCSP },
-	"indexCSP":  func() string { return indexCSP },
-	"offline":   Offline,
+	"text":     func(v any) string { return Plain(fmt.Sprint(v)) },
+	"css":      func() template.CSS { return template.CSS(siteCSS) },
+	"js":       func() template.JS { return template.JS(indexJS) },
+	"band":     bandClass,
+	"clamp":    clampScore,
+	"linkable": jury.ValidCode,
+	"indexCSP": func() string { return indexCSP },
 }
 
-var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).Funcs(editFuncs).
-	ParseFS(files, "templates/report.html.tmpl", "templates/index.html.tmpl"))
+var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).ParseFS(files, "templates/index.html.tmpl"))
 
 // HTMLPage renders a report as report.html: one self-contained page with
 // the headline as a gauge, the summary, the jurors' cards and the
@@ -72,13 +62,10 @@ func HTMLPage(r *jury.Report) ([]byte, error) { return HTMLPageWith(r, PageOptio
 
 // HTMLPageWith is HTMLPage with options. What a person edited is marked
 // "edited" (the model's value in the mark's title), and what needs a
-// person's review says so.
+// person's review says so. Writing a page does not fail: the error is
+// always nil.
 func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
-	var b bytes.Buffer
-	if err := htmlTemplates.ExecuteTemplate(&b, "report.html.tmpl", pageData{Report: r, Index: opts.Index}); err != nil {
-		return nil, fmt.Errorf("render %s report.html: %w", r.Occupation.Code, err)
-	}
-	return keepPercent(b.Bytes()), nil
+	return renderPage(func(b *bytes.Buffer) { htmlPage{b: b, r: r}.write(opts) }), nil
 }
 
 // indexPage is what index.html.tmpl is given.

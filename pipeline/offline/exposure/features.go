@@ -144,18 +144,30 @@ func socGroups(code string) (major, minor string) {
 
 // features appends the sorted, de-duplicated feature names of one task to
 // dst. Training and prediction both go through here, so they cannot
-// disagree about what a task looks like.
+// disagree about what a task looks like. The names are substrings of one
+// string built for the task: a task costs a few allocations, not one per
+// feature.
 func (fs featureSet) features(code, title, taskType, text string, dst []string) []string {
 	start := len(dst)
 	var buf [64]string
 	words := tokens(text, fs.Stem, buf[:0])
+	var b strings.Builder
+	b.Grow(len(text)*3 + len(title) + 64)
+	var endsBuf [128]int
+	ends := endsBuf[:0] // where each name ends in b
+	add := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+		ends = append(ends, b.Len())
+	}
 	if fs.Words != 0 {
 		for _, w := range words {
-			dst = append(dst, "w:"+w)
+			add("w:", w)
 		}
 	}
 	if fs.Verb != 0 && len(words) > 0 {
-		dst = append(dst, "v:"+words[0])
+		add("v:", words[0])
 	}
 	if fs.Bigrams != 0 {
 		prev := ""
@@ -164,7 +176,7 @@ func (fs featureSet) features(code, title, taskType, text string, dst []string) 
 				continue
 			}
 			if prev != "" {
-				dst = append(dst, "b:"+prev+"_"+w)
+				add("b:", prev, "_", w)
 			}
 			prev = w
 		}
@@ -175,7 +187,7 @@ func (fs featureSet) features(code, title, taskType, text string, dst []string) 
 			if stopwords[w] {
 				continue
 			}
-			dst = append(dst, "o:"+words[0]+"_"+w)
+			add("o:", words[0], "_", w)
 			if n++; n == 2 {
 				break
 			}
@@ -184,22 +196,27 @@ func (fs featureSet) features(code, title, taskType, text string, dst []string) 
 	if fs.Major != 0 || fs.Minor != 0 {
 		major, minor := socGroups(code)
 		if fs.Major != 0 && major != "" {
-			dst = append(dst, "g:"+major)
+			add("g:", major)
 		}
 		if fs.Minor != 0 && minor != "" {
-			dst = append(dst, "m:"+minor)
+			add("m:", minor)
 		}
 	}
 	if fs.Title != 0 {
 		var tbuf [16]string
 		for _, w := range tokens(title, fs.Stem, tbuf[:0]) {
 			if !stopwords[w] {
-				dst = append(dst, "t:"+w)
+				add("t:", w)
 			}
 		}
 	}
 	if fs.Type != 0 {
-		dst = append(dst, "y:"+taskType)
+		add("y:", taskType)
+	}
+	names, from := b.String(), 0
+	for _, end := range ends {
+		dst = append(dst, names[from:end])
+		from = end
 	}
 	tail := dst[start:]
 	slices.Sort(tail)
