@@ -20,7 +20,7 @@ func TestBriefingBlockIsTheVerdictEveryJurorIsShown(t *testing.T) {
 		ballot, _ := s.Ballot(occ, p)
 		_, ok := prompts.BriefingBlock(ballot)
 		require.False(t, ok, "%s: a ballot request has no verdict", p.ID)
-		msgs, _ := s.Statement(ballot, `{"tasks":[],"score":1}`, r, 70+i)
+		msgs, _ := s.Statement(occ, p, `{"tasks":[],"score":1}`, r, 70+i)
 		block, ok := prompts.BriefingBlock(msgs)
 		require.True(t, ok, p.ID)
 		var b prompts.Briefing
@@ -34,7 +34,7 @@ func TestBriefingBlockIsTheVerdictEveryJurorIsShown(t *testing.T) {
 	for _, b := range blocks[1:] {
 		require.Equal(t, blocks[0], b, "every juror is shown the same verdict")
 	}
-	msgs, _ := s.Statement(nil, "", r, 70)
-	_, ok := prompts.BriefingBlock(msgs)
+	msgs, _ := s.Statement(occ, s.Personas()[0], "", r, 70)
+	_, ok := prompts.BriefingBlock(msgs[:3])
 	require.False(t, ok, "too few messages")
 }

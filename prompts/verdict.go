@@ -150,11 +150,22 @@ func DecodeBriefing(msgs []Message) (Briefing, string, error) {
 	if err := decodeBlock(msgs[2].Content, &b); err != nil {
 		return b, "", fmt.Errorf("prompts: verdict message: %w", err)
 	}
+	answer, err := StatementAnswer(msgs)
+	return b, answer, err
+}
+
+// StatementAnswer returns the juror's own round-1 answer that a
+// statement request shows it (its fourth message's JSON block), as
+// DecodeBriefing does, for a reader that has the verdict already.
+func StatementAnswer(msgs []Message) (string, error) {
+	if len(msgs) < 4 || msgs[3].Role != RoleUser {
+		return "", fmt.Errorf("prompts: request has %d messages, want a statement request", len(msgs))
+	}
 	var answer json.RawMessage
 	if err := decodeBlock(msgs[3].Content, &answer); err != nil {
-		return b, "", fmt.Errorf("prompts: juror's message: %w", err)
+		return "", fmt.Errorf("prompts: juror's message: %w", err)
 	}
-	return b, string(answer), nil
+	return string(answer), nil
 }
 
 // BriefingBlock returns the text DecodeBriefing reads the verdict from:
@@ -163,10 +174,10 @@ func DecodeBriefing(msgs []Message) (Briefing, string, error) {
 // jurors of a verdict are shown the same one) can decode it once; ok is
 // false for a request DecodeBriefing refuses.
 func BriefingBlock(msgs []Message) (string, bool) {
-	if len(msgs) < 5 || msgs[3].Role != RoleAssistant {
+	if len(msgs) < 4 || msgs[3].Role != RoleUser {
 		return "", false
 	}
-	block, err := jsonBlock(msgs[4].Content)
+	block, err := jsonBlock(msgs[2].Content)
 	return block, err == nil
 }
 

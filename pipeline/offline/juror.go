@@ -98,7 +98,8 @@ func (d *derived) briefing(msgs []prompts.Message) (prompts.Briefing, string, er
 		return prompts.DecodeBriefing(msgs) // its error
 	}
 	if b, ok := d.briefings.Load(block); ok {
-		return b.(prompts.Briefing), msgs[3].Content, nil
+		answer, err := prompts.StatementAnswer(msgs)
+		return b.(prompts.Briefing), answer, err
 	}
 	b, answer, err := prompts.DecodeBriefing(msgs)
 	if err == nil {
