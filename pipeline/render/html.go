@@ -38,20 +38,30 @@ func cspHash(s string) string {
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }
 
-// htmlFuncs are index.html's helpers. Only our own embedded CSS and
-// script are marked safe; every text from a manifest goes through text
+// htmlFuncs are the templates' helpers. Only our own embedded CSS and
+// script are marked safe; every text from a report goes through text
 // (Plain) and html/template's escaping.
 var htmlFuncs = template.FuncMap{
-	"text":     func(v any) string { return Plain(fmt.Sprint(v)) },
-	"css":      func() template.CSS { return template.CSS(siteCSS) },
-	"js":       func() template.JS { return template.JS(indexJS) },
-	"band":     bandClass,
-	"clamp":    clampScore,
-	"linkable": jury.ValidCode,
-	"indexCSP": func() string { return indexCSP },
+	"text":      func(v any) string { return Plain(fmt.Sprint(v)) },
+	"css":       func() template.CSS { return template.CSS(siteCSS) },
+	"js":        func() template.JS { return template.JS(indexJS) },
+	"persona":   func(r *jury.Report, id string) string { return Plain(personaName(r, id)) },
+	"mixed":     mixedPanel,
+	"add":       func(a, b int) int { return a + b },
+	"band":      bandClass,
+	"label":     labelWords,
+	"clamp":     clampScore,
+	"join":      func(s []string) string { return Plain(strings.Join(s, ", ")) },
+	"counted":   countedJurors,
+	"dissents":  dissentCount,
+	"linkable":  jury.ValidCode,
+	"reportCSP": func() string { return reportCSP },
+	"indexCSP":  func() string { return indexCSP },
+	"offline":   Offline,
 }
 
-var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).ParseFS(files, "templates/index.html.tmpl"))
+var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).Funcs(editFuncs).
+	ParseFS(files, "templates/report.html.tmpl", "templates/index.html.tmpl"))
 
 // HTMLPage renders a report as report.html: one self-contained page with
 // the headline as a gauge, the summary, the jurors' cards and the
@@ -62,10 +72,15 @@ func HTMLPage(r *jury.Report) ([]byte, error) { return HTMLPageWith(r, PageOptio
 
 // HTMLPageWith is HTMLPage with options. What a person edited is marked
 // "edited" (the model's value in the mark's title), and what needs a
-// person's review says so. Writing a page does not fail: the error is
-// always nil.
+// person's review says so.
 func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
-	return renderPage(func(b *bytes.Buffer) { htmlPage{b: b, r: r}.write(opts) }), nil
+	page, err := executePage(func(w *bytes.Buffer) error {
+		return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", pageData{Report: r, Index: opts.Index})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render %s report.html: %w", r.Occupation.Code, err)
+	}
+	return page, nil
 }
 
 // indexPage is what index.html.tmpl is given.

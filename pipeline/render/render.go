@@ -27,6 +27,25 @@ type PageOptions struct {
 	Index string
 }
 
+// pageData is what the report.html template is given: the report, whose
+// fields they read as their own, and the page options.
+type pageData struct {
+	*jury.Report
+	Index string
+}
+
+// editFuncs are the templates' helpers for a person's edits: whether a
+// thing shows a person's value, why it needs review, and the headline
+// the jurors reacted to (the model's, when a score edit moved it).
+var editFuncs = map[string]any{
+	"edited":      func(r *jury.Report, kind, target string) bool { return r.Edited(jury.EditKind(kind), target) },
+	"review":      func(r *jury.Report, kind, target string) string { return r.NeedsReview(jury.EditKind(kind), target) },
+	"reacted":     reactedHeadline,
+	"editCount":   editCount,
+	"reviewCount": func(r *jury.Report) int { return r.ReviewCount() },
+	"scoreReason": scoreReason,
+}
+
 // reactedHeadline is the headline the jurors reacted to: the model's,
 // when a person's score edit moved it.
 func reactedHeadline(r *jury.Report) int {
@@ -139,10 +158,16 @@ func indentCompact(dst, src []byte) []byte {
 func MarkdownPage(r *jury.Report) ([]byte, error) { return MarkdownPageWith(r, PageOptions{}) }
 
 // MarkdownPageWith is MarkdownPage with options. What a person edited is
-// marked "edited", and what needs a person's review says so. Writing a
-// page does not fail: the error is always nil.
+// marked "edited", and what needs a person's review says so.
 func MarkdownPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
-	return renderPage(func(b *bytes.Buffer) { mdPage{b: b, r: r}.write(opts) }), nil
+	page, err := executePage(func(b *bytes.Buffer) error {
+		mdPage{b: b, r: r}.write(opts)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render %s report.md: %w", r.Occupation.Code, err)
+	}
+	return page, nil
 }
 
 // OfflineModel is the model name the offline juror answers as
@@ -164,18 +189,20 @@ func Offline(r *jury.Report) bool {
 // pageSpare is the room keepPercent leaves after a page.
 const pageSpare = 256
 
-// pageBuffers hold pages while they are written: a page is copied out
-// of its buffer once (keepPercent), and the buffer serves the next.
+// pageBuffers hold pages while their templates run: a page is copied
+// out of its buffer once (keepPercent), and the buffer serves the next.
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// renderPage writes a page into a pooled buffer and returns it, its
-// percentages kept with their numbers (keepPercent).
-func renderPage(write func(b *bytes.Buffer)) []byte {
+// executePage runs a page's template into a pooled buffer and returns
+// the page, its percentages kept with their numbers (keepPercent).
+func executePage(execute func(b *bytes.Buffer) error) ([]byte, error) {
 	b := pageBuffers.Get().(*bytes.Buffer)
 	defer pageBuffers.Put(b)
 	b.Reset()
-	write(b)
-	return keepPercent(b.Bytes())
+	if err := execute(b); err != nil {
+		return nil, err
+	}
+	return keepPercent(b.Bytes()), nil
 }
 
 // keepPercent joins every "91 %" of a page with a non-breaking space, so
