@@ -75,12 +75,51 @@ func HTMLPage(r *jury.Report) ([]byte, error) { return HTMLPageWith(r, PageOptio
 // person's review says so.
 func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
 	page, err := executePage(func(w *bytes.Buffer) error {
-		return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", pageData{Report: r, Index: opts.Index})
+		return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", htmlReport{pageData: pageData{Report: r, Index: opts.Index}, Rows: htmlRows(r)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render %s report.html: %w", r.Occupation.Code, err)
 	}
 	return page, nil
+}
+
+// htmlReport is what report.html.tmpl is given: the report and its task
+// rows with their words and numbers worked out in Go, so that the
+// template spends its time escaping (html/template still escapes every
+// one of them by context), not calling helpers.
+type htmlReport struct {
+	pageData
+	Rows []htmlRow
+}
+
+// htmlRow is one row of the task table. Its texts are Plain; the
+// template escapes them.
+type htmlRow struct {
+	ID, Text, Rationale, Label, LabelWords string
+	Rank, Score, Width                     int
+	Dissent                                bool
+	// Votes are the jurors' votes on a task in dissent: "The Diplomat
+	// 21; The Optimist 46".
+	Votes string
+}
+
+func htmlRows(r *jury.Report) []htmlRow {
+	rows := make([]htmlRow, len(r.Tasks))
+	for i, t := range r.Tasks {
+		rows[i] = htmlRow{ID: t.ID, Text: Plain(t.Text), Rationale: Plain(t.Rationale), Label: Plain(string(t.Label)),
+			LabelWords: labelWords(t.Label), Rank: i + 1, Score: t.Score, Width: clampScore(t.Score), Dissent: t.Dissent}
+		if t.Dissent {
+			var b strings.Builder
+			for j, v := range t.Votes {
+				if j > 0 {
+					b.WriteByte(';')
+				}
+				fmt.Fprintf(&b, " %s %d", Plain(personaName(r, v.Persona)), v.Score)
+			}
+			rows[i].Votes = b.String()
+		}
+	}
+	return rows
 }
 
 // indexPage is what index.html.tmpl is given.
