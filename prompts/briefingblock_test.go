@@ -25,9 +25,13 @@ func TestBriefingBlockIsTheVerdictEveryJurorIsShown(t *testing.T) {
 		require.True(t, ok, p.ID)
 		var b prompts.Briefing
 		require.NoError(t, json.Unmarshal([]byte(block), &b))
-		decoded, _, err := prompts.DecodeBriefing(msgs)
+		decoded, answer, err := prompts.DecodeBriefing(msgs)
 		require.NoError(t, err)
 		require.Equal(t, decoded, b, p.ID)
+		own, err := prompts.StatementAnswer(msgs)
+		require.NoError(t, err)
+		require.Equal(t, answer, own, "%s: the juror's own answer, as DecodeBriefing reads it", p.ID)
+		require.JSONEq(t, `{"tasks":[],"score":1}`, own)
 		blocks = append(blocks, block)
 	}
 	require.Len(t, blocks, 4)

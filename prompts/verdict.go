@@ -150,22 +150,27 @@ func DecodeBriefing(msgs []Message) (Briefing, string, error) {
 	if err := decodeBlock(msgs[2].Content, &b); err != nil {
 		return b, "", fmt.Errorf("prompts: verdict message: %w", err)
 	}
-	answer, err := StatementAnswer(msgs)
-	return b, answer, err
+	var answer json.RawMessage
+	if err := decodeBlock(msgs[3].Content, &answer); err != nil {
+		return b, "", fmt.Errorf("prompts: juror's message: %w", err)
+	}
+	return b, string(answer), nil
 }
 
 // StatementAnswer returns the juror's own round-1 answer that a
-// statement request shows it (its fourth message's JSON block), as
-// DecodeBriefing does, for a reader that has the verdict already.
+// statement request shows it (its fourth message's JSON block) as it
+// stands, for a reader that has the verdict already and parses the
+// answer itself; unlike DecodeBriefing it does not check that the block
+// is JSON.
 func StatementAnswer(msgs []Message) (string, error) {
 	if len(msgs) < 4 || msgs[3].Role != RoleUser {
 		return "", fmt.Errorf("prompts: request has %d messages, want a statement request", len(msgs))
 	}
-	var answer json.RawMessage
-	if err := decodeBlock(msgs[3].Content, &answer); err != nil {
+	block, err := jsonBlock(msgs[3].Content)
+	if err != nil {
 		return "", fmt.Errorf("prompts: juror's message: %w", err)
 	}
-	return string(answer), nil
+	return block, nil
 }
 
 // BriefingBlock returns the text DecodeBriefing reads the verdict from:
