@@ -210,19 +210,32 @@ func spread(votes []JurorVote) (lo, hi int) {
 	return lo, hi
 }
 
-// majority returns the most frequent label; among tied labels, that of the
-// vote nearest the consensus score, then the lower score, then panel order.
+// majority returns the most frequent label among the votes whose label
+// fits the consensus score (LabelFits: the page never shows a label its
+// own score contradicts); among tied labels, that of the vote nearest
+// the consensus score, then the lower score, then panel order. When no
+// vote's label fits — every juror said E2 of a task whose consensus is
+// under E1Min — the label is E0.
 func majority(votes []JurorVote, score int) Label {
 	count := map[Label]int{}
 	top := 0
 	for _, v := range votes {
+		if !LabelFits(v.Label, score) {
+			continue
+		}
 		count[v.Label]++
 		top = max(top, count[v.Label])
+	}
+	if top == 0 {
+		if score > E0Max { // no valid ballot gets here: E0 votes are at most E0Max
+			return E2
+		}
+		return E0
 	}
 	var best *JurorVote
 	for i := range votes {
 		v := &votes[i]
-		if count[v.Label] != top {
+		if !LabelFits(v.Label, score) || count[v.Label] != top {
 			continue
 		}
 		if best == nil {

@@ -116,6 +116,12 @@ func TestDecideLabel(t *testing.T) {
 			votes: []lv{{jury.E2, 90}, {jury.E0, 40}, {jury.E2, 100}, {jury.E0, 0}}, want: jury.E0}, // mean 57.5 → 58: 40 is 18 away, 90 is 32
 		{name: "equally near: the lower score wins (E2 lower)",
 			votes: []lv{{jury.E1, 80}, {jury.E1, 70}, {jury.E2, 60}, {jury.E2, 50}}, want: jury.E2}, // median 65: 60 and 70 are 5 away
+		{name: "a majority label its score contradicts gives way to one that fits",
+			votes: []lv{{jury.E2, 30}, {jury.E2, 39}, {jury.E0, 45}}, want: jury.E0}, // median 39: E2 means at least 40
+		{name: "no vote's label fits: E0 under 40",
+			votes: []lv{{jury.E2, 10}, {jury.E2, 20}, {jury.E2, 39}}, want: jury.E0}, // median 20
+		{name: "E2 at exactly 40 fits",
+			votes: []lv{{jury.E2, 40}, {jury.E2, 45}, {jury.E0, 10}}, want: jury.E2},
 		{name: "equally near: the lower score wins (E1 lower)",
 			votes: []lv{{jury.E2, 90}, {jury.E2, 70}, {jury.E1, 60}, {jury.E1, 40}}, want: jury.E1}, // median 65
 	}

@@ -389,6 +389,17 @@ func TestOfflinePagesOnTheCatalog(t *testing.T) {
 		require.NoError(t, err)
 		c.add(words, lexicon, v.occ, v.report, string(md))
 	}
+	// A published label agrees with the score beside it, by the rule a
+	// person's score edit is held to (E2 under 40 % was published).
+	var unfit []string
+	for _, v := range verdicts {
+		for _, task := range v.report.Tasks {
+			if !jury.LabelFits(task.Label, task.Score) {
+				unfit = append(unfit, fmt.Sprintf("%s task %s: %d %% %s", v.occ.Code, task.ID, task.Score, task.Label))
+			}
+		}
+	}
+	require.Empty(t, unfit, "labels their scores contradict")
 	t.Logf("%d pages, %d task phrases, %d rationales: phrases cut mid-way (a function word, a dangler, a verb without object) %d, \"Task N scores\" lines %d, "+
 		"pages with a frame used more than twice %d (most uses of one frame on a page: %d), rationales from no frame %d, "+
 		"rationales naming a lexicon technology or blocker %d (%.1f %%), non-physical tasks said to need hands %d, "+
