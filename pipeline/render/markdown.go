@@ -165,12 +165,14 @@ func (p mdPage) write(opts PageOptions) {
 		p.md(t.Text)
 		if t.Dissent {
 			p.s(" ⚑ *jurors disagree:*")
-			for _, v := range t.Votes {
+			for j, v := range t.Votes {
+				if j > 0 {
+					p.s(";")
+				}
 				p.s(" ")
 				p.md(personaName(r, v.Persona))
 				p.s(" ")
 				p.n(v.Score)
-				p.s(";")
 			}
 		}
 		p.s("  \n   ")

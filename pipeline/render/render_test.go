@@ -72,7 +72,7 @@ func TestMarkdownPageSections(t *testing.T) {
 		"2. **88\u00a0%** · E2 · Assign the patient to diagnosis-related groups (DRGs)",
 		"Rule-based software maps codes to DRGs.",
 		"3. **30\u00a0%** · E0 · Resolve or clarify codes",
-		"⚑ *jurors disagree:* The Diplomat 20; The Chaos Agent 70; The Optimist 10;",
+		"⚑ *jurors disagree:* The Diplomat 20; The Chaos Agent 70; The Optimist 10",
 		"This needs negotiation with physicians.",
 		"\n---\n",
 		"Models: gpt-4o-mini · prompts sha256:1f2e3d4c · temperature 0.7 · seed 42 · jury v0.3.0",
@@ -109,7 +109,7 @@ func TestMarkdownPageTaskOrder(t *testing.T) {
 	b, err := render.MarkdownPage(r)
 	require.NoError(t, err)
 	require.Equal(t, []string{
-		"1. **30\u00a0%** · E0 · Resolve or clarify codes or diagnoses with conflicting, missing, or unclear information by consulting with doctors. ⚑ *jurors disagree:* The Diplomat 20; The Chaos Agent 70; The Optimist 10;  ",
+		"1. **30\u00a0%** · E0 · Resolve or clarify codes or diagnoses with conflicting, missing, or unclear information by consulting with doctors. ⚑ *jurors disagree:* The Diplomat 20; The Chaos Agent 70; The Optimist 10  ",
 		"2. **88\u00a0%** · E2 · Assign the patient to diagnosis-related groups (DRGs), using appropriate computer software.  ",
 		"3. **95\u00a0%** · E1 · Consult classification manuals to locate information about disease processes.  ",
 	}, lines(string(b), regexp.MustCompile(`^\d+\. `)))
@@ -204,7 +204,7 @@ func TestMarkdownPageHostileText(t *testing.T) {
 	require.Contains(t, page, "\n> “Look: red and a second line and a third”\n")
 	// The names of the jurors in the dissent line are escaped as well.
 	require.Contains(t, page, "### The \\*Optimist\\* \\[x\\](http\\://evil) — 78\u00a0%\n")
-	require.Contains(t, page, "The \\*Optimist\\* \\[x\\](http\\://evil) 10;")
+	require.Contains(t, page, "The \\*Optimist\\* \\[x\\](http\\://evil) 10  ")
 	require.NotRegexp(t, `(^|[^\\])\[x\]`, page)
 
 	// Model text cannot add headings, lists, quotes or rules.
