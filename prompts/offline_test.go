@@ -138,8 +138,17 @@ func TestSummariesAgree(t *testing.T) {
 	for n := range uint64(2) {
 		s := w.Summary("low", n, base)
 		require.NotContains(t, s, "1 of 20 tasks are", s)
+		require.NotContains(t, s, "their time", "one task: its time")
+		require.NotContains(t, s, "Most of the work", "a claim about most of the work that one task's blocker does not bear out")
 	}
-	require.Contains(t, w.Summary("low", 1, base), "Only 1 of 20 tasks is mostly exposed")
+	// "Half or more", not "mostly": a task counts from 50 %.
+	require.Contains(t, w.Summary("low", 1, base), "Only 1 of 20 tasks could lose half or more of its time to AI")
+	mid := map[string]any{}
+	for k, v := range base {
+		mid[k] = v
+	}
+	mid["Headline"], mid["Exposed"] = 45, 9
+	require.Contains(t, w.Summary("mid", 0, mid), "9 of 20 tasks could lose half or more of their time to it")
 	high := map[string]any{}
 	for k, v := range base {
 		high[k] = v

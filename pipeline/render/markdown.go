@@ -144,7 +144,7 @@ func (p mdPage) write(opts PageOptions) {
 	}
 	p.s("\n## Task-by-Task Breakdown\n\nMost exposed first. Score: the share of the task's time AI could save at equal quality")
 	if offline {
-		p.s(` (offline: 75 %, the middle of "half or more", times the classifier's probability that AI halves the task's time, at most 95 %)`)
+		p.s(` (offline: 75 %, the middle of "half or more", times the classifier's probability that AI halves the task's time, so never above 75 %)`)
 	}
 	p.s("; the headline is their mean, core tasks counting twice. Label: E0 not exposed, E1 exposed to a language model alone, E2 exposed through software built on one.\n")
 	for i, t := range r.Tasks {
