@@ -80,6 +80,10 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		{"Process loan applications.", "43-4131.00", "tool", "OCR form capture"},
 		{"Answer questions and provide technical assistance and information to contractors or the public.", "13-1041.00", "tool", "chat assistants over the knowledge base"},
 		{"View images of checked bags and cargo, using remote screening equipment.", "33-9093.00", "tool", "computer vision"},
+		{"Train users to use new or modified equipment.", "15-1252.00", "presence", "teaching in person"},
+		{"Prescribe or recommend drugs, medical devices, or other forms of treatment.", "29-1141.00", "tool", "a language model with document tools"},
+		{"Read from scripts or books to narrate passages.", "27-2011.00", "tool", "a language model with document tools"},
+		{"Obtain information needed to complete legal documents, such as death certificates.", "39-4031.00", "tool", "document generation with a language model"},
 	} {
 		var got prompts.Term
 		if tc.kind == "tool" {
@@ -181,6 +185,9 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Appoint individuals to faculty positions.", "11-9033.00", "hands-on handling of materials"},
 		{"Monitor functioning of equipment to ensure system operates in conformance with specifications.", "15-1252.00", "operating machinery on site"},
 		{"Code patient data.", "29-2072.00", "care in person at the patient's side"},
+		{"Act as agent, trustee, guardian, or executor for businesses or individuals.", "23-1011.00", "live performance"},
+		{"Research diseases to which animals could be susceptible.", "29-1131.00", "hands-on animal care"},
+		{"Mow lawns and trim hedges.", "37-3011.00", "legal accountability"},
 	} {
 		require.NotEqual(t, tc.notWords, w.Blocker(tc.task, tc.code).Words, tc.task)
 	}
@@ -191,6 +198,8 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 	// With the evidence, the same verbs still name the blocker.
 	require.Equal(t, "preparing and serving food by hand", w.Blocker("Serve food and beverages to guests.", "35-3031.00").Words)
 	require.Equal(t, "live performance", w.Blocker("Perform music for live audiences.", "27-2042.00").Words)
+	require.Equal(t, "live performance", w.Blocker("Act in stage or film productions.", "27-2011.00").Words)
+	require.Equal(t, "hands-on animal care", w.Blocker("Feed and water animals.", "39-2021.00").Words)
 	require.Equal(t, "hands-on cutting and shaping", w.Blocker("Cut and shape stone to fit.", "47-2022.00").Words)
 	require.Equal(t, "inventory and ordering software", w.Tool("Order supplies and materials.", "43-6014.00").Words)
 }
