@@ -110,6 +110,11 @@ func (s *Settings) BatchStack(o BatchOptions, getenv func(string) string) (*Batc
 		return nil, err
 	}
 	b := &BatchStack{Stack: st, Prices: prices, Offline: s.OfflineReason(spec, getenv, false) != "", Via: ViaSync, warm: o.WarmCache}
+	if b.Offline {
+		// The offline juror is not paced: no limit binds it, and the
+		// progress line and the last-run record say so.
+		st.Limiter = llm.NewLimiter(llm.Limits{})
+	}
 	if o.Via == ViaBatchAPI {
 		b.Via = ViaBatchAPI
 		if b.Offline {

@@ -18,6 +18,10 @@ type IndexRow struct {
 // IndexMarkdown renders index.md: a table of every verdict, highest
 // headline first, each linking its report, then the occupations that
 // failed or are pending.
+// indexBlurb says what an index's headlines are, on index.md and
+// index.html alike.
+const indexBlurb = "Each verdict’s headline is the share of its tasks’ time AI could save (core tasks count twice), as its jury scored them task by task; each page says who the jurors were: AI models or, offline, a trained classifier with sentence templates."
+
 func IndexMarkdown(rows []IndexRow) []byte {
 	var done, other []IndexRow
 	for _, r := range rows {
@@ -34,7 +38,7 @@ func IndexMarkdown(rows []IndexRow) []byte {
 		return strings.Compare(a.Code, b.Code)
 	})
 	var b strings.Builder
-	fmt.Fprintf(&b, "# AI jury verdicts\n\n%d occupations: %d done, %d not done.\n\n", len(rows), len(done), len(other))
+	fmt.Fprintf(&b, "# AI jury verdicts\n\n%d occupations: %d done, %d not done. %s\n\n", len(rows), len(done), len(other), indexBlurb)
 	if len(done) > 0 {
 		b.WriteString("| Headline | Band | Occupation | Code |\n| ---: | --- | --- | --- |\n")
 		for _, r := range done {

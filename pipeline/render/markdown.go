@@ -60,7 +60,11 @@ func (p mdPage) write(opts PageOptions) {
 	p.md(string(r.Band))
 	p.s(") · ")
 	p.n(len(r.Tasks))
-	p.s(" tasks · core tasks count twice")
+	if CoreWeighted(r) {
+		p.s(" tasks · core tasks count twice")
+	} else {
+		p.s(" tasks · every task counts the same")
+	}
 	if r.Provenance.Date != "" {
 		p.s(" · verdict of ")
 		p.md(r.Provenance.Date)
@@ -146,7 +150,11 @@ func (p mdPage) write(opts PageOptions) {
 	if offline {
 		p.s(` (offline: 75 %, the middle of "half or more", times the classifier's probability that AI halves the task's time, so never above 75 %)`)
 	}
-	p.s("; the headline is their mean, core tasks counting twice. Label: E0 not exposed, E1 exposed to a language model alone, E2 exposed through software built on one.\n")
+	p.s("; the headline is their mean")
+	if CoreWeighted(r) {
+		p.s(", core tasks counting twice")
+	}
+	p.s(". Label: E0 not exposed, E1 exposed to a language model alone, E2 exposed through software built on one.\n")
 	for i, t := range r.Tasks {
 		p.s("\n")
 		p.n(i + 1)
