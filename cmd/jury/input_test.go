@@ -37,6 +37,8 @@ func TestRunInputFilesWrittenByOtherTools(t *testing.T) {
 		{"Latin-1 occupation file", []string{latin1JSON}, 2, latin1JSON + ":2: byte 0xE9 at column", ""},
 		{"Latin-1 occupation file read as Latin-1", []string{latin1JSON, "--input-encoding", "latin1"}, 0, "", "Code café menus."},
 		{"unknown encoding", []string{bomJSON, "--input-encoding", "cp1252"}, 2, `--input-encoding "cp1252": want utf-8 or latin1`, ""},
+		{"not a code, with a task file", []string{"banana", "--tasks", latin1TSV}, 2, `"banana" is not an O*NET-SOC code: with --tasks, name the occupation by its code, such as 29-2072.00`, ""},
+		{"a code without a task file", []string{"29-2072.00"}, 2, "29-2072.00 is a code: name the O*NET task file to find it in with --tasks FILE", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

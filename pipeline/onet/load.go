@@ -22,7 +22,7 @@ func (f TaskFile) Load(arg string) (jury.Occupation, error) {
 		}
 	}
 	if f.Path != "" {
-		return jury.Occupation{}, jury.Invalidf("--tasks needs an O*NET-SOC code such as 29-2072.00, not %q", arg)
+		return jury.Occupation{}, jury.Invalidf("%q is not an O*NET-SOC code: with --tasks, name the occupation by its code, such as 29-2072.00", arg)
 	}
 	if !strings.HasSuffix(arg, ".json") {
 		if _, err := os.Stat(arg); err != nil {
