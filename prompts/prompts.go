@@ -79,6 +79,11 @@ type Set struct {
 	personas []Persona
 	limits   Limits
 	hash     string
+	// system is the rubric, the first message of every request, and
+	// statement the schema of every statement: neither depends on the
+	// occupation, so build renders them once.
+	system    string
+	statement Schema
 }
 
 // Limits are the validation limits the prompts quote to the models; they
@@ -144,6 +149,7 @@ func build(fsys fs.FS, personas []Persona, limits Limits) (*Set, error) {
 		return nil, fmt.Errorf("prompts: %w", err)
 	}
 	s := &Set{tmpl: tmpl, personas: slices.Clone(personas), limits: limits}
+	s.system, s.statement = s.render("system.tmpl", limits), statementSchema(limits)
 	s.hash = s.computeHash(fsys)
 	return s, nil
 }
@@ -220,14 +226,22 @@ func (s *Set) render(name string, data any) string {
 	return b.String()
 }
 
-// prefix renders the two messages every request about occ starts with.
-func (s *Set) prefix(occ jury.Occupation) []Message {
-	return []Message{
-		{Role: RoleSystem, Content: s.render("system.tmpl", s.limits)},
+// prefix renders the two messages every request about occ starts with:
+// the rubric (the same for every occupation, rendered by build) and the
+// occupation.
+func (s *Set) prefix(occ jury.Occupation) [2]Message {
+	return [2]Message{
+		{Role: RoleSystem, Content: s.system},
 		{Role: RoleUser, Content: s.render("occupation.tmpl", map[string]any{
 			"Title": occ.Title, "Code": occ.Code, "Tasks": occ.Tasks, "JSON": compactJSON(promptOccupationOf(occ)),
 		})},
 	}
+}
+
+// join returns a new slice of the prefix and then more.
+func join(prefix [2]Message, more ...Message) []Message {
+	msgs := make([]Message, 0, len(prefix)+len(more))
+	return append(append(msgs, prefix[:]...), more...)
 }
 
 // promptOccupation is the occupation as prompts show it: an unrated
@@ -256,12 +270,17 @@ func promptOccupationOf(occ jury.Occupation) promptOccupation {
 }
 
 // Ballot returns the messages and schema that ask persona p for its ballot
-// on occ.
+// on occ. The jurors of one verdict share all but the last message:
+// Requests renders that part once for all of them.
 func (s *Set) Ballot(occ jury.Occupation, p Persona) ([]Message, Schema) {
-	msgs := append(s.prefix(occ), Message{Role: RoleUser, Content: s.render("persona.tmpl", map[string]any{
+	return join(s.prefix(occ), s.persona(occ, p)), ballotSchema(occ, s.limits)
+}
+
+// persona renders the last message of a ballot request: who p is.
+func (s *Set) persona(occ jury.Occupation, p Persona) Message {
+	return Message{Role: RoleUser, Content: s.render("persona.tmpl", map[string]any{
 		"Name": p.Name, "Voice": p.Voice, "Example": p.Example, "Stance": p.Stance, "Occupation": occ.Title,
-	})})
-	return msgs, ballotSchema(occ, s.limits)
+	})}
 }
 
 // Statement returns the messages and schema that ask persona p, in
@@ -270,18 +289,28 @@ func (s *Set) Ballot(occ jury.Occupation, p Persona) ([]Message, Schema) {
 // occupation, the verdict and what an answer must say — so that the
 // later jurors find it in the provider's prompt cache; the juror's own
 // part comes last: its persona, its valid round-1 ballot answer (the
-// votes and reasons it gave, compacted) and its own score.
+// votes and reasons it gave, compacted) and its own score. Statements
+// renders the shared part once for all the jurors of a verdict.
 func (s *Set) Statement(occ jury.Occupation, p Persona, answer string, r *jury.Report, own int) ([]Message, Schema) {
-	msgs := append(s.prefix(occ),
-		Message{Role: RoleUser, Content: s.render("statement.tmpl", map[string]any{
-			"JSON": compactJSON(BriefingOf(r)), "Headline": r.Headline,
-			"Gap": s.limits.ReactionGap, "MaxQuote": s.limits.MaxQuote,
-		})},
-		Message{Role: RoleUser, Content: s.render("statement-juror.tmpl", map[string]any{
-			"Name": p.Name, "Voice": p.Voice, "Example": p.Example, "Stance": p.Stance,
-			"Ballot": compactAnswer(answer), "Own": own, "Headline": r.Headline,
-		})})
-	return msgs, statementSchema(s.limits)
+	return join(s.prefix(occ), s.verdict(r), s.statementJuror(p, answer, r.Headline, own)), s.statement
+}
+
+// verdict renders the third message of a statement request: the verdict
+// of r as every juror is shown it, and what an answer must say.
+func (s *Set) verdict(r *jury.Report) Message {
+	return Message{Role: RoleUser, Content: s.render("statement.tmpl", map[string]any{
+		"JSON": compactJSON(BriefingOf(r)), "Headline": r.Headline,
+		"Gap": s.limits.ReactionGap, "MaxQuote": s.limits.MaxQuote,
+	})}
+}
+
+// statementJuror renders the last message of a statement request: who p
+// is, its round-1 answer and its own score.
+func (s *Set) statementJuror(p Persona, answer string, headline, own int) Message {
+	return Message{Role: RoleUser, Content: s.render("statement-juror.tmpl", map[string]any{
+		"Name": p.Name, "Voice": p.Voice, "Example": p.Example, "Stance": p.Stance,
+		"Ballot": compactAnswer(answer), "Own": own, "Headline": headline,
+	})}
 }
 
 // compactAnswer is a JSON answer without the spacing a model may have
@@ -302,11 +331,16 @@ func (s *Set) Reask(problems []string) Message {
 // Foreperson returns the messages and schema that ask the foreperson for the
 // summary and the task rationales of a decided report.
 func (s *Set) Foreperson(occ jury.Occupation, r *jury.Report) ([]Message, Schema) {
-	msgs := append(s.prefix(occ), Message{Role: RoleUser, Content: s.render("foreperson.tmpl", map[string]any{
+	return join(s.prefix(occ), s.foreperson(r)), noteSchema(occ, s.limits)
+}
+
+// foreperson renders the last message of the foreperson's request: the
+// verdict of r and what the note must say.
+func (s *Set) foreperson(r *jury.Report) Message {
+	return Message{Role: RoleUser, Content: s.render("foreperson.tmpl", map[string]any{
 		"JSON": compactJSON(verdictOf(r)), "Headline": r.Headline,
 		"MinSentences": s.limits.MinSentences, "MaxSentences": s.limits.MaxSentences, "MaxQuote": s.limits.MaxQuote,
-	})})
-	return msgs, noteSchema(occ, s.limits)
+	})}
 }
 
 // compactJSON renders v as compact JSON: indentation would be a sixth of

@@ -1,9 +1,9 @@
 package prompts
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/onet-jury/jury/jury"
 )
@@ -19,24 +19,68 @@ type field struct {
 }
 
 // MarshalJSON writes the fields in order.
-func (o object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+func (o object) MarshalJSON() ([]byte, error) { return o.appendJSON(nil) }
+
+// appendJSON appends o as json.Marshal writes it, without its reflection:
+// a ballot schema is built for every verdict.
+func (o object) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
 	for i, f := range o {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(f.key)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := json.Marshal(f.value)
-		if err != nil {
+		b = appendString(b, f.key)
+		b = append(b, ':')
+		var err error
+		if b, err = appendValue(b, f.value); err != nil {
 			return nil, err
 		}
-		b.Write(v)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
+}
+
+// appendValue appends the JSON of a schema's value: the kinds schemas are
+// made of are written directly, anything else by json.Marshal.
+func appendValue(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case object:
+		return v.appendJSON(b)
+	case string:
+		return appendString(b, v), nil
+	case []string:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, s := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, s)
+		}
+		return append(b, ']'), nil
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	}
+	data, err := json.Marshal(v)
+	return append(b, data...), err
+}
+
+// appendString appends s quoted as json.Marshal quotes it: a string of
+// printable ASCII that JSON and HTML leave alone is copied, any other
+// goes through json.Marshal.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			data, _ := json.Marshal(s) // a string always marshals
+			return append(b, data...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // strictObject is a Structured Outputs object: every property required, no
@@ -62,8 +106,8 @@ func taskIDs(occ jury.Occupation) []string {
 	return ids
 }
 
-func mustJSON(v any) json.RawMessage {
-	data, err := json.Marshal(v)
+func mustJSON(o object) json.RawMessage {
+	data, err := o.appendJSON(nil)
 	if err != nil {
 		panic(err) // schemas are built from strings and ints only
 	}

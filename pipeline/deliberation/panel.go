@@ -272,6 +272,8 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 	answers := make([]string, len(p.Seats))
 	usages := make([]jury.Usage, len(p.Seats))
 	rejected := make([]error, len(p.Seats))
+	// What every request of the verdict shares is rendered once for all.
+	requests := p.Prompts.Requests(occ)
 	pl := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
 	wait, served := p.warmup(0)
 	for i, seat := range p.Seats {
@@ -279,7 +281,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 			if err := wait(ctx, i); err != nil {
 				return err
 			}
-			j, answer, u, date, err := p.ballot(ctx, occ, seat)
+			j, answer, u, date, err := p.ballot(ctx, requests, occ, seat)
 			served(i)
 			jurors[i], answers[i], usages[i], dates[i] = j, answer, u, date
 			if spares(err) {
@@ -322,6 +324,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 	pl = pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
 	first := slices.IndexFunc(jurors, func(j jury.Juror) bool { return j.Valid() })
 	wait, served = p.warmup(first)
+	briefed := requests.Statements(report)
 	for i, seat := range p.Seats {
 		if !jurors[i].Valid() {
 			continue
@@ -330,7 +333,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 			if err := wait(ctx, i); err != nil {
 				return err
 			}
-			st, problems, u, err := p.statement(ctx, occ, seat, answers[i], report, jurors[i].Ballot.Score)
+			st, problems, u, err := p.statement(ctx, briefed, occ, seat, answers[i], report.Headline, jurors[i].Ballot.Score)
 			served(i)
 			statements[i], failed[i] = st, problems
 			usages[i] = usages[i].Add(u)
@@ -355,7 +358,7 @@ func (p *Panel) rounds(ctx context.Context, occ jury.Occupation, full bool) (*ju
 	}
 	report.ApplyStatements(byPersona, problems)
 
-	note, u, err := p.note(ctx, occ, report)
+	note, u, err := p.note(ctx, requests, occ, report)
 	total := usage().Add(u)
 	if err != nil {
 		return nil, total, fmt.Errorf("%s: %w", occ.Code, err)
@@ -413,8 +416,8 @@ func usageByProvider(seats []Seat, usages []jury.Usage) []jury.ProviderUsage {
 //
 // It also returns the date the ballot was cast: that recorded with the
 // last answer (a replayed one keeps its own), else today by p.Now.
-func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jury.Juror, string, jury.Usage, string, error) {
-	msgs, schema := p.Prompts.Ballot(occ, seat.Persona)
+func (p *Panel) ballot(ctx context.Context, requests *prompts.Requests, occ jury.Occupation, seat Seat) (jury.Juror, string, jury.Usage, string, error) {
+	msgs, schema := requests.Ballot(seat.Persona)
 	j := jury.Juror{Persona: seat.Persona.ID, Name: seat.Persona.Name, Model: seat.ModelName}
 	var ballot jury.Ballot
 	var answer string
@@ -442,17 +445,18 @@ func (p *Panel) ballot(ctx context.Context, occ jury.Occupation, seat Seat) (jur
 	return j, answer, usage, date, nil
 }
 
-// statement asks a counted seat, in round 2, to answer the verdict of r,
-// re-asking while its statement is invalid. answer is its valid round-1
-// ballot answer; own its overall score. A statement still invalid after
+// statement asks a counted seat, in round 2, to answer the verdict
+// briefed shows it (whose headline is headline), re-asking while its
+// statement is invalid. answer is its valid round-1 ballot answer; own
+// its overall score. A statement still invalid after
 // the re-asks is returned as nil with its problems: the verdict stands
 // without that juror's quote.
-func (p *Panel) statement(ctx context.Context, occ jury.Occupation, seat Seat, answer string, r *jury.Report, own int) (*jury.Statement, []string, jury.Usage, error) {
-	msgs, schema := p.Prompts.Statement(occ, seat.Persona, answer, r, own)
+func (p *Panel) statement(ctx context.Context, briefed *prompts.Statements, occ jury.Occupation, seat Seat, answer string, headline, own int) (*jury.Statement, []string, jury.Usage, error) {
+	msgs, schema := briefed.Statement(seat.Persona, answer, own)
 	var st jury.Statement
 	problems, usage, err := p.converse(ctx, seat, occ.Code, seat.Persona.ID, "statement", msgs, schema, func(content string) []string {
 		var problems []string
-		st, problems = jury.ParseStatement(content, jury.StatementContext{Headline: r.Headline, Own: own})
+		st, problems = jury.ParseStatement(content, jury.StatementContext{Headline: headline, Own: own})
 		return problems
 	})
 	if err != nil || len(problems) > 0 {
@@ -462,8 +466,8 @@ func (p *Panel) statement(ctx context.Context, occ jury.Occupation, seat Seat, a
 }
 
 // note asks the foreperson for the summary and rationales.
-func (p *Panel) note(ctx context.Context, occ jury.Occupation, r *jury.Report) (jury.Note, jury.Usage, error) {
-	msgs, schema := p.Prompts.Foreperson(occ, r)
+func (p *Panel) note(ctx context.Context, requests *prompts.Requests, occ jury.Occupation, r *jury.Report) (jury.Note, jury.Usage, error) {
+	msgs, schema := requests.Foreperson(r)
 	var note jury.Note
 	problems, usage, err := p.converse(ctx, p.Foreperson, occ.Code, "foreperson", "note", msgs, schema, func(content string) []string {
 		var problems []string
