@@ -69,16 +69,17 @@ func ParseNote(content string, occ Occupation) (Note, []string) {
 			continue
 		}
 		r := strings.TrimSpace(*t.Rationale)
+		lower := strings.ToLower(r)
 		if p := lineProblem(fmt.Sprintf("task %s rationale", id), r); p != "" {
 			problems = append(problems, p)
 		} else if CountSentences(r) > 1 {
 			problems = append(problems, fmt.Sprintf("task %s rationale must be one sentence", id))
-		} else if other, same := byText[strings.ToLower(r)]; same {
+		} else if other, same := byText[lower]; same {
 			problems = append(problems, fmt.Sprintf("tasks %s and %s have the same rationale: write one for each task", other, id))
 		} else if task, _ := occ.Task(id); RestatesTask(r, task.Text) {
 			problems = append(problems, fmt.Sprintf("task %s rationale only restates the task: name the technology that takes it over or the reason a person is still needed", id))
 		}
-		byText[strings.ToLower(r)] = id
+		byText[lower] = id
 		n.Rationales[id] = r
 	}
 	var missing []string
