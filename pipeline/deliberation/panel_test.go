@@ -19,9 +19,18 @@ import (
 
 // newPanel returns the built-in panel on srv, with retries that do not
 // sleep.
+// newPanel is a panel on srv whose attempts time out only after a
+// minute: no answer of the in-process server takes that long however
+// loaded the machine, so a test's call counts do not depend on timing.
+// A test with a Hang fault uses newPanelWithTimeout(hangTimeout).
 func newPanel(t *testing.T, srv *openaitest.Server) *deliberation.Panel {
-	return newPanelWithTimeout(t, srv, 500*time.Millisecond)
+	return newPanelWithTimeout(t, srv, time.Minute)
 }
+
+// hangTimeout is the per-attempt timeout of tests whose server hangs on
+// purpose: long enough that an answer the server gives is never cut off
+// on a loaded machine, short enough for the hang to end the attempt.
+const hangTimeout = 3 * time.Second
 
 // newPanelWithTimeout is newPanel with the given per-attempt timeout.
 func newPanelWithTimeout(t *testing.T, srv *openaitest.Server, timeout time.Duration) *deliberation.Panel {
@@ -235,7 +244,7 @@ func TestDeliberateCountsRetriesAndReasksExactly(t *testing.T) {
 	srv.Script(openaitest.Juror("The Contrarian"), openaitest.MissingTask, openaitest.Refusal)
 	srv.Script(openaitest.Juror("The Optimist"), openaitest.Hang, openaitest.UnknownTask)
 	srv.Script(openaitest.Foreperson, openaitest.Truncated, openaitest.RateLimit("1"))
-	p := newPanel(t, srv)
+	p := newPanelWithTimeout(t, srv, hangTimeout)
 	r, usage, err := p.Deliberate(context.Background(), openaitest.SampleOccupation())
 	require.NoError(t, err)
 	// Diplomat 3 (1 retry, 1 re-ask), Chaos 3 (2 retries), Contrarian 3

@@ -228,7 +228,7 @@ func TestProviderHangIsRetried(t *testing.T) {
 		t.Run(string(p), func(t *testing.T) {
 			srv := providertest.New(t, p)
 			srv.Script(openaitest.Any, providertest.Hang)
-			model := llm.Retry(newClient(t, srv), llm.RetryPolicy{Sleep: (&fakeClock{}).Sleep, Timeout: 200 * time.Millisecond})
+			model := llm.Retry(newClient(t, srv), llm.RetryPolicy{Sleep: (&fakeClock{}).Sleep, Timeout: 2 * time.Second})
 			resp, err := model.Complete(context.Background(), ballotRequest(t))
 			require.NoError(t, err)
 			require.Equal(t, 2, srv.Count())

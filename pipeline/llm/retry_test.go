@@ -75,7 +75,7 @@ func TestRetryFaultClasses(t *testing.T) {
 			srv.Script(openaitest.Any, tc.faults...)
 			clock := &fakeClock{}
 			model := llm.Retry(llm.NewOpenAI(llm.OpenAIConfig{APIKey: "sk-test", BaseURL: srv.URL()}), llm.RetryPolicy{
-				Sleep: clock.Sleep, Timeout: 300 * time.Millisecond, Jitter: func() float64 { return 0 },
+				Sleep: clock.Sleep, Timeout: 2 * time.Second, Jitter: func() float64 { return 0 },
 			})
 			resp, err := model.Complete(context.Background(), ballotRequest(t))
 			require.Equal(t, tc.wantCalls, srv.Count(), "requests the server saw")
