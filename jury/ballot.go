@@ -230,6 +230,9 @@ func decodeStrict(content string, v any) string {
 
 func parseID(raw json.RawMessage) (string, string) {
 	raw = bytes.TrimSpace(raw)
+	if id, ok := plainString(raw); ok {
+		return id, ""
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		if len(raw) == 0 {
@@ -238,6 +241,22 @@ func parseID(raw json.RawMessage) (string, string) {
 		return "", fmt.Sprintf("id %s must be a string such as \"22877\"", raw)
 	}
 	return s, ""
+}
+
+// plainString returns the string a raw JSON value holds when it is a
+// quoted run of printable ASCII without escapes ("22877"), as
+// json.Unmarshal would decode it; ok is false for anything else, which
+// json.Unmarshal then decodes (or names as a problem).
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	for _, c := range raw[1 : len(raw)-1] {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(raw[1 : len(raw)-1]), true
 }
 
 // isNull reports whether a raw JSON value is absent or null.
