@@ -222,9 +222,18 @@ func StarterEdits(r *jury.Report) []byte {
 #   %q:
 #     score: %d
 #     reason: "Why the jury's score is wrong (required)."
-#     label: E0   # optional: E0 at most %d %%, E1 and E2 at least %d %%
-`, r.Occupation.Code, render.Plain(r.Occupation.Title), orDefault(r.Provenance.Date, "2026-01-31"), persona, jury.MaxQuote, task, jury.MaxQuote, task, score, jury.E0Max, jury.E1Min)
+#     label: %s   # optional: E0 at most %d %%, E1 and E2 at least %d %%
+`, r.Occupation.Code, render.Plain(r.Occupation.Title), orDefault(r.Provenance.Date, "2026-01-31"), persona, jury.MaxQuote, task, jury.MaxQuote, task, score, exampleLabel(score), jury.E0Max, jury.E1Min)
 	return []byte(b.String())
+}
+
+// exampleLabel is a label the starter file's example score fits, so that
+// uncommenting the example as it stands gives a valid edit.
+func exampleLabel(score int) jury.Label {
+	if jury.LabelFits(jury.E0, score) && score < jury.E1Min {
+		return jury.E0
+	}
+	return jury.E2
 }
 
 func orDefault(s, def string) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -378,4 +379,16 @@ scores:
 	res, err = outdir.Rerender(dir)
 	require.NoError(t, err)
 	require.Empty(t, res.Warnings, "typos fixed: no warning")
+}
+
+// The starter file's example score edit, uncommented as it stands, is
+// valid: its example label fits its example score.
+func TestStarterExampleLabelFitsItsScore(t *testing.T) {
+	for _, score := range []int{0, 20, 39, 40, 60, 61, 75, 100} {
+		r := &jury.Report{Tasks: []jury.TaskResult{{ID: "1", Score: score}}}
+		starter := string(outdir.StarterEdits(r))
+		m := regexp.MustCompile(`#     label: (E\d)`).FindStringSubmatch(starter)
+		require.Len(t, m, 2, starter)
+		require.True(t, jury.LabelFits(jury.Label(m[1]), score), "score %d with example label %s", score, m[1])
+	}
 }
