@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/onet-jury/jury/jury"
 	"github.com/onet-jury/jury/pipeline/llm"
+	"github.com/onet-jury/jury/pipeline/outdir"
 	"github.com/onet-jury/jury/prompts"
 )
 
@@ -105,13 +105,6 @@ func (l *File) Source(key string) string {
 	return "default"
 }
 
-// yamlLine and yamlUnknown pick the line and the unknown key out of the
-// YAML decoder's messages.
-var (
-	yamlLine    = regexp.MustCompile(`line (\d+): (.*)`)
-	yamlUnknown = regexp.MustCompile(`field (\S+) not found in type`)
-)
-
 // Load reads the configuration file: path if given, else DefaultFile in
 // the working directory if there is one (nil, nil when there is none).
 // Unknown keys, bad values and keys in the file are jury.ErrInvalid
@@ -155,17 +148,9 @@ func Load(path string) (*File, error) {
 	return l, l.check()
 }
 
-// yamlError turns a YAML error into one line naming file:line.
+// yamlError is outdir.YAMLError for jury.yaml.
 func yamlError(path string, err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		detail := m[2]
-		if f := yamlUnknown.FindStringSubmatch(detail); f != nil {
-			detail = fmt.Sprintf("unknown key %q (see jury.example.yaml for the keys)", f[1])
-		}
-		return jury.Invalidf("%s:%s: %s", path, m[1], detail)
-	}
-	return jury.Invalidf("%s: %s", path, strings.TrimPrefix(msg, "yaml: "))
+	return outdir.YAMLError(path, err, "see jury.example.yaml for the keys")
 }
 
 // collectLines records the line of every mapping key, by dotted path;

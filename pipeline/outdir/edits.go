@@ -62,7 +62,7 @@ func parseEdits(path string, data []byte) (*EditsDoc, error) {
 	doc := &EditsDoc{Path: path}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, jury.Invalidf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, YAMLError(path, err, "see jury edit --print for the keys")
 	}
 	if len(root.Content) == 0 {
 		return doc, nil // an empty file, or only comments

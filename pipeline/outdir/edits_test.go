@@ -39,7 +39,8 @@ func TestReadEditsBadFile(t *testing.T) {
 		{"score not a number", "scores:\n  \"22892\":\n    score: high\n    reason: x\n", "edits.yaml:3: score of task 22892: score \"high\": want a whole number"},
 		{"quote over the limits", "quotes:\n  diplomat:\n    text: " + strings.Repeat("x", 301) + "\n", "edits.yaml:3: quote of diplomat: text is 301 characters, at most 300"},
 		{"no text", "rationales:\n  \"22892\":\n    author: ana\n", "edits.yaml:3: rationale of task 22892: text missing"},
-		{"not YAML", "quotes: [\n", "edits.yaml: "},
+		{"not YAML", "quotes: [\n", "edits.yaml:1: did not find expected node content"},
+		{"broken YAML on a later line", "summary:\n  text: \"a\"\nquotes: {a, \n", "edits.yaml:3: "},
 		{"label against the score", "scores:\n  \"22892\":\n    score: 20\n    label: E1\n    reason: x\n", "edits.yaml:3: score of task 22892: label E1 does not agree with score 20: E1 means at least 40 %"},
 	}
 	for _, tt := range tests {
