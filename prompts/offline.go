@@ -455,6 +455,12 @@ func (w *Words) lookup(t *taskWords, code string, kinds ...string) Term {
 			return Term{Kind: l.kind, Words: l.words}
 		}
 	}
+	return w.fallback(kinds)
+}
+
+// fallback is the term of a task no stem of kinds matched: the default
+// line of the first kind, else of any of kinds.
+func (w *Words) fallback(kinds []string) Term {
 	for _, l := range w.lexicon {
 		if l.stems == nil && l.kind == kinds[0] {
 			return Term{Kind: l.kind, Words: l.words, Default: true}

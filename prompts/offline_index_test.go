@@ -55,17 +55,7 @@ func (w *Words) scanLookup(task, code string, kinds ...string) Term {
 			}
 		}
 	}
-	for _, l := range w.lexicon {
-		if l.stems == nil && l.kind == kinds[0] {
-			return Term{Kind: l.kind, Words: l.words, Default: true}
-		}
-	}
-	for _, l := range w.lexicon {
-		if l.stems == nil && slicesContains(kinds, l.kind) {
-			return Term{Kind: l.kind, Words: l.words, Default: true}
-		}
-	}
-	return Term{Kind: kinds[0], Default: true}
+	return w.fallback(kinds)
 }
 
 // scanEvidenced is lexStem.evidenced reading every stem of its company.
