@@ -188,6 +188,7 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Act as agent, trustee, guardian, or executor for businesses or individuals.", "23-1011.00", "live performance"},
 		{"Research diseases to which animals could be susceptible.", "29-1131.00", "hands-on animal care"},
 		{"Mow lawns and trim hedges.", "37-3011.00", "legal accountability"},
+		{"Perform personnel functions, such as selection, training, and evaluation of employees.", "11-1021.00", "teaching in person"},
 	} {
 		require.NotEqual(t, tc.notWords, w.Blocker(tc.task, tc.code).Words, tc.task)
 	}
