@@ -400,14 +400,21 @@ type stemHit struct {
 	ref  stemRef
 }
 
-// read splits task into its words and finds the stems that match them.
-func (w *Words) read(task string) taskWords {
+// lexWords splits a task into the words the lexicon reads: lower case,
+// letters, digits and hyphens; a task without any is one empty word.
+func lexWords(task string) []string {
 	words := strings.FieldsFunc(strings.ToLower(task), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	})
 	if len(words) == 0 {
 		words = []string{""}
 	}
+	return words
+}
+
+// read splits task into its words and finds the stems that match them.
+func (w *Words) read(task string) taskWords {
+	words := lexWords(task)
 	t := taskWords{words: words}
 	for i, tw := range words {
 		w.stems.matching(tw, func(r stemRef) { t.hits = append(t.hits, stemHit{i, r}) })
@@ -419,20 +426,6 @@ func (w *Words) read(task string) taskWords {
 // task's verb (blockers only), else its first line whose stem matches any
 // of its words, else the default line of the first kind.
 func (w *Words) lookup(t *taskWords, code string, kinds ...string) Term {
-	fits := func(l lexLine) bool {
-		if !slicesContains(kinds, l.kind) {
-			return false
-		}
-		if len(l.groups) == 0 {
-			return true
-		}
-		for _, g := range l.groups {
-			if strings.HasPrefix(code, g) {
-				return true
-			}
-		}
-		return false
-	}
 	// A blocker is told by the task's verb first ("Teach students to
 	// operate machinery" is teaching); a tool by its most specific word.
 	scopes := []int{1, len(t.words)} // the scope is the first n words
@@ -445,7 +438,7 @@ func (w *Words) lookup(t *taskWords, code string, kinds ...string) Term {
 	for _, n := range scopes {
 		first := len(w.lexicon)
 		for _, h := range t.hits {
-			if h.word < n && h.ref.line < first && fits(w.lexicon[h.ref.line]) &&
+			if h.word < n && h.ref.line < first && w.lexicon[h.ref.line].fits(code, kinds) &&
 				w.lexicon[h.ref.line].stems[h.ref.stem].evidenced(t.words[h.word], t.words) {
 				first = h.ref.line
 			}
@@ -456,6 +449,24 @@ func (w *Words) lookup(t *taskWords, code string, kinds ...string) Term {
 		}
 	}
 	return w.fallback(kinds)
+}
+
+// fits reports whether line l may name a term of one of kinds for the
+// occupation code: its kind is one of them and its SOC groups, if any,
+// include the code.
+func (l lexLine) fits(code string, kinds []string) bool {
+	if !slicesContains(kinds, l.kind) {
+		return false
+	}
+	if len(l.groups) == 0 {
+		return true
+	}
+	for _, g := range l.groups {
+		if strings.HasPrefix(code, g) {
+			return true
+		}
+	}
+	return false
 }
 
 // fallback is the term of a task no stem of kinds matched: the default

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 	"text/template"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 
@@ -17,33 +16,14 @@ const sharedTasks = "../../shared/data/gpts-are-gpts/onet_tasks.tsv"
 // scanLookup is lookup as it was before the stem index: every line of the
 // lexicon read for every task. The index must name the same terms.
 func (w *Words) scanLookup(task, code string, kinds ...string) Term {
-	words := strings.FieldsFunc(strings.ToLower(task), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
-	})
-	if len(words) == 0 {
-		words = []string{""}
-	}
-	fits := func(l lexLine) bool {
-		if !slicesContains(kinds, l.kind) {
-			return false
-		}
-		if len(l.groups) == 0 {
-			return true
-		}
-		for _, g := range l.groups {
-			if strings.HasPrefix(code, g) {
-				return true
-			}
-		}
-		return false
-	}
+	words := lexWords(task)
 	scopes := [][]string{words[:1], words}
 	if kinds[0] == "tool" {
 		scopes = scopes[1:]
 	}
 	for _, scope := range scopes {
 		for _, l := range w.lexicon {
-			if !fits(l) {
+			if !l.fits(code, kinds) {
 				continue
 			}
 			for _, stem := range l.stems {
