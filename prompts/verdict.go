@@ -138,39 +138,48 @@ func DecodeOccupation(msgs []Message) (jury.Occupation, error) {
 	return occ, nil
 }
 
+// statementBlocks returns the JSON blocks of a statement request: the
+// verdict's (its third message) and the juror's own answer (its fourth,
+// a user message; re-asks may follow them).
+func statementBlocks(msgs []Message) (verdict, own string, err error) {
+	if len(msgs) < 4 || msgs[3].Role != RoleUser {
+		return "", "", fmt.Errorf("prompts: request has %d messages, want a statement request", len(msgs))
+	}
+	if verdict, err = jsonBlock(msgs[2].Content); err != nil {
+		return "", "", fmt.Errorf("prompts: verdict message: %w", err)
+	}
+	if own, err = jsonBlock(msgs[3].Content); err != nil {
+		return verdict, "", fmt.Errorf("prompts: juror's message: %w", err)
+	}
+	return verdict, own, nil
+}
+
 // DecodeBriefing recovers, from a request built by Statement, the verdict
-// the juror was shown and the juror's own ballot answer.
+// the juror was shown and the juror's own ballot answer, both checked to
+// be JSON.
 func DecodeBriefing(msgs []Message) (Briefing, string, error) {
 	var b Briefing
-	if len(msgs) < 4 || msgs[3].Role != RoleUser {
-		return b, "", fmt.Errorf("prompts: request has %d messages, want a statement request", len(msgs))
+	verdict, own, err := statementBlocks(msgs)
+	if err != nil {
+		return b, "", err
 	}
-	// The verdict is the third message, the juror's own part the fourth;
-	// re-asks may follow them.
-	if err := decodeBlock(msgs[2].Content, &b); err != nil {
+	if err := json.Unmarshal([]byte(verdict), &b); err != nil {
 		return b, "", fmt.Errorf("prompts: verdict message: %w", err)
 	}
 	var answer json.RawMessage
-	if err := decodeBlock(msgs[3].Content, &answer); err != nil {
+	if err := json.Unmarshal([]byte(own), &answer); err != nil {
 		return b, "", fmt.Errorf("prompts: juror's message: %w", err)
 	}
 	return b, string(answer), nil
 }
 
 // StatementAnswer returns the juror's own round-1 answer that a
-// statement request shows it (its fourth message's JSON block) as it
-// stands, for a reader that has the verdict already and parses the
-// answer itself; unlike DecodeBriefing it does not check that the block
-// is JSON.
+// statement request shows it as it stands, for a reader that has the
+// verdict already and parses the answer itself; unlike DecodeBriefing it
+// does not check that it is JSON.
 func StatementAnswer(msgs []Message) (string, error) {
-	if len(msgs) < 4 || msgs[3].Role != RoleUser {
-		return "", fmt.Errorf("prompts: request has %d messages, want a statement request", len(msgs))
-	}
-	block, err := jsonBlock(msgs[3].Content)
-	if err != nil {
-		return "", fmt.Errorf("prompts: juror's message: %w", err)
-	}
-	return block, nil
+	_, own, err := statementBlocks(msgs)
+	return own, err
 }
 
 // BriefingBlock returns the text DecodeBriefing reads the verdict from:
@@ -179,11 +188,8 @@ func StatementAnswer(msgs []Message) (string, error) {
 // jurors of a verdict are shown the same one) can decode it once; ok is
 // false for a request DecodeBriefing refuses.
 func BriefingBlock(msgs []Message) (string, bool) {
-	if len(msgs) < 4 || msgs[3].Role != RoleUser {
-		return "", false
-	}
-	block, err := jsonBlock(msgs[2].Content)
-	return block, err == nil
+	verdict, _, err := statementBlocks(msgs)
+	return verdict, err == nil
 }
 
 // DecodeVerdict recovers the verdict from a request built by Foreperson.
