@@ -127,14 +127,7 @@ func htmlRows(r *jury.Report) []htmlRow {
 		rows[i] = htmlRow{ID: t.ID, Text: Plain(t.Text), Rationale: Plain(t.Rationale), Label: Plain(string(t.Label)),
 			LabelWords: labelWords(t.Label), Rank: i + 1, Score: t.Score, Width: clampScore(t.Score), Dissent: t.Dissent}
 		if t.Dissent {
-			var b strings.Builder
-			for j, v := range t.Votes {
-				if j > 0 {
-					b.WriteByte(';')
-				}
-				fmt.Fprintf(&b, " %s %d", Plain(personaName(r, v.Persona)), v.Score)
-			}
-			rows[i].Votes = b.String()
+			rows[i].Votes = dissentVotes(r, t, Plain)
 		}
 	}
 	return rows

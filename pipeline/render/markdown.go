@@ -173,15 +173,7 @@ func (p mdPage) write(opts PageOptions) {
 		p.md(t.Text)
 		if t.Dissent {
 			p.s(" ⚑ *jurors disagree:*")
-			for j, v := range t.Votes {
-				if j > 0 {
-					p.s(";")
-				}
-				p.s(" ")
-				p.md(personaName(r, v.Persona))
-				p.s(" ")
-				p.n(v.Score)
-			}
+			p.s(dissentVotes(r, t, Markdown))
 		}
 		p.s("  \n   ")
 		p.md(t.Rationale)

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -403,6 +404,20 @@ func mixedPanel(r *jury.Report) bool {
 		}
 	}
 	return false
+}
+
+// dissentVotes is the jurors' votes on a task in dissent as a page lists
+// them after "jurors disagree:": " The Diplomat 21; The Optimist 46",
+// each name passed through text (Plain or Markdown).
+func dissentVotes(r *jury.Report, t jury.TaskResult, text func(string) string) string {
+	var b strings.Builder
+	for j, v := range t.Votes {
+		if j > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(" " + text(personaName(r, v.Persona)) + " " + strconv.Itoa(v.Score))
+	}
+	return b.String()
 }
 
 func personaName(r *jury.Report, id string) string {
