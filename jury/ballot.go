@@ -174,6 +174,19 @@ func labelProblem(id string, v Vote) string {
 	return fmt.Sprintf("task %s: label E1 contradicts score %d (E1 means at least %d)", id, v.Score, E1Min)
 }
 
+// CoreWeighted reports whether WeightedMean weighs the report's tasks
+// unequally: some count twice as core tasks and some do not. A task list
+// without that distinction (all core, or O*NET's "n/a") counts every
+// task the same, and a page says so.
+func (r *Report) CoreWeighted() bool {
+	for _, t := range r.Tasks {
+		if t.Type.Weight() != r.Tasks[0].Type.Weight() {
+			return true
+		}
+	}
+	return false
+}
+
 // WeightedMean is the core-weighted mean (core 2, other tasks 1) of the
 // votes' scores over the tasks of occ they name.
 func WeightedMean(occ Occupation, votes []Vote) float64 {

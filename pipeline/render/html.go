@@ -58,24 +58,8 @@ var htmlFuncs = template.FuncMap{
 	"reportCSP": func() string { return reportCSP },
 	"indexCSP":  func() string { return indexCSP },
 	"offline":   Offline,
-	"core":      CoreWeighted,
+	"core":      (*jury.Report).CoreWeighted,
 	"blurb":     func() string { return indexBlurb },
-}
-
-// CoreWeighted reports whether a report's headline weighs its tasks
-// unequally: some are core (counted twice, jury.WeightedMean) and some
-// are not. A page says "core tasks count twice" only then; a task list
-// without that distinction (O*NET's "n/a") counts every task the same.
-func CoreWeighted(r *jury.Report) bool {
-	core, other := false, false
-	for _, t := range r.Tasks {
-		if t.Type == jury.Core {
-			core = true
-		} else {
-			other = true
-		}
-	}
-	return core && other
 }
 
 var htmlTemplates = template.Must(template.New("html").Funcs(htmlFuncs).Funcs(editFuncs).

@@ -60,7 +60,7 @@ func (p mdPage) write(opts PageOptions) {
 	p.md(string(r.Band))
 	p.s(") · ")
 	p.n(len(r.Tasks))
-	if CoreWeighted(r) {
+	if r.CoreWeighted() {
 		p.s(" tasks · core tasks count twice")
 	} else {
 		p.s(" tasks · every task counts the same")
@@ -151,7 +151,7 @@ func (p mdPage) write(opts PageOptions) {
 		p.s(` (offline: 75 %, the middle of "half or more", times the classifier's probability that AI halves the task's time, so never above 75 %)`)
 	}
 	p.s("; the headline is their mean")
-	if CoreWeighted(r) {
+	if r.CoreWeighted() {
 		p.s(", core tasks counting twice")
 	}
 	p.s(". Label: E0 not exposed, E1 exposed to a language model alone, E2 exposed through software built on one.\n")

@@ -29,7 +29,7 @@ func TestPagesSayCoreTasksCountTwiceOnlyWhenTheyDo(t *testing.T) {
 			for i, typ := range tc.types {
 				r.Tasks = append(r.Tasks, jury.TaskResult{ID: string(rune('1' + i)), Text: "Write code.", Type: typ, Score: 50, Label: jury.E1})
 			}
-			require.Equal(t, tc.twice, render.CoreWeighted(r))
+			require.Equal(t, tc.twice, r.CoreWeighted())
 			md, err := render.MarkdownPage(r)
 			require.NoError(t, err)
 			html, err := render.HTMLPage(r)
