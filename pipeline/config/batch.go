@@ -98,23 +98,19 @@ func (s *Settings) BatchStack(o BatchOptions, getenv func(string) string) (*Batc
 			return nil, err
 		}
 	}
-	st := &llm.Stack{
-		Limiter: llm.NewLimiter(llm.Limits{RPM: s.RPM, TPM: s.TPM,
-			LearnRPM: s.Sources["rpm"] == "default", LearnTPM: s.Sources["tpm"] == "default"}),
-		Retry:  s.RetryPolicy(),
-		Logger: o.Logger,
-		Now:    o.Now,
-	}
 	spec, err := s.Panel()
 	if err != nil {
 		return nil, err
 	}
-	b := &BatchStack{Stack: st, Prices: prices, Offline: s.OfflineReason(spec, getenv, false) != "", Via: ViaSync, warm: o.WarmCache}
-	if b.Offline {
-		// The offline juror is not paced: no limit binds it, and the
-		// progress line and the last-run record say so.
-		st.Limiter = llm.NewLimiter(llm.Limits{})
+	offline := s.OfflineReason(spec, getenv, false) != ""
+	// The offline juror is not paced: no limit binds it, and the progress
+	// line and the last-run record say so.
+	limits := llm.Limits{}
+	if !offline {
+		limits = llm.Limits{RPM: s.RPM, TPM: s.TPM, LearnRPM: s.Sources["rpm"] == "default", LearnTPM: s.Sources["tpm"] == "default"}
 	}
+	st := &llm.Stack{Limiter: llm.NewLimiter(limits), Retry: s.RetryPolicy(), Logger: o.Logger, Now: o.Now}
+	b := &BatchStack{Stack: st, Prices: prices, Offline: offline, Via: ViaSync, warm: o.WarmCache}
 	if o.Via == ViaBatchAPI {
 		b.Via = ViaBatchAPI
 		if b.Offline {
