@@ -273,7 +273,7 @@ func promptOccupationOf(occ jury.Occupation) promptOccupation {
 // on occ. The jurors of one verdict share all but the last message:
 // Requests renders that part once for all of them.
 func (s *Set) Ballot(occ jury.Occupation, p Persona) ([]Message, Schema) {
-	return join(s.prefix(occ), s.persona(occ, p)), ballotSchema(occ, s.limits)
+	return s.Requests(occ).Ballot(p)
 }
 
 // persona renders the last message of a ballot request: who p is.
@@ -292,7 +292,7 @@ func (s *Set) persona(occ jury.Occupation, p Persona) Message {
 // votes and reasons it gave, compacted) and its own score. Statements
 // renders the shared part once for all the jurors of a verdict.
 func (s *Set) Statement(occ jury.Occupation, p Persona, answer string, r *jury.Report, own int) ([]Message, Schema) {
-	return join(s.prefix(occ), s.verdict(r), s.statementJuror(p, answer, r.Headline, own)), s.statement
+	return s.Requests(occ).Statements(r).Statement(p, answer, own)
 }
 
 // verdict renders the third message of a statement request: the verdict
@@ -331,7 +331,7 @@ func (s *Set) Reask(problems []string) Message {
 // Foreperson returns the messages and schema that ask the foreperson for the
 // summary and the task rationales of a decided report.
 func (s *Set) Foreperson(occ jury.Occupation, r *jury.Report) ([]Message, Schema) {
-	return join(s.prefix(occ), s.foreperson(r)), noteSchema(occ, s.limits)
+	return s.Requests(occ).Foreperson(r)
 }
 
 // foreperson renders the last message of the foreperson's request: the

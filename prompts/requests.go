@@ -6,8 +6,8 @@ import "github.com/onet-jury/jury/jury"
 // request of the verdict shares — the rubric, the occupation message and
 // the ballot schema — is rendered once, when Requests is made, instead of
 // once per juror; Statements does the same for the verdict message of
-// round 2. The messages are the bytes Set.Ballot, Set.Statement and
-// Set.Foreperson return.
+// round 2. Set.Ballot, Set.Statement and Set.Foreperson are these
+// requests for one call.
 //
 // Make one per verdict with Set.Requests and drop it with the verdict: it
 // holds that verdict's occupation and nothing else, so memory does not
