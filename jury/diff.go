@@ -328,23 +328,15 @@ func (o OccupationDiff) Largest() string {
 	if o.Summary.Changed() {
 		words = append(words, "summary")
 	}
-	switch len(o.Quotes) {
-	case 0:
-	case 1:
-		words = append(words, "1 quote")
-	default:
-		words = append(words, fmt.Sprintf("%d quotes", len(o.Quotes)))
+	if n := len(o.Quotes); n > 0 {
+		words = append(words, counted(n, "quote", "quotes"))
 	}
 	var parts []string
 	if len(words) > 0 {
 		parts = append(parts, strings.Join(words, " and ")+" reworded")
 	}
-	switch len(o.Reactions) {
-	case 0:
-	case 1:
-		parts = append(parts, "1 reaction changed")
-	default:
-		parts = append(parts, fmt.Sprintf("%d reactions changed", len(o.Reactions)))
+	if n := len(o.Reactions); n > 0 {
+		parts = append(parts, counted(n, "reaction", "reactions")+" changed")
 	}
 	if len(parts) == 0 {
 		return o.Code + " unchanged"
@@ -798,4 +790,12 @@ func diffReactions(old, new []JurorResult) []ReactionChange {
 		}
 	}
 	return out
+}
+
+// counted is n and its noun in the number n takes: "1 quote", "2 quotes".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

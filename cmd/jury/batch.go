@@ -16,6 +16,7 @@ import (
 	"github.com/onet-jury/jury/pipeline/deliberation"
 	"github.com/onet-jury/jury/pipeline/llm"
 	"github.com/onet-jury/jury/pipeline/outdir"
+	"github.com/onet-jury/jury/pipeline/render"
 )
 
 // batchConfig is what `jury batch` is told on top of runConfig.
@@ -104,7 +105,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	runErr = cmp.Or(runErr, err) // the run's own error first
 	if n := len(lr.ShortPanel); n > 0 {
 		fmt.Fprintf(sys.stderr, "jury: %d %s published with fewer jurors than seats (see each page): %s\n",
-			n, plural(n, "verdict", "verdicts"), strings.Join(lr.ShortPanel, ", "))
+			n, render.Plural(n, "verdict", "verdicts"), strings.Join(lr.ShortPanel, ", "))
 	}
 	return runErr
 }

@@ -44,7 +44,7 @@ func execEdit(_ context.Context, sys *system, args []string) error {
 	}
 	warn(sys.stderr, w.Warnings)
 	fmt.Fprintf(sys.stdout, "%s: %d %% (%s); %d %s need review\n", render.Plain(w.Dir), w.Report.Headline, w.Report.Band,
-		w.Report.ReviewCount(), plural(w.Report.ReviewCount(), "item", "items"))
+		w.Report.ReviewCount(), render.Plural(w.Report.ReviewCount(), "item", "items"))
 	return nil
 }
 
@@ -79,7 +79,7 @@ func execEdits(_ context.Context, sys *system, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(sys.stdout, "%d %s, %d %s review\n", len(lines), plural(len(lines), "line", "lines"), open, plural(open, "needs", "need"))
+	fmt.Fprintf(sys.stdout, "%d %s, %d %s review\n", len(lines), render.Plural(len(lines), "line", "lines"), open, render.Plural(open, "needs", "need"))
 	if *check && open > 0 {
 		return fmt.Errorf("%w: %d under %s (jury edits %s lists them)", errNeedsReview, open, pos[0], pos[0])
 	}

@@ -30,7 +30,7 @@ func execRender(ctx context.Context, sys *system, args []string) error {
 		return err
 	}
 	warn(sys.stderr, res.Warnings)
-	fmt.Fprintf(sys.stdout, "rendered %d %s under %s\n", res.Reports, plural(res.Reports, "report", "reports"), pos[0])
+	fmt.Fprintf(sys.stdout, "rendered %d %s under %s\n", res.Reports, render.Plural(res.Reports, "report", "reports"), pos[0])
 	return nil
 }
 
@@ -40,11 +40,4 @@ func warn(stderr io.Writer, warnings []string) {
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "jury: "+render.Plain(w))
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -87,7 +87,7 @@ func execRun(ctx context.Context, sys *system, args []string) error {
 	fmt.Fprintf(stdout, "%s %s: %d %% (%s) → %s\n", report.Occupation.Code, render.Plain(report.Occupation.Title),
 		w.Report.Headline, w.Report.Band, filepath.Join(w.Dir, "report.{json,md,html}"))
 	if n := w.Report.ReviewCount(); n > 0 {
-		fmt.Fprintf(stderr, "jury: %d %s of the edits need review: jury edits %s\n", n, plural(n, "item", "items"), w.Dir)
+		fmt.Fprintf(stderr, "jury: %d %s of the edits need review: jury edits %s\n", n, render.Plural(n, "item", "items"), w.Dir)
 	}
 	return nil
 }

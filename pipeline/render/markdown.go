@@ -76,12 +76,12 @@ func (p mdPage) write(opts PageOptions) {
 	if n := editCount(r); n != 0 {
 		p.s("\n*Edited by a person (")
 		p.n(n)
-		p.s(plural(n, " edit", " edits"))
+		p.s(Plural(n, " edit", " edits"))
 		p.s("); report.json keeps the jury's own values beside them.")
 		if m := r.ReviewCount(); m != 0 {
 			p.s(" ")
 			p.n(m)
-			p.s(plural(m, " item needs", " items need"))
+			p.s(Plural(m, " item needs", " items need"))
 			p.s(" review.")
 		}
 		p.s("*\n")
@@ -210,8 +210,9 @@ func (p mdPage) write(opts PageOptions) {
 	p.s("\n\nTask statements: O*NET Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 license.\n")
 }
 
-// plural is one for n == 1, else many.
-func plural(n int, one, many string) string { return either(n == 1, one, many) }
+// Plural is one for n == 1, else many: the one rule of number for what
+// jury prints and writes.
+func Plural(n int, one, many string) string { return either(n == 1, one, many) }
 
 // either is yes when cond holds, else no.
 func either(cond bool, yes, no string) string {
