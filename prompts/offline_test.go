@@ -81,6 +81,12 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		{"Answer questions and provide technical assistance and information to contractors or the public.", "13-1041.00", "tool", "chat assistants over the knowledge base"},
 		{"View images of checked bags and cargo, using remote screening equipment.", "33-9093.00", "tool", "computer vision"},
 		{"Train users to use new or modified equipment.", "15-1252.00", "presence", "teaching in person"},
+		{"Use computer software to generate new images.", "27-1024.00", "tool", "image generation and editing software"},
+		{"Key information into computer equipment to create layouts for client or supervisor.", "27-1024.00", "tool", "OCR and automated data entry"},
+		{"Observe or examine patients to detect symptoms that may require medical attention.", "31-1131.00", "presence", "care in person at the patient's side"},
+		{"Change bed linens or make beds.", "31-1131.00", "hands", "hands-on handling of materials"},
+		{"Supply, collect, or empty bedpans.", "31-1131.00", "hands", "physical cleaning on site"},
+		{"Diagnose illnesses of patients.", "29-1215.00", "judgment", "clinical accountability"},
 		{"Prescribe or recommend drugs, medical devices, or other forms of treatment.", "29-1141.00", "tool", "a language model with document tools"},
 		{"Read from scripts or books to narrate passages.", "27-2011.00", "tool", "a language model with document tools"},
 		{"Obtain information needed to complete legal documents, such as death certificates.", "39-4031.00", "tool", "document generation with a language model"},
@@ -189,6 +195,11 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Research diseases to which animals could be susceptible.", "29-1131.00", "hands-on animal care"},
 		{"Mow lawns and trim hedges.", "37-3011.00", "legal accountability"},
 		{"Perform personnel functions, such as selection, training, and evaluation of employees.", "11-1021.00", "teaching in person"},
+		{"Maintain current electrician's license or identification card to meet governmental regulations.", "47-2111.00", "being there in person"},
+		{"Diagnose malfunctioning systems, apparatus, or components, using test equipment and hand tools.", "47-2111.00", "clinical accountability"},
+		{"Order tests that could determine the causes of product malfunctions.", "43-4051.00", "clinical accountability"},
+		{"Prepare notes and instructions for workers who assemble and prepare final layouts for printing.", "27-1024.00", "teaching in person"},
+		{"Lift or assist others to lift patients to move them on or off beds, examination tables, or stretchers.", "31-1131.00", "hands-on clinical examination"},
 	} {
 		require.NotEqual(t, tc.notWords, w.Blocker(tc.task, tc.code).Words, tc.task)
 	}
