@@ -305,10 +305,12 @@ func writeTaskFile(path string, occs []jury.Occupation) error {
 }
 
 type result struct {
-	Wall     time.Duration
-	CPU      time.Duration
-	MaxRSSKB int64
-	LastRun  struct {
+	Wall time.Duration
+	// CPU is User plus Sys: the process's time in its own code and in
+	// the kernel (file system calls among it).
+	CPU, User, Sys time.Duration
+	MaxRSSKB       int64
+	LastRun        struct {
 		Calls        int     `json:"calls"`
 		PromptTokens int     `json:"prompt_tokens"`
 		BoundBy      string  `json:"bound_by"`
@@ -383,7 +385,8 @@ func measure(ctx context.Context, bin string, args, env []string, out string) (*
 		return nil, fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, strings.Join(tail, "\n"))
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		r.User, r.Sys = time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())
+		r.CPU = r.User + r.Sys
 	}
 	data, err := os.ReadFile(filepath.Join(out, "last-run.json"))
 	if err != nil {
@@ -421,8 +424,8 @@ func (r *result) print(w io.Writer, name string, rpm, serverLimited int) float64
 		perCall = (r.CPU / time.Duration(r.LastRun.Calls)).Round(time.Microsecond).String()
 	}
 	limited := max(r.LastRun.RateLimited, serverLimited)
-	fmt.Fprintf(w, "%-34s %7d %9s %9s %6s %6d %10s %7.1fMB   (done %d, failed %d, kept %d, cache hits %d, cpu %s)\n",
+	fmt.Fprintf(w, "%-34s %7d %9s %9s %6s %6d %10s %7.1fMB   (done %d, failed %d, kept %d, cache hits %d, cpu %s = %s user + %s sys)\n",
 		name, r.LastRun.Calls, r.Wall.Round(10*time.Millisecond), ideal, ratio, limited, perCall, float64(r.MaxRSSKB)/1024,
-		r.LastRun.Done, r.LastRun.Failed, r.LastRun.AlreadyDone, r.LastRun.CacheHits, r.CPU.Round(time.Millisecond))
+		r.LastRun.Done, r.LastRun.Failed, r.LastRun.AlreadyDone, r.LastRun.CacheHits, r.CPU.Round(time.Millisecond), r.User.Round(time.Millisecond), r.Sys.Round(time.Millisecond))
 	return x
 }

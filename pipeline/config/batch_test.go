@@ -3,6 +3,7 @@ package config_test
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -129,6 +130,38 @@ func TestBatchStack(t *testing.T) {
 			st.Equip(&panel)
 			require.Equal(t, tc.want.price, panel.Prices["gpt-4o-mini"], "verdicts are priced as the meter prices them")
 			require.Equal(t, tc.want.warm, panel.WarmCache)
+		})
+	}
+}
+
+// An offline batch collects garbage at OfflineGCPercent unless GOGC says
+// otherwise; a batch that calls a model keeps Go's pace; and the pace is
+// restored when the batch ends.
+func TestPaceGC(t *testing.T) {
+	tests := []struct {
+		name    string
+		offline bool
+		gogc    string
+		want    int
+	}{
+		{name: "offline", offline: true, want: config.OfflineGCPercent},
+		{name: "offline with GOGC set", offline: true, gogc: "100", want: 100},
+		{name: "a model answers", offline: false, want: 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := debug.SetGCPercent(100)
+			defer debug.SetGCPercent(before)
+			st := &config.BatchStack{Offline: tt.offline}
+			restore := st.PaceGC(func(k string) string {
+				if k == "GOGC" {
+					return tt.gogc
+				}
+				return ""
+			})
+			require.Equal(t, tt.want, debug.SetGCPercent(tt.want), "pace during the batch")
+			restore()
+			require.Equal(t, 100, debug.SetGCPercent(100), "pace after the batch")
 		})
 	}
 }
