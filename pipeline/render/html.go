@@ -78,7 +78,7 @@ func HTMLPage(r *jury.Report) ([]byte, error) { return HTMLPageWith(r, PageOptio
 // person's review says so.
 func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
 	page, err := executePage(func(w *bytes.Buffer) error {
-		return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", htmlReport{pageData: pageData{Report: r, Index: opts.Index}, Rows: taskRows(r)})
+		return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", htmlReport{Report: r, Index: opts.Index, Rows: taskRows(r)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render %s report.html: %w", r.Occupation.Code, err)
@@ -86,11 +86,15 @@ func HTMLPageWith(r *jury.Report, opts PageOptions) ([]byte, error) {
 	return page, nil
 }
 
-// htmlReport is what report.html.tmpl is given: the report and its task
-// table's rows, written by taskRows.
+// htmlReport is what report.html.tmpl is given: the report, the link
+// back to the index ("": none) and the task table's rows, written by
+// taskRows. The template reads the report's fields through $r: a field
+// found through an embedded struct costs reflect a search and an
+// allocation at every use.
 type htmlReport struct {
-	pageData
-	Rows template.HTML
+	Report *jury.Report
+	Index  string
+	Rows   template.HTML
 }
 
 // taskRows writes the rows of report.html's task table, the one part of

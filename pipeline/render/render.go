@@ -28,13 +28,6 @@ type PageOptions struct {
 	Index string
 }
 
-// pageData is what the report.html template is given: the report, whose
-// fields they read as their own, and the page options.
-type pageData struct {
-	*jury.Report
-	Index string
-}
-
 // editFuncs are the templates' helpers for a person's edits: whether a
 // thing shows a person's value, why it needs review, and the headline
 // the jurors reacted to (the model's, when a score edit moved it).
