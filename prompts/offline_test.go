@@ -90,6 +90,25 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		{"Prescribe or recommend drugs, medical devices, or other forms of treatment.", "29-1141.00", "tool", "a language model with document tools"},
 		{"Read from scripts or books to narrate passages.", "27-2011.00", "tool", "a language model with document tools"},
 		{"Obtain information needed to complete legal documents, such as death certificates.", "39-4031.00", "tool", "document generation with a language model"},
+		// Staff, personnel, employees and workers are decisions about
+		// people only beside a decision: hiring, evaluating, assigning.
+		{"Perform personnel functions, such as selection, training, or evaluation.", "11-1021.00", "judgment", "accountability for decisions about people"},
+		{"Perform managerial duties such as hiring and training employees and overseeing facility needs or requirements.", "13-1081.00", "judgment", "accountable supervision of people"},
+		{"Monitor sales staff performance to ensure that goals are met.", "41-1012.00", "judgment", "accountable supervision of people"},
+		{"Develop or conduct employee regulatory training.", "13-1041.07", "presence", "teaching in person"},
+		{"Explain assembly procedures or techniques to other workers.", "51-2022.00", "presence", "teaching in person"},
+		{"Brief workers on radiation levels in work areas.", "19-4051.02", "presence", "teaching in person"},
+		{"Pass sliver strands through openings in floors to workers on floors below who wind slivers onto tubes.", "51-6091.00", "hands", "hands-on handling of materials"},
+		{"Transfer supplies or equipment between storage and work areas, by hand or using hand trucks.", "35-9021.00", "hands", "hands-on handling of materials"},
+		{"Clean service or seating areas.", "35-9011.00", "hands", "physical cleaning on site"},
+		{"Inspect guest rooms, public areas, and grounds for cleanliness and appearance.", "11-9081.00", "hands", "physical inspection and testing on site"},
+		{"Observe meters and gauges to verify and record temperatures, pressures, and press-cycle times.", "51-9041.00", "hands", "physical inspection and testing on site"},
+		{"Turn rheostats to obtain specified temperatures in electric furnaces where glass is melted.", "51-6091.00", "hands", "setting and tending machines by hand"},
+		{"Mix food, liquid formulas, medications, or food supplements according to instructions, prescriptions, and knowledge of an animal species.", "39-2021.00", "hands", "mixing and measuring by hand"},
+		{"Conduct visual field tests to measure field of vision.", "29-2057.00", "hands", "hands-on clinical examination"},
+		{"Collect fares or vouchers from passengers, and make change or issue receipts as necessary.", "53-3054.00", "presence", "presence with clients face to face"},
+		{"Refer patients to specialists or community resources.", "29-1171.00", "tool", "referral management software"},
+		{"Provide patients with information about the inheritance of conditions such as cardiovascular disease.", "29-9092.00", "tool", "chat assistants over the knowledge base"},
 	} {
 		var got prompts.Term
 		if tc.kind == "tool" {
@@ -200,6 +219,18 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Order tests that could determine the causes of product malfunctions.", "43-4051.00", "clinical accountability"},
 		{"Prepare notes and instructions for workers who assemble and prepare final layouts for printing.", "27-1024.00", "teaching in person"},
 		{"Lift or assist others to lift patients to move them on or off beds, examination tables, or stretchers.", "31-1131.00", "hands-on clinical examination"},
+		// A staff, worker or employee alone is not a decision about people.
+		{"Hold or supply tools, parts, equipment, and supplies for other workers.", "49-9098.00", "accountability for decisions about people"},
+		{"Monitor engine, machinery, or equipment indicators when vessels are underway, and report abnormalities to appropriate shipboard staff.", "53-5031.00", "accountability for decisions about people"},
+		{"Request repair services and wait for repair workers to arrive.", "37-2012.00", "accountability for decisions about people"},
+		{"Sort mail that other workers have been unable to sort.", "43-5053.00", "accountability for decisions about people"},
+		// "plan" is not "plant".
+		{"Calculate safe radiation exposure times for personnel using plant contamination readings and prescribed safe levels of radiation.", "19-4051.02", "coordinating people and priorities"},
+		// Mixing sound is not handwork.
+		{"Mix and edit voices, music, and taped sound effects for live performances and for prerecorded events, using sound mixing boards.", "27-4014.00", "mixing and measuring by hand"},
+		{"Separate instruments, vocals, and other sounds, and combine sounds during the mixing or postproduction stage.", "27-4014.00", "hands-on building work on site"},
+		{"Examine carrier operating rules, employee qualification guidelines, or carrier training and testing programs for compliance.", "53-6051.07", "teaching in person"},
+		{"Call customers to collect payment on delinquent accounts.", "43-4041.00", "presence with clients face to face"},
 	} {
 		require.NotEqual(t, tc.notWords, w.Blocker(tc.task, tc.code).Words, tc.task)
 	}
@@ -214,6 +245,8 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 	require.Equal(t, "hands-on animal care", w.Blocker("Feed and water animals.", "39-2021.00").Words)
 	require.Equal(t, "hands-on cutting and shaping", w.Blocker("Cut and shape stone to fit.", "47-2022.00").Words)
 	require.Equal(t, "inventory and ordering software", w.Tool("Order supplies and materials.", "43-6014.00").Words)
+	require.NotEqual(t, "planning and project-management software", w.Tool("Calculate safe radiation exposure times for personnel using plant contamination readings.", "19-4051.02").Words)
+	require.NotEqual(t, "chat assistants over the knowledge base", w.Tool("Create simulations or models of radio frequency identification device (RFID) systems to provide information for selection.", "17-2072.01").Words)
 }
 
 // A phrase never ends mid-way: not on an infinitive without its object,
