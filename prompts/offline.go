@@ -971,6 +971,14 @@ func wholeCut(tokens []string, k int) []string {
 			return false
 		}
 		lastItem := strings.Fields(items[len(items)-1])
+		// Inside a list, a cut ends the phrase only once the list's "and"
+		// or "or" has come: "complete contract forms, prepare change"
+		// leaves the list, and "change of address records", in two. A
+		// comma before "using", "such as"… ends the list ("resolve
+		// complex, severe exposure claims, using…").
+		if k < n && !listClosed(items) && !(strings.HasSuffix(tokens[k-1], ",") && isBoundary(tokens[k])) {
+			return false
+		}
 		if len(lastItem) > 0 && (lastItem[0] == "and" || lastItem[0] == "or") {
 			lastItem = lastItem[1:]
 		}
@@ -998,6 +1006,21 @@ func wholeCut(tokens []string, k int) []string {
 		}
 	}
 	return tokens
+}
+
+// listClosed reports whether a list's items, split at its commas, have
+// reached its conjunction: an item after the first opens with "and" or
+// "or", or the last holds one ("direct, supervise and evaluate").
+func listClosed(items []string) bool {
+	for i, item := range items {
+		words := strings.Fields(item)
+		for j, w := range words {
+			if (w == "and" || w == "or") && (j == 0 && i > 0 || i == len(items)-1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // clauseEnd returns where the first clause of s ends.

@@ -261,6 +261,13 @@ func TestPhraseEndsAtANaturalBoundary(t *testing.T) {
 			"preside over, or serve on, boards of directors, management committees, or other governing boards"},
 		{"Prepare rooms, sterile instruments, equipment, and supplies, and hand them to surgeons.", "prepare rooms"},
 		{"Check to ensure that completed roofs are watertight.", "check to ensure that completed roofs are watertight"},
+		// A list is cut only once its "and" or "or" has come.
+		{"Complete contract forms, prepare change of address records, or issue service discontinuance orders, using computers.", "complete contract forms"},
+		{"Review financial statements, sales or activity reports, or other performance data to measure productivity or goal achievement or to identify areas needing cost reduction or program improvement.", "review financial statements"},
+		{"Greet guests, escort them to their seats, and present them with menus and wine lists.", "greet guests"},
+		{"Resolve complex, severe exposure claims, using high service oriented file handling.", "resolve complex, severe exposure claims"},
+		{"Direct, supervise and evaluate work activities of medical, nursing, technical, clerical, service, maintenance, and other personnel.", "direct, supervise and evaluate work activities"},
+		{"Consult with, or serve as, technical liaison between business, industry, government, and union officials.", "consult with, or serve as, technical liaison"},
 	} {
 		require.Equal(t, tc.want, prompts.Phrase(tc.task), tc.task)
 	}
