@@ -924,8 +924,8 @@ func phrase(task string, clause bool, whole, limit int) string {
 
 // dangling are words a phrase does not end on although they are not
 // function words: each promises what follows ("activities related",
-// "prior", "due").
-var dangling = wordSet(`related relating pertaining prior due relative pursuant`)
+// "prior", "due", "used").
+var dangling = wordSet(`related relating pertaining prior due relative pursuant used`)
 
 // wholeCut returns the first k words of the statement's tokens, or a
 // nearby cut if those end mid-way: on a function or dangling word, on an
@@ -947,6 +947,11 @@ func wholeCut(tokens []string, k int) []string {
 		}
 		if k >= 2 && bare(tokens[k-2]) == "to" {
 			return false // an infinitive without its object
+		}
+		// "maintain electrical or electronic wiring": a modifier that
+		// shares its noun with the next one has lost it.
+		if next := bare(tokens[k]); k+1 < n && (next == "or" || next == "and") && isAdjective(last) && isAdjective(bare(tokens[k+1])) {
+			return false
 		}
 		if k >= 3 && (bare(tokens[k-2]) == "and" || bare(tokens[k-2]) == "or") {
 			// "design and create", "to check and ensure", "lay out and
@@ -1125,6 +1130,17 @@ func IsFunctionWord(w string) bool {
 func hasModifierEnding(w string) bool {
 	w = strings.ToLower(strings.TrimRight(w, ",;:"))
 	for _, end := range []string{"ing", "ical", "ic", "ive", "ous", "ful"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// isAdjective reports whether w has an adjective's ending ("electrical",
+// "electronic", "structural", "protective").
+func isAdjective(w string) bool {
+	for _, end := range []string{"al", "ic", "ive", "ous", "ful", "ary"} {
 		if strings.HasSuffix(w, end) {
 			return true
 		}

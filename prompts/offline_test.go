@@ -268,6 +268,9 @@ func TestPhraseEndsAtANaturalBoundary(t *testing.T) {
 		{"Resolve complex, severe exposure claims, using high service oriented file handling.", "resolve complex, severe exposure claims"},
 		{"Direct, supervise and evaluate work activities of medical, nursing, technical, clerical, service, maintenance, and other personnel.", "direct, supervise and evaluate work activities"},
 		{"Consult with, or serve as, technical liaison between business, industry, government, and union officials.", "consult with, or serve as, technical liaison"},
+		// A modifier that shares its noun with the next keeps it.
+		{"Install, adjust, or repair hydraulic or electromagnetic automatic lift mechanisms used to raise and lower automobile windows, seats, and tops.", "install, adjust, or repair hydraulic or electromagnetic automatic lift mechanisms"},
+		{"Serve as a liaison between the university and other governmental and educational agencies.", "serve as a liaison between the university"},
 	} {
 		require.Equal(t, tc.want, prompts.Phrase(tc.task), tc.task)
 	}

@@ -67,7 +67,7 @@ var (
 	// danglers are words no task phrase ends on: they promise what the
 	// cut left off ("activities related", "such as", "including").
 	danglers = map[string]bool{"related": true, "relating": true, "pertaining": true, "regarding": true, "concerning": true,
-		"including": true, "such": true, "due": true, "according": true, "prior": true, "relative": true}
+		"including": true, "such": true, "due": true, "according": true, "prior": true, "relative": true, "used": true}
 )
 
 // pageCheck counts what a reader would find wrong on the offline pages.
