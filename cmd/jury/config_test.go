@@ -79,6 +79,21 @@ func TestConfigBadInputNamesFileAndLine(t *testing.T) {
 	code, _, stderr := cli(t, nil, "config", "--config", "testdata/none.yaml")
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "--config testdata/none.yaml: no such file")
+
+	// A bad value does not hide an unknown key below it: one line names
+	// every problem, in the file's order.
+	conf := writeConfig(t, "temperature: 5\npersonas:\n  - id: diplomat\n    modle: x\nprovider: skynet\n")
+	code, _, stderr = cli(t, nil, "config", "--config", conf)
+	require.Equal(t, 2, code, stderr)
+	require.Equal(t, 1, strings.Count(stderr, "\n"), "%q", stderr)
+	at := func(s string) int {
+		i := strings.Index(stderr, conf+s)
+		require.GreaterOrEqual(t, i, 0, "%s in %s", s, stderr)
+		return i
+	}
+	first, second, third := at(":1: temperature 5: want 0 to 2"), at(`:4: unknown key "modle"`), at(`:5: provider "skynet"`)
+	require.Less(t, first, second)
+	require.Less(t, second, third)
 }
 
 func TestConfigPrecedenceAndSources(t *testing.T) {

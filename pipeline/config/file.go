@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -107,8 +108,9 @@ func (l *File) Source(key string) string {
 
 // Load reads the configuration file: path if given, else DefaultFile in
 // the working directory if there is one (nil, nil when there is none).
-// Unknown keys, bad values and keys in the file are jury.ErrInvalid
-// errors naming file:line.
+// Unknown keys, bad values and keys in the file are one jury.ErrInvalid
+// error naming every one of them by file:line, in the file's order, so
+// that a bad value does not hide an unknown key below it.
 func Load(path string) (*File, error) {
 	explicit := path != ""
 	if !explicit {
@@ -133,19 +135,63 @@ func Load(path string) (*File, error) {
 		return l, nil // an empty file configures nothing
 	}
 	collectLines(root.Content[0], "", l.lines)
+	var found problems
+	keyLines := map[int]bool{} // lines that hold an API key
 	for key, line := range l.lines {
 		last := key[strings.LastIndex(key, ".")+1:]
 		if last != "max_tokens" && (strings.Contains(strings.ToLower(last), "key") || strings.Contains(strings.ToLower(last), "token")) {
-			return nil, jury.Invalidf("%s:%d: %q: API keys are read only from the environment (%s), never from the file",
-				path, line, last, strings.Join(llm.KeyVariables(), ", "))
+			keyLines[line] = true
+			found.add(line, jury.Invalidf("%s:%d: %q: API keys are read only from the environment (%s), never from the file",
+				path, line, last, strings.Join(llm.KeyVariables(), ", ")))
 		}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&l.file); err != nil {
-		return nil, yamlError(path, err)
+		// A TypeError lists every unknown key and mistyped value; the
+		// rest of the file is decoded.
+		var typeErr *yaml.TypeError
+		if !errors.As(err, &typeErr) {
+			return nil, yamlError(path, err)
+		}
+		for _, e := range typeErr.Errors {
+			line := 0
+			fmt.Sscanf(e, "line %d:", &line)
+			if !keyLines[line] { // said already: keys come from the environment
+				found.add(line, yamlError(path, errors.New(e)))
+			}
+		}
 	}
-	return l, l.check()
+	l.check(&found)
+	if err := found.err(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// problem is one thing wrong with a file: an error naming its file:line.
+type problem struct {
+	line int
+	err  error
+}
+
+// problems are what is wrong with a file.
+type problems []problem
+
+func (ps *problems) add(line int, err error) { *ps = append(*ps, problem{line, err}) }
+
+// err is one jury.ErrInvalid error with every problem in line order,
+// "; " between them; nil without any.
+func (ps problems) err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(ps, func(a, b problem) int { return a.line - b.line })
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = p.err.Error()
+	}
+	return jury.Invalidf("%s", strings.Join(msgs, "; "))
 }
 
 // yamlError is outdir.YAMLError for jury.yaml.
@@ -175,91 +221,78 @@ func collectLines(n *yaml.Node, prefix string, lines map[string]int) {
 	}
 }
 
-// check validates values that YAML types alone do not.
-func (l *File) check() error {
+// check adds to found the values that YAML types alone do not rule out.
+func (l *File) check(found *problems) {
 	f := &l.file
-	bad := func(key, format string, args ...any) error {
-		return jury.Invalidf("%s: %s", l.At(key), fmt.Sprintf(format, args...))
+	bad := func(key, format string, args ...any) {
+		found.add(l.lines[key], jury.Invalidf("%s: %s", l.At(key), fmt.Sprintf(format, args...)))
 	}
-	badProvider := func(key, name string) error {
-		if _, ok := llm.LookupProvider(name); ok {
-			return nil
+	checkProvider := func(key, name string) {
+		if _, ok := llm.LookupProvider(name); !ok {
+			bad(key, "provider %q: want %s", name, llm.ProviderChoices())
 		}
-		return bad(key, "provider %q: want %s", name, llm.ProviderChoices())
 	}
 	if f.Provider != nil {
-		if err := badProvider("provider", *f.Provider); err != nil {
-			return err
-		}
+		checkProvider("provider", *f.Provider)
 	}
 	if f.Temperature != nil && (*f.Temperature < 0 || *f.Temperature > 2) {
-		return bad("temperature", "temperature %v: want 0 to 2", *f.Temperature)
+		bad("temperature", "temperature %v: want 0 to 2", *f.Temperature)
 	}
 	if f.Retries != nil && *f.Retries < 0 {
-		return bad("retries", "retries %d: want 0 or more", *f.Retries)
+		bad("retries", "retries %d: want 0 or more", *f.Retries)
 	}
 	if f.Timeout != nil {
 		if d, err := time.ParseDuration(*f.Timeout); err != nil || d <= 0 {
-			return bad("timeout", "timeout %q: want a duration such as 90s", *f.Timeout)
+			bad("timeout", "timeout %q: want a duration such as 90s", *f.Timeout)
 		}
 	}
 	if f.Aggregation != nil {
 		if _, err := jury.ParseAggregation(*f.Aggregation); err != nil {
-			return bad("aggregation", "%v", err)
+			bad("aggregation", "%v", err)
 		}
 	}
 	if f.Quorum != nil && *f.Quorum < 1 {
-		return bad("quorum", "quorum %d: want 1 or more", *f.Quorum)
+		bad("quorum", "quorum %d: want 1 or more", *f.Quorum)
 	}
 	if f.Limits != nil {
 		if (f.Limits.RPM != nil && *f.Limits.RPM < 0) || (f.Limits.TPM != nil && *f.Limits.TPM < 0) {
-			return bad("limits", "limits cannot be negative")
+			bad("limits", "limits cannot be negative")
 		}
 	}
 	if f.MaxTokens != nil && *f.MaxTokens < 0 {
-		return bad("max_tokens", "max_tokens %d: want 0 (the provider's default) or more", *f.MaxTokens)
+		bad("max_tokens", "max_tokens %d: want 0 (the provider's default) or more", *f.MaxTokens)
 	}
-	for name, p := range f.Providers {
-		if err := badProvider("providers."+name, name); err != nil {
-			return err
-		}
-		if rf := p.ResponseFormat; rf != "" && (name != "openai" || (rf != llm.ResponseJSONSchema && rf != llm.ResponseJSONObject)) {
-			return bad("providers."+name+".response_format", "response_format %q: only openai takes one, json_schema or json_object", rf)
+	for _, name := range slices.Sorted(maps.Keys(f.Providers)) {
+		checkProvider("providers."+name, name)
+		if rf := f.Providers[name].ResponseFormat; rf != "" && (name != "openai" || (rf != llm.ResponseJSONSchema && rf != llm.ResponseJSONObject)) {
+			bad("providers."+name+".response_format", "response_format %q: only openai takes one, json_schema or json_object", rf)
 		}
 	}
-	seat := func(key string, s seatConfig) error {
+	seat := func(key string, s seatConfig) {
 		if s.Provider != "" {
-			if err := badProvider(key+".provider", s.Provider); err != nil {
-				return err
-			}
+			checkProvider(key+".provider", s.Provider)
 		}
 		if s.Temperature != nil && (*s.Temperature < 0 || *s.Temperature > 2) {
-			return bad(key+".temperature", "temperature %v: want 0 to 2", *s.Temperature)
+			bad(key+".temperature", "temperature %v: want 0 to 2", *s.Temperature)
 		}
-		return nil
 	}
 	if f.Foreperson != nil {
-		if err := seat("foreperson", *f.Foreperson); err != nil {
-			return err
-		}
+		seat("foreperson", *f.Foreperson)
 	}
 	builtins := prompts.BuiltinPersonas()
 	seen := map[string]bool{}
 	for i, p := range f.Personas {
 		key := fmt.Sprintf("personas[%d]", i)
-		if err := seat(key, seatConfig{Provider: p.Provider, Model: p.Model, Temperature: p.Temperature}); err != nil {
-			return err
-		}
+		seat(key, seatConfig{Provider: p.Provider, Model: p.Model, Temperature: p.Temperature})
 		switch {
 		case p.ID == "":
-			return bad(key, "persona without an id: give it one, such as \"skeptic\"")
+			bad(key, "persona without an id: give it one, such as \"skeptic\"")
 		case seen[p.ID]:
-			return bad(key+".id", "persona %q appears twice", p.ID)
+			bad(key+".id", "persona %q appears twice", p.ID)
 		case !slices.ContainsFunc(builtins, func(b prompts.Persona) bool { return b.ID == p.ID }) &&
 			(p.Name == "" || p.Voice == "" || p.Stance == ""):
-			return bad(key, "new persona %q needs a name, a voice and a stance", p.ID)
+			bad(key, "new persona %q needs a name, a voice and a stance", p.ID)
 		}
 		seen[p.ID] = true
 	}
-	return nil
 }
