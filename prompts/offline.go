@@ -803,16 +803,23 @@ func mustLines(name string) map[string][]*template.Template {
 }
 
 // IsPlural reports whether an occupation's title names people in the
-// plural ("Medical Records Specialists", "Clergy"), for "their" or "its".
+// plural ("Medical Records Specialists", "Clergy", "Tank Car, Truck, and
+// Ship Loaders"), for "their" or "its".
 func IsPlural(title string) bool {
-	head, _, _ := strings.Cut(title, ",")
-	for _, w := range strings.Fields(head) {
+	plural := func(w string) bool {
 		lw := strings.ToLower(strings.Trim(w, "()"))
-		if strings.HasSuffix(lw, "s") && !strings.HasSuffix(lw, "ss") || lw == "clergy" || lw == "police" || lw == "staff" || lw == "personnel" || lw == "people" {
+		return strings.HasSuffix(lw, "s") && !strings.HasSuffix(lw, "ss") || lw == "clergy" || lw == "police" || lw == "staff" || lw == "personnel" || lw == "people"
+	}
+	// The head noun ends a part between commas: the first ("Sales
+	// Managers, Retail"), or a later one after a list of trades ("Locker
+	// Room, Coatroom, and Dressing Room Attendants").
+	parts := strings.Split(title, ",")
+	for _, part := range parts {
+		if words := strings.Fields(part); len(words) > 0 && plural(words[len(words)-1]) {
 			return true
 		}
 	}
-	return strings.Contains(head, " and ")
+	return strings.Contains(parts[0], " and ")
 }
 
 // phraseStops end a task phrase where what follows is detail; each

@@ -193,6 +193,10 @@ func TestSummariesAgree(t *testing.T) {
 	require.True(t, prompts.IsPlural("Clergy"))
 	require.True(t, prompts.IsPlural("Farmworkers and Laborers, Crop, Nursery, and Greenhouse"))
 	require.False(t, prompts.IsPlural("Software Developer"))
+	require.True(t, prompts.IsPlural("Tank Car, Truck, and Ship Loaders"))
+	require.True(t, prompts.IsPlural("Transportation Vehicle, Equipment and Systems Inspectors, Except Aviation"))
+	require.True(t, prompts.IsPlural("Locker Room, Coatroom, and Dressing Room Attendants"))
+	require.False(t, prompts.IsPlural("Sales Manager, Retail"))
 }
 
 // A verb alone is not evidence: the lexicon names a physical, performing
