@@ -86,7 +86,7 @@ func execBatch(ctx context.Context, sys *system, args []string) error {
 	if err := announce(sys, &cfg, panel, len(occs), st.Offline); err != nil {
 		return err
 	}
-	defer st.PaceGC(sys.getenv)()
+	defer st.PaceGC(sys.getenv, occs)()
 	bar := newProgressBar(sys.stderr, st.Stack)
 	b := &batch.Runner{Panel: panel, Out: cfg.Out, Concurrency: cfg.Concurrency, RetryFailed: cfg.RetryFailed,
 		RequireFullPanel: cfg.requireFullPanel, Lock: lock, Stop: sys.stop.Done(), Logger: logger, Progress: bar.update,

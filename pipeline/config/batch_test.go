@@ -134,19 +134,23 @@ func TestBatchStack(t *testing.T) {
 	}
 }
 
-// An offline batch collects garbage at OfflineGCPercent unless GOGC says
-// otherwise; a batch that calls a model keeps Go's pace; and the pace is
-// restored when the batch ends.
+// An offline batch of up to OfflineGCTasks tasks collects garbage at
+// OfflineGCPercent unless GOGC says otherwise; a larger one, and a batch
+// that calls a model, keep Go's pace; and the pace is restored when the
+// batch ends.
 func TestPaceGC(t *testing.T) {
 	tests := []struct {
 		name    string
 		offline bool
+		tasks   int
 		gogc    string
 		want    int
 	}{
-		{name: "offline", offline: true, want: config.OfflineGCPercent},
-		{name: "offline with GOGC set", offline: true, gogc: "100", want: 100},
-		{name: "a model answers", offline: false, want: 100},
+		{name: "offline catalog", offline: true, tasks: 19265, want: config.OfflineGCPercent},
+		{name: "offline, largest paced", offline: true, tasks: config.OfflineGCTasks, want: config.OfflineGCPercent},
+		{name: "offline, larger", offline: true, tasks: config.OfflineGCTasks + 1, want: 100},
+		{name: "offline with GOGC set", offline: true, tasks: 19265, gogc: "100", want: 100},
+		{name: "a model answers", offline: false, tasks: 19265, want: 100},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,7 +162,7 @@ func TestPaceGC(t *testing.T) {
 					return tt.gogc
 				}
 				return ""
-			})
+			}, []jury.Occupation{{Tasks: make([]jury.Task, tt.tasks/2)}, {Tasks: make([]jury.Task, tt.tasks-tt.tasks/2)}})
 			require.Equal(t, tt.want, debug.SetGCPercent(tt.want), "pace during the batch")
 			restore()
 			require.Equal(t, 100, debug.SetGCPercent(100), "pace after the batch")
