@@ -160,8 +160,10 @@ type quoteLine struct {
 //   - high, mid, low: the headline is 60 or more, 40 to 59, under 40;
 //   - dissent: the panel split on some task;
 //   - many: the occupation has 20 tasks or more;
+//   - mostheld: more than half of its tasks score under 50 (panel), so a
+//     line may say software sits most of them out;
 //   - lowest: the juror's overall score is strictly the panel's lowest.
-var QuoteShapes = []string{"exposed", "held", "high", "mid", "low", "dissent", "many", "lowest"}
+var QuoteShapes = []string{"exposed", "held", "high", "mid", "low", "dissent", "many", "mostheld", "lowest"}
 
 // Frame is one rationale sentence frame of offline/rationales.txt.
 type Frame struct {
@@ -932,7 +934,7 @@ func phrase(task string, clause bool, whole, limit int) string {
 // dangling are words a phrase does not end on although they are not
 // function words: each promises what follows ("activities related",
 // "prior", "due", "used").
-var dangling = wordSet(`related relating pertaining prior due relative pursuant used`)
+var dangling = wordSet(`related relating pertaining prior due relative pursuant used involved engaged unable preparatory accordance`)
 
 // wholeCut returns the first k words of the statement's tokens, or a
 // nearby cut if those end mid-way: on a function or dangling word, on an
@@ -944,6 +946,27 @@ var dangling = wordSet(`related relating pertaining prior due relative pursuant 
 func wholeCut(tokens []string, k int) []string {
 	n := len(tokens)
 	bare := func(w string) string { return strings.ToLower(strings.Trim(w, ",;:.()\"'")) }
+	// lostNoun reports whether the cut at k leaves a modifier without its
+	// noun: one the cut parts from it ("compile statistical data"), one
+	// that shares it with the next ("maintain electrical or electronic
+	// wiring"), or the first of a list of modifiers cut at its comma
+	// ("administer local, inhalation, intravenous, or other anesthetics";
+	// "weld components in flat, vertical, or overhead positions").
+	lostNoun := func(k int) bool {
+		if k >= n {
+			return false
+		}
+		last, next := bare(tokens[k-1]), bare(tokens[k])
+		switch comma := strings.HasSuffix(tokens[k-1], ","); {
+		case comma:
+			return !isPlural(last) && sharedTail(tokens[k:])
+		case !isAdjective(last):
+			return false
+		case next == "or" || next == "and":
+			return k+1 < n && isAdjective(bare(tokens[k+1]))
+		}
+		return next != "" && !isBoundary(next) && !IsFunctionWord(next)
+	}
 	valid := func(k int) bool {
 		last := bare(tokens[k-1])
 		if last == "" || IsFunctionWord(last) || dangling[last] {
@@ -955,9 +978,7 @@ func wholeCut(tokens []string, k int) []string {
 		if k >= 2 && bare(tokens[k-2]) == "to" {
 			return false // an infinitive without its object
 		}
-		// "maintain electrical or electronic wiring": a modifier that
-		// shares its noun with the next one has lost it.
-		if next := bare(tokens[k]); k+1 < n && (next == "or" || next == "and") && isAdjective(last) && isAdjective(bare(tokens[k+1])) {
+		if lostNoun(k) {
 			return false
 		}
 		if k >= 3 && (bare(tokens[k-2]) == "and" || bare(tokens[k-2]) == "or") {
@@ -1007,6 +1028,18 @@ func wholeCut(tokens []string, k int) []string {
 	if valid(k) {
 		return tokens[:k]
 	}
+	if lostNoun(k) && k >= 2 && !IsFunctionWord(bare(tokens[k-2])) {
+		// The noun is ahead and the modifier follows a verb ("administer
+		// local, inhalation, …, or other anesthetics"): reach the noun
+		// before stepping back. After a preposition ("at local,
+		// national, and international meetings") the cut steps back
+		// before it.
+		for j := k + 1; j <= n && j <= k+phraseMax; j++ {
+			if natural(j) && valid(j) {
+				return tokens[:j]
+			}
+		}
+	}
 	for j := k - 1; j >= 2; j-- {
 		if natural(j) && valid(j) {
 			return tokens[:j]
@@ -1018,6 +1051,44 @@ func wholeCut(tokens []string, k int) []string {
 		}
 	}
 	return tokens
+}
+
+// sharedTail reports whether rest, what follows a cut at a comma, goes on
+// with one-word singular items and closes with "and" or "or" and two
+// words or more before a comma or a preposition: "inhalation,
+// intravenous, or other anesthetics", "tissue, and cell samples",
+// "direct, or coordinate activities". A plural item ("insurance,
+// benefits, and casualty programs") makes it a list of nouns, each whole.
+func sharedTail(rest []string) bool {
+	for i, w := range rest {
+		b := strings.ToLower(strings.Trim(w, ",;:.()\"'"))
+		if b == "and" || b == "or" {
+			if i == 0 {
+				return false // "A, and B": two items, each whole
+			}
+			n := 0
+			for _, t := range rest[i+1:] {
+				if isBoundary(t) {
+					break
+				}
+				n++
+				if strings.HasSuffix(t, ",") {
+					break
+				}
+			}
+			return n >= 2
+		}
+		if !strings.HasSuffix(w, ",") || isPlural(b) {
+			return false // an item of more than one word, or a noun
+		}
+	}
+	return false
+}
+
+// isPlural reports whether a lower-case word reads as a plural noun: it
+// ends in s, but not as "class", "various" or "status" do.
+func isPlural(w string) bool {
+	return strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is")
 }
 
 // listClosed reports whether a list's items, split at its commas, have
@@ -1145,9 +1216,9 @@ func hasModifierEnding(w string) bool {
 }
 
 // isAdjective reports whether w has an adjective's ending ("electrical",
-// "electronic", "structural", "protective").
+// "electronic", "structural", "protective", "nuclear").
 func isAdjective(w string) bool {
-	for _, end := range []string{"al", "ic", "ive", "ous", "ful", "ary"} {
+	for _, end := range []string{"al", "ic", "ive", "ous", "ful", "ary", "ar"} {
 		if strings.HasSuffix(w, end) {
 			return true
 		}

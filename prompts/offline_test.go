@@ -87,9 +87,9 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		{"Change bed linens or make beds.", "31-1131.00", "hands", "hands-on handling of materials"},
 		{"Supply, collect, or empty bedpans.", "31-1131.00", "hands", "physical cleaning on site"},
 		{"Diagnose illnesses of patients.", "29-1215.00", "judgment", "clinical accountability"},
-		{"Prescribe or recommend drugs, medical devices, or other forms of treatment.", "29-1141.00", "tool", "a language model with document tools"},
-		{"Read from scripts or books to narrate passages.", "27-2011.00", "tool", "a language model with document tools"},
-		{"Obtain information needed to complete legal documents, such as death certificates.", "39-4031.00", "tool", "document generation with a language model"},
+		{"Prescribe or recommend drugs, medical devices, or other forms of treatment.", "29-1141.00", "tool", "AI writing and document tools"},
+		{"Read from scripts or books to narrate passages.", "27-2011.00", "tool", "AI writing and document tools"},
+		{"Obtain information needed to complete legal documents, such as death certificates.", "39-4031.00", "tool", "AI document generation"},
 		// Staff, personnel, employees and workers are decisions about
 		// people only beside a decision: hiring, evaluating, assigning.
 		{"Perform personnel functions, such as selection, training, or evaluation.", "11-1021.00", "judgment", "accountability for decisions about people"},
@@ -109,6 +109,15 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		{"Collect fares or vouchers from passengers, and make change or issue receipts as necessary.", "53-3054.00", "presence", "presence with clients face to face"},
 		{"Refer patients to specialists or community resources.", "29-1171.00", "tool", "referral management software"},
 		{"Provide patients with information about the inheritance of conditions such as cardiovascular disease.", "29-9092.00", "tool", "chat assistants over the knowledge base"},
+		{"Secure entrances and exits by locking doors and gates.", "33-9032.00", "judgment", "accountability for people's safety"},
+		{"Secure boats to docks with mooring lines, and cast off lines to enable departure.", "53-5022.00", "hands", "hands-on handling of materials"},
+		{"Comb, brush, and spray hair or wigs to set style.", "39-5012.00", "hands", "hands-on personal care"},
+		{"Operate on patients to remove, repair, or improve functioning of diseased or injured body parts and systems.", "29-1215.00", "hands", "hands-on clinical work"},
+		{"Perform emergency resuscitations on patients.", "29-1214.00", "hands", "hands-on clinical work"},
+		{"Stand watches on vessels during specified periods while vessels are under way.", "53-5021.00", "presence", "being there in person"},
+		{"Press buttons, pull levers, or depress pedals to start and operate cutting and slicing machines.", "51-9032.00", "hands", "setting and tending machines by hand"},
+		{"Restrain animals during exams or procedures.", "31-9096.00", "hands", "physical restraint by hand"},
+		{"Cover roofs or exterior walls of structures with slate, asphalt, aluminum, wood, gravel, gypsum, or fiberglass.", "47-2181.00", "hands", "hands-on building work on site"},
 	} {
 		var got prompts.Term
 		if tc.kind == "tool" {
@@ -228,6 +237,13 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Monitor engine, machinery, or equipment indicators when vessels are underway, and report abnormalities to appropriate shipboard staff.", "53-5031.00", "accountability for decisions about people"},
 		{"Request repair services and wait for repair workers to arrive.", "37-2012.00", "accountability for decisions about people"},
 		{"Sort mail that other workers have been unable to sort.", "43-5053.00", "accountability for decisions about people"},
+		{"Operate on patients to remove, repair, or improve functioning of diseased or injured body parts and systems.", "29-1215.00", "operating machinery on site"},
+		{"Compute deductions for income and social security taxes.", "43-3031.00", "accountability for people's safety"},
+		{"Offer advice on the purchase or sale of particular securities.", "41-3031.00", "accountability for people's safety"},
+		{"Comb, brush, and spray hair or wigs to set style.", "39-5012.00", "hands-on painting and finishing"},
+		{"Tear down, repair, and rebuild faulty assemblies, such as power systems, steering systems, and linkages.", "49-3023.00", "driving or piloting a vehicle"},
+		{"Prepare and deliver lectures to undergraduate or graduate students on topics such as programming, data structures, and software design.", "25-1021.00", "physical presence on the route"},
+		{"Testify in court cases involving fires, suspected arson, and false alarms.", "33-2021.00", "physical inspection and testing on site"},
 		// "plan" is not "plant".
 		{"Calculate safe radiation exposure times for personnel using plant contamination readings and prescribed safe levels of radiation.", "19-4051.02", "coordinating people and priorities"},
 		// Mixing sound is not handwork.
@@ -250,6 +266,15 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 	require.Equal(t, "hands-on cutting and shaping", w.Blocker("Cut and shape stone to fit.", "47-2022.00").Words)
 	require.Equal(t, "inventory and ordering software", w.Tool("Order supplies and materials.", "43-6014.00").Words)
 	require.NotEqual(t, "planning and project-management software", w.Tool("Calculate safe radiation exposure times for personnel using plant contamination readings.", "19-4051.02").Words)
+	for _, tc := range []struct{ task, code, notWords string }{
+		{"Read bills of lading to determine cargo details.", "53-3032.00", "billing software and robotic process automation (RPA)"},
+		{"Present live or recorded commentary via broadcast media.", "27-3023.00", "searchable record-keeping software"},
+		{"Process prisoners, and prepare and maintain records of prisoner bookings and prisoner status during booking and pre-trial process.", "33-3051.00", "scheduling assistants"},
+		{"Offer advice on the purchase or sale of particular securities.", "41-3031.00", "inventory and ordering software"},
+		{"Contract with architectural firms to draw up detailed plans for new structures.", "11-9141.00", "contract review software"},
+	} {
+		require.NotEqual(t, tc.notWords, w.Tool(tc.task, tc.code).Words, tc.task)
+	}
 	require.NotEqual(t, "chat assistants over the knowledge base", w.Tool("Create simulations or models of radio frequency identification device (RFID) systems to provide information for selection.", "17-2072.01").Words)
 }
 
@@ -272,6 +297,14 @@ func TestPhraseEndsAtANaturalBoundary(t *testing.T) {
 		{"Resolve complex, severe exposure claims, using high service oriented file handling.", "resolve complex, severe exposure claims"},
 		{"Direct, supervise and evaluate work activities of medical, nursing, technical, clerical, service, maintenance, and other personnel.", "direct, supervise and evaluate work activities"},
 		{"Consult with, or serve as, technical liaison between business, industry, government, and union officials.", "consult with, or serve as, technical liaison"},
+		// A list of modifiers keeps the noun they share.
+		{"Administer local, inhalation, intravenous, or other anesthetics.", "administer local, inhalation, intravenous, or other anesthetics"},
+		{"Weld components in flat, vertical, or overhead positions.", "weld components"},
+		{"Prepare and analyze organ, tissue, and cell samples to identify toxicity, bacteria, or microorganisms or to study cell structure.", "prepare and analyze organ, tissue, and cell samples"},
+		{"Compile statistical, financial, accounting, or auditing reports and tables pertaining to such matters as cash receipts, expenditures, accounts payable and receivable, and profits and losses.", "compile statistical, financial, accounting, or auditing reports"},
+		{"Supervise undergraduate or graduate teaching, internship, and research work.", "supervise undergraduate or graduate teaching, internship, and research work"},
+		{"Meet with federal, state, and local agencies to coordinate activities.", "meet with federal, state, and local agencies"},
+		{"Direct or coordinate activities of businesses involved with buying or selling investment products or financial services.", "direct or coordinate activities of businesses"},
 		// A modifier that shares its noun with the next keeps it.
 		{"Install, adjust, or repair hydraulic or electromagnetic automatic lift mechanisms used to raise and lower automobile windows, seats, and tops.", "install, adjust, or repair hydraulic or electromagnetic automatic lift mechanisms"},
 		{"Serve as a liaison between the university and other governmental and educational agencies.", "serve as a liaison between the university"},

@@ -494,19 +494,20 @@ type statementAnswer struct {
 	Quote    string        `json:"quote"`
 }
 
-// reactionTo is how a persona reacts to headline given its own score:
-// too low when its score is above the headline by the persona's margin,
-// too high when below it, about right in between. The Chaos Agent's
-// margin is the narrowest: it has no middle.
-func reactionTo(persona string, own, headline int) jury.Reaction {
-	margin := 4
-	if persona == "chaos-agent" {
-		margin = 2
-	}
+// reactionMargin is how far a juror's own overall score sits from the
+// headline before it calls the headline too low or too high. It is the
+// same for every persona, so that two jurors with one score never react
+// differently on a page; a persona's temper shows in its words.
+const reactionMargin = 3
+
+// reactionTo is a juror's reaction to headline given its own score: too
+// low when its score is above the headline by reactionMargin or more,
+// too high when below it, about right in between.
+func reactionTo(own, headline int) jury.Reaction {
 	switch {
-	case own-headline >= margin:
+	case own-headline >= reactionMargin:
 		return jury.TooLow
-	case headline-own >= margin:
+	case headline-own >= reactionMargin:
 		return jury.TooHigh
 	}
 	return jury.AboutRight
@@ -531,7 +532,7 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 		lowest = lowest && own.Score < j.Score
 		highest = highest && own.Score > j.Score
 	}
-	r := reactionTo(persona, own.Score, b.Headline)
+	r := reactionTo(own.Score, b.Headline)
 	// A line may call the top task exposed, or the bottom one held by a
 	// person, only if both the juror's vote and the panel's score (when
 	// the briefing names it) say so.
@@ -556,10 +557,16 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 	topScore, bottomScore := scores[topTask.ID], scores[bottomTask.ID]
 	topFloor := min(topScore, panelScore(topTask))
 	bottomCeiling := max(bottomScore, panelScore(bottomTask))
+	held := 0 // tasks the panel scores under 50
+	for _, t := range occ.Tasks {
+		if panelScore(t) < 50 {
+			held++
+		}
+	}
 	shape := []string{summaryKey(b.Headline)}
 	for cond, holds := range map[string]bool{
 		"exposed": topFloor >= 50, "held": bottomCeiling < 50, "dissent": len(b.Dissent) > 0,
-		"many": len(occ.Tasks) >= 20, "lowest": lowest && len(b.Jurors) > 1,
+		"many": len(occ.Tasks) >= 20, "mostheld": 2*held > len(occ.Tasks), "lowest": lowest && len(b.Jurors) > 1,
 	} {
 		if holds {
 			shape = append(shape, cond)

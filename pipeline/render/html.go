@@ -59,6 +59,7 @@ var htmlFuncs = template.FuncMap{
 	"reportCSP": func() string { return reportCSP },
 	"indexCSP":  func() string { return indexCSP },
 	"offline":   Offline,
+	"inProcess": inProcess,
 	"core":      (*jury.Report).CoreWeighted,
 	"blurb":     func() string { return indexBlurb },
 }

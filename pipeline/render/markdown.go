@@ -154,7 +154,7 @@ func (p mdPage) write(opts PageOptions) {
 	if r.CoreWeighted() {
 		p.s(", core tasks counting twice")
 	}
-	p.s(". Label: E0 not exposed, E1 exposed to a language model alone, E2 exposed through software built on one.\n")
+	p.s(". Label: E0 not exposed (AI would not halve the task's time), E1 exposed to a language model alone, E2 exposed through software built on one.\n")
 	for i, t := range r.Tasks {
 		p.s("\n")
 		p.n(i + 1)
@@ -185,8 +185,10 @@ func (p mdPage) write(opts PageOptions) {
 	p.md(strings.Join(pv.Models, ", "))
 	p.s(" · prompts ")
 	p.md(pv.PromptHash)
-	p.s(" · temperature ")
-	p.s(fmt.Sprint(pv.Temperature))
+	if !inProcess(r) {
+		p.s(" · temperature ")
+		p.s(fmt.Sprint(pv.Temperature))
+	}
 	p.s(" · seed ")
 	p.n(pv.Seed)
 	p.s(" · jury ")
@@ -197,16 +199,20 @@ func (p mdPage) write(opts PageOptions) {
 	}
 	p.s("  \nCalls: ")
 	p.n(u.Calls)
-	p.s(" (retries: ")
-	p.n(u.Retries)
-	p.s(", re-asks: ")
-	p.n(u.Reasks)
-	p.s(") · tokens: ")
-	p.n(u.PromptTokens)
-	p.s(" prompt, ")
-	p.n(u.CompletionTokens)
-	p.s(" completion · list price $")
-	p.s(fmt.Sprintf("%.4f", u.CostUSD))
+	if inProcess(r) {
+		p.s(" to the offline juror, none to an AI model · no tokens, no cost")
+	} else {
+		p.s(" (retries: ")
+		p.n(u.Retries)
+		p.s(", re-asks: ")
+		p.n(u.Reasks)
+		p.s(") · tokens: ")
+		p.n(u.PromptTokens)
+		p.s(" prompt, ")
+		p.n(u.CompletionTokens)
+		p.s(" completion · list price $")
+		p.s(fmt.Sprintf("%.4f", u.CostUSD))
+	}
 	p.s("\n\nTask statements: O*NET Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 license.\n")
 }
 

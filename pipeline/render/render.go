@@ -180,6 +180,15 @@ func Offline(r *jury.Report) bool {
 	return len(r.Provenance.Models) > 0
 }
 
+// inProcess reports whether the offline juror answered the report in
+// this process (its weights are named) and nothing was paid: the footer
+// then names no temperature and no tokens, which such a run does not
+// have.
+func inProcess(r *jury.Report) bool {
+	u := r.Usage
+	return Offline(r) && r.Provenance.Weights != "" && u.PromptTokens == 0 && u.CompletionTokens == 0 && u.CostUSD == 0
+}
+
 // pageSpare is the room keepPercent leaves after a page.
 const pageSpare = 256
 

@@ -172,6 +172,50 @@ func TestMarkdownPageProvenance(t *testing.T) {
 	require.Contains(t, string(b), "Models: gpt-4o-mini, gpt-4o · prompts sha256:1f2e3d4c · temperature 0.7 · seed 42 · jury v0.3.0 · offline weights exposure-v1  \n")
 }
 
+// An offline verdict answered in this process names no temperature and
+// no tokens in its footer, on either page: it had none. One replayed
+// through a server, or paid for, keeps them.
+func TestOfflineFooterNamesNoTemperatureOrTokens(t *testing.T) {
+	offline := func(edit func(r *jury.Report)) *jury.Report {
+		r := sampleReport()
+		r.Provenance.Models = []string{render.OfflineModel}
+		r.Provenance.Weights = "sha256:c7035c29521890cd"
+		r.Usage = jury.Usage{Calls: 9}
+		if edit != nil {
+			edit(r)
+		}
+		return r
+	}
+	tests := []struct {
+		name   string
+		r      *jury.Report
+		inProc bool
+	}{
+		{"offline juror in process", offline(nil), true},
+		{"offline juror behind a server", offline(func(r *jury.Report) { r.Provenance.Weights = ""; r.Usage.PromptTokens = 21749 }), false},
+		{"a paid model", sampleReport(), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			md, err := render.MarkdownPage(tt.r)
+			require.NoError(t, err)
+			html, err := render.HTMLPage(tt.r)
+			require.NoError(t, err)
+			for _, page := range []string{string(md), string(html)} {
+				if tt.inProc {
+					require.Contains(t, page, "9 to the offline juror, none to an AI model · no tokens, no cost")
+					require.NotContains(t, page, "emperature")
+					require.NotContains(t, page, "completion")
+				} else {
+					require.Contains(t, page, "emperature")
+					require.Contains(t, page, "completion")
+					require.NotContains(t, page, "to the offline juror")
+				}
+			}
+		})
+	}
+}
+
 // hostileReport is sampleReport with model-written text that tries to
 // inject HTML, Markdown structure and terminal escapes.
 func hostileReport() *jury.Report {
