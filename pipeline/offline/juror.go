@@ -413,12 +413,22 @@ func sort4(v *[4]float64) {
 func PanelMedian(s, seed int, code, taskID string) int {
 	sd := strconv.Itoa(seed)
 	scores, _ := PanelScores(s, func(p string) float64 { return stable(sd, p, code, taskID) })
-	v := make([]float64, 0, len(scores))
+	return medianOf(scores)
+}
+
+// medianOf is the median of the four built-in personas' scores, as
+// jury's median of four.
+func medianOf(scores map[string]int) int {
+	var v [4]float64
+	i := 0
 	for _, x := range scores {
-		v = append(v, float64(x))
+		if i < len(v) {
+			v[i] = float64(x)
+		}
+		i++
 	}
-	slices.Sort(v)
-	return int(math.Round((v[1] + v[2]) / 2)) // as jury's median of four
+	slices.Sort(v[:])
+	return int(math.Round((v[1] + v[2]) / 2))
 }
 
 // labelFor picks the most probable label that score allows.
@@ -558,8 +568,8 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 	topFloor := min(topScore, panelScore(topTask))
 	bottomCeiling := max(bottomScore, panelScore(bottomTask))
 	held := 0 // tasks the panel scores under 50
-	for _, t := range occ.Tasks {
-		if panelScore(t) < 50 {
+	for _, ps := range d.panelFor(strconv.Itoa(seed)) {
+		if medianOf(ps.byPersona) < 50 {
 			held++
 		}
 	}
