@@ -162,8 +162,10 @@ type quoteLine struct {
 //   - many: the occupation has 20 tasks or more;
 //   - mostheld: more than half of its tasks score under 50 (panel), so a
 //     line may say software sits most of them out;
-//   - lowest: the juror's overall score is strictly the panel's lowest.
-var QuoteShapes = []string{"exposed", "held", "high", "mid", "low", "dissent", "many", "mostheld", "lowest"}
+//   - lowest: the juror's overall score is strictly the panel's lowest;
+//   - apart: the juror's overall score is not the headline, so a line may
+//     call it close to the headline.
+var QuoteShapes = []string{"exposed", "held", "high", "mid", "low", "dissent", "many", "mostheld", "lowest", "apart"}
 
 // Frame is one rationale sentence frame of offline/rationales.txt.
 type Frame struct {

@@ -256,6 +256,9 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Separate instruments, vocals, and other sounds, and combine sounds during the mixing or postproduction stage.", "27-4014.00", "hands-on building work on site"},
 		{"Examine carrier operating rules, employee qualification guidelines, or carrier training and testing programs for compliance.", "53-6051.07", "teaching in person"},
 		{"Call customers to collect payment on delinquent accounts.", "43-4041.00", "presence with clients face to face"},
+		// "opera" is not "operations" or "operating".
+		{"Perform transplantation operations, such as organ transplants, on fetuses, infants, children, and adolescents.", "29-1243.00", "live performance"},
+		{"Perform safety checks on equipment before operating.", "47-5043.00", "live performance"},
 	})
 	require.NotEqual(t, "hands", w.Blocker("Monitor functioning of equipment to ensure system operates in conformance with specifications.", "15-1252.00").Kind)
 	// With the evidence, the same verbs still name the blocker.
@@ -272,6 +275,12 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Calculate safe radiation exposure times for personnel using plant contamination readings.", "19-4051.02", "planning and project-management software"},
 		{"Create simulations or models of radio frequency identification device (RFID) systems to provide information for selection.", "17-2072.01", "chat assistants over the knowledge base"},
 		{"Read bills of lading to determine cargo details.", "53-3032.00", "billing software and robotic process automation (RPA)"},
+		// A word inside another is not the word: costumes, keyboard instruments, key stakeholders, courses of treatment.
+		{"Wear character costumes and impersonate characters.", "41-9012.00", "accounting software"},
+		{"Mediate discussions between parties to reconcile differences.", "13-1075.00", "accounting software"},
+		{"Sing or play musical instruments, such as keyboard or guitar.", "29-1129.02", "OCR and automated data entry"},
+		{"Recommend data-driven solutions to key stakeholders.", "15-2051.00", "OCR and automated data entry"},
+		{"Identify lawn or plant diseases and recommend courses of treatment.", "37-3012.00", "lesson-planning assistants"},
 		{"Present live or recorded commentary via broadcast media.", "27-3023.00", "searchable record-keeping software"},
 		{"Process prisoners, and prepare and maintain records of prisoner bookings and prisoner status during booking and pre-trial process.", "33-3051.00", "scheduling assistants"},
 		{"Offer advice on the purchase or sale of particular securities.", "41-3031.00", "inventory and ordering software"},

@@ -577,6 +577,7 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 	for cond, holds := range map[string]bool{
 		"exposed": topFloor >= 50, "held": bottomCeiling < 50, "dissent": len(b.Dissent) > 0,
 		"many": len(occ.Tasks) >= 20, "mostheld": 2*held > len(occ.Tasks), "lowest": lowest && len(b.Jurors) > 1,
+		"apart": own.Score != b.Headline,
 	} {
 		if holds {
 			shape = append(shape, cond)
@@ -632,7 +633,7 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 	data := map[string]any{
 		"Title": occ.Title, "Headline": v.Headline, "Band": v.Band, "Top": phrase[top.ID], "Second": phrase[second.ID],
 		"Bottom": phrase[bottom.ID], "TopScore": consensus[top.ID].Score, "BottomScore": consensus[bottom.ID].Score,
-		"TopTool": terms.tools[top.ID].Words, "BottomBlocker": terms.blockers[bottom.ID].Words,
+		"SecondScore": consensus[second.ID].Score, "TopTool": terms.tools[top.ID].Words, "BottomBlocker": terms.blockers[bottom.ID].Words,
 		"Exposed": exposed, "Tasks": len(occ.Tasks), "Their": their, "Plural": their == "their",
 	}
 	out := noteAnswer{Summary: o.words.Summary(summaryKey(v.Headline), stableN(sd, occ.Code, "summary"), data)}

@@ -154,7 +154,7 @@ func (p mdPage) write(opts PageOptions) {
 	if r.CoreWeighted() {
 		p.s(", core tasks counting twice")
 	}
-	p.s(". Label: E0 not exposed (AI would not halve the task's time), E1 exposed to a language model alone, E2 exposed through software built on one.\n")
+	p.s(". Label: E0 not exposed, E1 exposed to a language model alone, E2 exposed through software built on one.\n")
 	for i, t := range r.Tasks {
 		p.s("\n")
 		p.n(i + 1)
