@@ -187,15 +187,23 @@ type Term struct {
 	// Default is true when no stem of the lexicon matched the task and
 	// the words are the kind's generic fallback.
 	Default bool
+	// LanguageModel is true for a tool built on a language model
+	// ("tool/lm" in the lexicon): one a sentence about a language model
+	// alone may name.
+	LanguageModel bool
 }
 
 // lexLine is one line of offline/lexicon.txt.
 type lexLine struct {
 	kind   string
+	lm     bool     // a tool built on a language model ("tool/lm")
 	groups []string // SOC code prefixes; none: every occupation
 	stems  []lexStem
 	words  string
 }
+
+// term is what the line names, as a Term.
+func (l lexLine) term() Term { return Term{Kind: l.kind, Words: l.words, LanguageModel: l.lm} }
 
 // lexStem is one stem of a lexicon line with the evidence it needs.
 type lexStem struct {
@@ -386,7 +394,9 @@ func (w *Words) Reason(task, code string, exposed bool) string {
 func (w *Words) Lexicon() []Term {
 	var out []Term
 	for _, l := range w.lexicon {
-		out = append(out, Term{Kind: l.kind, Words: l.words, Default: l.stems == nil})
+		t := l.term()
+		t.Default = l.stems == nil
+		out = append(out, t)
 	}
 	return out
 }
@@ -449,7 +459,7 @@ func (w *Words) lookup(t *taskWords, code string, kinds ...string) Term {
 		}
 		if first < len(w.lexicon) {
 			l := w.lexicon[first]
-			return Term{Kind: l.kind, Words: l.words}
+			return l.term()
 		}
 	}
 	return w.fallback(kinds)
@@ -478,12 +488,16 @@ func (l lexLine) fits(code string, kinds []string) bool {
 func (w *Words) fallback(kinds []string) Term {
 	for _, l := range w.lexicon {
 		if l.stems == nil && l.kind == kinds[0] {
-			return Term{Kind: l.kind, Words: l.words, Default: true}
+			t := l.term()
+			t.Default = true
+			return t
 		}
 	}
 	for _, l := range w.lexicon {
 		if l.stems == nil && slicesContains(kinds, l.kind) {
-			return Term{Kind: l.kind, Words: l.words, Default: true}
+			t := l.term()
+			t.Default = true
+			return t
 		}
 	}
 	return Term{Kind: kinds[0], Default: true}
@@ -524,10 +538,11 @@ func mustLexicon(name string) []lexLine {
 			continue
 		}
 		kind, groups, _ := strings.Cut(fields[0], "@")
-		if kind != "tool" && !slicesContains(Blockers, kind) {
-			panic(fmt.Sprintf("prompts: %s:%d: kind %q is not tool, hands, presence or judgment", name, i+1, kind))
+		kind, lm := strings.CutSuffix(kind, "/lm")
+		if kind != "tool" && !slicesContains(Blockers, kind) || lm && kind != "tool" {
+			panic(fmt.Sprintf("prompts: %s:%d: kind %q is not tool, tool/lm, hands, presence or judgment", name, i+1, fields[0]))
 		}
-		l := lexLine{kind: kind, words: strings.TrimSpace(words)}
+		l := lexLine{kind: kind, lm: lm, words: strings.TrimSpace(words)}
 		if groups != "" {
 			l.groups = strings.Split(groups, ",")
 		}

@@ -29,7 +29,7 @@ func (w *Words) scanLookup(task, code string, kinds ...string) Term {
 			for _, stem := range l.stems {
 				for _, tw := range scope {
 					if scanEvidenced(stem, tw, words) {
-						return Term{Kind: l.kind, Words: l.words}
+						return l.term()
 					}
 				}
 			}

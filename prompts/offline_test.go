@@ -129,6 +129,11 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		require.Equal(t, tc.want, got.Words, tc.task)
 	}
 	require.True(t, w.Blocker("Ponder the meaning of it all.", "27-2041.00").Default, "no stem matches: the default, not counted as named")
+	// A sentence may call a tool a language model only if it is built on one.
+	require.True(t, w.Tool("Translate documents from Spanish into English.", "27-3091.00").LanguageModel)
+	require.True(t, w.Tool("Ponder the meaning of it all.", "27-2041.00").LanguageModel, "the default: AI writing and document tools")
+	require.False(t, w.Tool("Scan patients' health records into electronic formats.", "29-2072.00").LanguageModel)
+	require.False(t, w.Tool("Process loan applications.", "43-4131.00").LanguageModel)
 }
 
 // Every rationale frame reads back to itself from a page, names the term

@@ -23,15 +23,17 @@ func TestFrameLinesGroupVariantsByLine(t *testing.T) {
 	seen := 0
 	for _, label := range jury.Labels {
 		for score := 0; score <= 100; score += 5 {
-			for _, b := range blockers {
-				keys := frameKeys(label, score, b)
-				lines, variants := o.frameLines(keys)
-				wantLines, wantVariants := frameLinesApart(o.words, o.words.Frames(keys...))
-				require.Equal(t, wantLines, lines, "%v", keys)
-				require.NotEmpty(t, lines, "%v", keys)
-				for _, l := range lines {
-					require.Equal(t, wantVariants(l), variants(l), "%v line %d", keys, l)
-					seen++
+			for _, tool := range []prompts.Term{{Kind: "tool"}, {Kind: "tool", LanguageModel: true}} {
+				for _, b := range blockers {
+					keys := frameKeys(label, score, tool, b)
+					lines, variants := o.frameLines(keys)
+					wantLines, wantVariants := frameLinesApart(o.words, o.words.Frames(keys...))
+					require.Equal(t, wantLines, lines, "%v", keys)
+					require.NotEmpty(t, lines, "%v", keys)
+					for _, l := range lines {
+						require.Equal(t, wantVariants(l), variants(l), "%v line %d", keys, l)
+						seen++
+					}
 				}
 			}
 		}

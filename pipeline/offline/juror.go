@@ -650,7 +650,7 @@ func (o *Juror) note(terms *derived, v prompts.Verdict, seed int) noteAnswer {
 		// round the frames from a number fixed by the seed and the page.
 		// Frames are chosen by line (variants of one line count as one),
 		// then a variant of the line by the same number.
-		frames, variants := o.frameLines(frameKeys(t.Label, t.Score, blocker))
+		frames, variants := o.frameLines(frameKeys(t.Label, t.Score, terms.tools[t.ID], blocker))
 		slices.SortStableFunc(frames, func(a, b int) int { return cmp.Compare(used[a], used[b]) })
 		least := 0
 		for least < len(frames) && used[frames[least]] == used[frames[0]] {
@@ -740,15 +740,18 @@ func summaryKey(headline int) string {
 }
 
 // frameKeys are the rationale frame keys that fit a task of the given
-// consensus label and score whose blocker is blocker (see
-// prompts/offline/rationales.txt): a frame's claim follows the number
-// beside it, "most of" from 70, "part of" from 40, "some" from 30, and
-// "little" or "none" only under 30; a blocker's own frames only for a
-// blocker the lexicon named from the task's words.
-func frameKeys(label jury.Label, score int, blocker prompts.Term) []string {
+// consensus label and score whose tool and blocker are tool and blocker
+// (see prompts/offline/rationales.txt): a frame's claim follows the
+// number beside it, "most of" from 70, "part of" from 40, "some" from 30,
+// and "little" or "none" only under 30; a label's own frames (which speak
+// of a language model) only for a tool built on one; a blocker's own
+// frames only for a blocker the lexicon named from the task's words.
+func frameKeys(label jury.Label, score int, tool, blocker prompts.Term) []string {
 	switch {
-	case label != jury.E0 && score >= 70:
+	case label != jury.E0 && score >= 70 && tool.LanguageModel:
 		return []string{"high", "high " + string(label)}
+	case label != jury.E0 && score >= 70:
+		return []string{"high"}
 	case score >= 40:
 		return []string{"mid"}
 	case score >= 30:

@@ -30,6 +30,9 @@ var (
 	taskScoresRE = regexp.MustCompile(`Task \d+ scores`)
 	// handsRE finds a rationale that says the task needs hands.
 	handsRE = regexp.MustCompile(`\bhands\b[^-]|\bhands$|\bhands\.`)
+	// lmClaimRE finds a rationale that speaks of the tool as a language
+	// model or software built on one.
+	lmClaimRE = regexp.MustCompile(`language model alone|built on a language model|A language model inside|text in and text out|Reading and writing are most of`)
 	// staysRE finds a summary sentence that says a task stays with people.
 	staysRE = regexp.MustCompile(`stays? with people|still needs a person|remains human|anchored in`)
 )
@@ -75,9 +78,12 @@ type pageCheck struct {
 	pages, phrases, rationales                            int
 	brokenPhrases, taskScores, framesOver2, unknownFrames int
 	named, handsUnfit, staysHigh, headline100             int
-	maxFrameUse                                           int
-	physicalUnfit, barelyAt30, mostUnder60, tautologies   int
-	quotes, quoteTopLow, quoteBottomHigh, unknownQuotes   int
+	// lmUnfit counts rationales that speak of a language model alone, or
+	// of software built on one, about a tool that is neither.
+	lmUnfit                                             int
+	maxFrameUse                                         int
+	physicalUnfit, barelyAt30, mostUnder60, tautologies int
+	quotes, quoteTopLow, quoteBottomHigh, unknownQuotes int
 	// verbs are the catalog's task verbs: a phrase that ends on one after
 	// "to", "and", "or" or a comma has left it without its object.
 	verbs map[string]bool
@@ -205,6 +211,10 @@ func (c *pageCheck) add(words *prompts.Words, lexicon []prompts.Term, occ jury.O
 				c.named++
 				break
 			}
+		}
+		if lmClaimRE.MatchString(t.Rationale) && !words.Tool(t.Text, occ.Code).LanguageModel {
+			c.lmUnfit++
+			c.note("lm", fmt.Sprintf("%s task %s speaks of a language model about a tool built on none: %s", occ.Code, t.ID, t.Rationale))
 		}
 		blocker := words.Blocker(t.Text, occ.Code)
 		// The task's own words may speak of hands ("deal cards to house hands"): only the frame's count.
@@ -407,8 +417,8 @@ func TestOfflinePagesOnTheCatalog(t *testing.T) {
 		c.pages, c.phrases, c.rationales, c.brokenPhrases, c.taskScores, c.framesOver2, c.maxFrameUse, c.unknownFrames,
 		c.named, 100*float64(c.named)/float64(c.rationales), c.handsUnfit, c.staysHigh, c.headline100)
 	t.Logf("physical, performing or patient blockers without their evidence in the task's words %d; 'barely helps' at 30+ %d; "+
-		"'most of' under 60 %d; tautologies %d; quotes %d: own top task named under 50 %d, bottom task named at 50+ %d, from no line %d",
-		c.physicalUnfit, c.barelyAt30, c.mostUnder60, c.tautologies, c.quotes, c.quoteTopLow, c.quoteBottomHigh, c.unknownQuotes)
+		"'most of' under 60 %d; tautologies %d; language-model claims about other tools %d; quotes %d: own top task named under 50 %d, bottom task named at 50+ %d, from no line %d",
+		c.physicalUnfit, c.barelyAt30, c.mostUnder60, c.tautologies, c.lmUnfit, c.quotes, c.quoteTopLow, c.quoteBottomHigh, c.unknownQuotes)
 	share := func(n int) float64 { return float64(n) / float64(c.pages) }
 	personas := make([]string, 0, len(c.quotePages))
 	for p := range c.quotePages {
@@ -432,7 +442,7 @@ func TestOfflinePagesOnTheCatalog(t *testing.T) {
 	}
 	require.Equal(t, 923, c.pages)
 	require.Zero(t, c.brokenPhrases+c.taskScores+c.framesOver2+c.unknownFrames+c.handsUnfit+c.staysHigh+c.headline100+
-		c.physicalUnfit+c.barelyAt30+c.mostUnder60+c.tautologies+c.quoteTopLow+c.quoteBottomHigh+c.unknownQuotes,
+		c.physicalUnfit+c.barelyAt30+c.mostUnder60+c.tautologies+c.quoteTopLow+c.quoteBottomHigh+c.unknownQuotes+c.lmUnfit,
 		"%s", strings.Join(c.examples, "\n"))
 	require.GreaterOrEqual(t, float64(c.named)/float64(c.rationales), 0.90, "at least 90 %% of rationales name a technology or a human blocker")
 	require.LessOrEqual(t, worstQuote, 0.10, "no persona's quote line on more than 10 %% of pages")
