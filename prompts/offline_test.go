@@ -118,6 +118,12 @@ func TestLexiconNamesTheConcreteTechnologyOrBlocker(t *testing.T) {
 		{"Press buttons, pull levers, or depress pedals to start and operate cutting and slicing machines.", "51-9032.00", "hands", "setting and tending machines by hand"},
 		{"Restrain animals during exams or procedures.", "31-9096.00", "hands", "physical restraint by hand"},
 		{"Cover roofs or exterior walls of structures with slate, asphalt, aluminum, wood, gravel, gypsum, or fiberglass.", "47-2181.00", "hands", "hands-on building work on site"},
+		// Maintaining records, knowledge or ties is not maintenance on site.
+		{"Maintain an inventory of parts for emergency repairs.", "15-1244.00", "judgment", "accountability for accurate records"},
+		{"Maintain records of equipment maintenance work or repairs.", "49-2011.00", "judgment", "accountability for accurate records"},
+		{"Maintain knowledge of current firefighting practices by participating in drills and by attending seminars.", "33-2011.00", "judgment", "a professional's own expertise"},
+		{"Maintain relationships with customs brokers in other ports to expedite clearing of cargo.", "13-1041.08", "presence", "a relationship built on trust"},
+		{"Maintain equipment in good working order.", "49-9071.00", "hands", "physical maintenance on site"},
 	} {
 		var got prompts.Term
 		if tc.kind == "tool" {
@@ -261,6 +267,7 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Separate instruments, vocals, and other sounds, and combine sounds during the mixing or postproduction stage.", "27-4014.00", "hands-on building work on site"},
 		{"Examine carrier operating rules, employee qualification guidelines, or carrier training and testing programs for compliance.", "53-6051.07", "teaching in person"},
 		{"Call customers to collect payment on delinquent accounts.", "43-4041.00", "presence with clients face to face"},
+		{"Monitor gauges, recording instruments, flowmeters, or products to ensure that specified conditions are maintained.", "51-9011.00", "accountability for accurate records"},
 		// "opera" is not "operations" or "operating".
 		{"Perform transplantation operations, such as organ transplants, on fetuses, infants, children, and adolescents.", "29-1243.00", "live performance"},
 		{"Perform safety checks on equipment before operating.", "47-5043.00", "live performance"},
