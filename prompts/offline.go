@@ -827,7 +827,7 @@ func mustLines(name string) map[string][]*template.Template {
 func IsPlural(title string) bool {
 	plural := func(w string) bool {
 		lw := strings.ToLower(strings.Trim(w, "()"))
-		return strings.HasSuffix(lw, "s") && !strings.HasSuffix(lw, "ss") || lw == "clergy" || lw == "police" || lw == "staff" || lw == "personnel" || lw == "people"
+		return isPlural(lw) || lw == "clergy" || lw == "police" || lw == "staff" || lw == "personnel" || lw == "people"
 	}
 	// The head noun ends a part between commas: the first ("Sales
 	// Managers, Retail"), or a later one after a list of trades ("Locker
