@@ -416,8 +416,8 @@ func PanelMedian(s, seed int, code, taskID string) int {
 	return medianOf(scores)
 }
 
-// medianOf is the median of the four built-in personas' scores, as
-// jury's median of four.
+// medianOf is the median of the four built-in personas' scores (what
+// PanelScores returns: exactly those four), as jury's median of four.
 func medianOf(scores map[string]int) int {
 	var v [4]float64
 	i := 0
