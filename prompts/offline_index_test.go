@@ -38,25 +38,11 @@ func (w *Words) scanLookup(task, code string, kinds ...string) Term {
 	return w.fallback(kinds)
 }
 
-// scanEvidenced is lexStem.evidenced reading every stem of its company.
+// scanEvidenced is lexStem.evidenced reading every stem of its company
+// rather than the company's index.
 func scanEvidenced(s lexStem, w string, words []string) bool {
-	if !matches(s.stem, w) {
-		return false
-	}
-	if len(s.with) == 0 {
-		return true
-	}
-	for _, other := range words {
-		if other == w {
-			continue
-		}
-		for _, c := range s.with {
-			if matches(c, other) {
-				return true
-			}
-		}
-	}
-	return false
+	s.company = nil // evidenced reads s.with one by one without it
+	return s.evidenced(w, words)
 }
 
 // TestStemIndexNamesWhatTheScanNamed: the lexicon's stem index names, for

@@ -294,29 +294,21 @@ func Any(ChatRequest) bool { return true }
 
 // Juror matches the ballot requests of the persona with the given display
 // name ("The Diplomat"), including its re-asks.
-func Juror(name string) Matcher {
+func Juror(name string) Matcher { return seat("ballot", name) }
+
+// Statement matches the round-2 statement requests of the persona with
+// the given display name ("The Diplomat"), including their re-asks.
+func Statement(name string) Matcher { return seat("statement", name) }
+
+// seat matches the requests of one schema that a message addresses to
+// the persona with the given display name.
+func seat(schema, name string) Matcher {
 	return func(c ChatRequest) bool {
-		if c.SchemaName() != "ballot" {
+		if c.SchemaName() != schema {
 			return false
 		}
 		for _, m := range c.Messages {
 			if strings.Contains(m.Content, "You sit on this panel as "+name+".") {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-// Statement matches the round-2 statement requests of the persona with
-// the given display name ("The Diplomat"), including their re-asks.
-func Statement(name string) Matcher {
-	return func(c ChatRequest) bool {
-		if c.SchemaName() != "statement" {
-			return false
-		}
-		for _, m := range c.Messages {
-			if strings.HasPrefix(m.Content, "You sit on this panel as "+name+".") {
 				return true
 			}
 		}
