@@ -122,12 +122,21 @@ func (d *derived) ballot(answer string) (jury.Ballot, error) {
 // probsOf is the model's prediction for task t of the occupation, as
 // made for the first round; ok is false for a task it does not have.
 func (d *derived) probsOf(t jury.Task) (p exposure.Probs, ok bool) {
-	for i, u := range d.occ.Tasks {
-		if u.ID == t.ID && u.Text == t.Text && u.Type == t.Type {
-			return d.probs[i], true
-		}
+	if i, ok := d.indexOf(t); ok {
+		return d.probs[i], true
 	}
 	return p, false
+}
+
+// indexOf is t's place among the occupation's tasks, if it is one of
+// them as written.
+func (d *derived) indexOf(t jury.Task) (int, bool) {
+	for i, u := range d.occ.Tasks {
+		if u.ID == t.ID && u.Text == t.Text && u.Type == t.Type {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // panelScores is PanelScores' answer for one task and seed.
@@ -552,23 +561,24 @@ func (o *Juror) statement(d *derived, persona, name string, own jury.Ballot, b p
 			panel[bt.ID] = bt.Score
 		}
 	}
-	// A task the briefing does not name is scored as a default panel
-	// of offline jurors would.
+	// A task the briefing does not name is scored as the default panel
+	// of offline jurors scored it in round 1 (cached for the seed).
+	panels := d.panelFor(strconv.Itoa(seed))
 	panelScore := func(t jury.Task) int {
 		if s, ok := panel[t.ID]; ok {
 			return s
 		}
-		p, ok := d.probsOf(t)
-		if !ok {
-			p = o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
+		if i, ok := d.indexOf(t); ok {
+			return medianOf(panels[i].byPersona)
 		}
+		p := o.model.Predict(occ.Code, occ.Title, string(t.Type), t.Text)
 		return PanelMedian(p.Score(), seed, occ.Code, t.ID)
 	}
 	topScore, bottomScore := scores[topTask.ID], scores[bottomTask.ID]
 	topFloor := min(topScore, panelScore(topTask))
 	bottomCeiling := max(bottomScore, panelScore(bottomTask))
 	held := 0 // tasks the panel scores under 50
-	for _, ps := range d.panelFor(strconv.Itoa(seed)) {
+	for _, ps := range panels {
 		if medianOf(ps.byPersona) < 50 {
 			held++
 		}
