@@ -267,6 +267,7 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Separate instruments, vocals, and other sounds, and combine sounds during the mixing or postproduction stage.", "27-4014.00", "hands-on building work on site"},
 		{"Examine carrier operating rules, employee qualification guidelines, or carrier training and testing programs for compliance.", "53-6051.07", "teaching in person"},
 		{"Call customers to collect payment on delinquent accounts.", "43-4041.00", "presence with clients face to face"},
+		{"Calculate, prepare, and issue bills, invoices, account statements, and other financial statements according to established procedures.", "43-3031.00", "setting goals and policy for others to follow"},
 		{"Monitor gauges, recording instruments, flowmeters, or products to ensure that specified conditions are maintained.", "51-9011.00", "accountability for accurate records"},
 		// "opera" is not "operations" or "operating".
 		{"Perform transplantation operations, such as organ transplants, on fetuses, infants, children, and adolescents.", "29-1243.00", "live performance"},
@@ -293,6 +294,10 @@ func TestLexiconNeedsEvidenceNotAVerb(t *testing.T) {
 		{"Sing or play musical instruments, such as keyboard or guitar.", "29-1129.02", "OCR and automated data entry"},
 		{"Recommend data-driven solutions to key stakeholders.", "15-2051.00", "OCR and automated data entry"},
 		{"Identify lawn or plant diseases and recommend courses of treatment.", "37-3012.00", "lesson-planning assistants"},
+		// Accounting software is not code; an image archive is not image generation.
+		{"Debit, credit, and total accounts on computer spreadsheets and databases, using specialized accounting software.", "43-3031.00", "code assistants"},
+		{"Operate computers programmed with accounting software to record, store, and analyze information.", "43-3031.00", "code assistants"},
+		{"Maintain archive of images, photos, or previous work products.", "27-1024.00", "image generation and editing software"},
 		{"Present live or recorded commentary via broadcast media.", "27-3023.00", "searchable record-keeping software"},
 		{"Process prisoners, and prepare and maintain records of prisoner bookings and prisoner status during booking and pre-trial process.", "33-3051.00", "scheduling assistants"},
 		{"Offer advice on the purchase or sale of particular securities.", "41-3031.00", "inventory and ordering software"},
